@@ -1,0 +1,46 @@
+# Peerstöd: `make run` to try it, `make test` to test it. Needs Python 3.11 and make.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PEERSTOD := $(BIN)/peerstod
+PO := $(wildcard peerstod/locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: run install messages migrate demo test lint format check-deploy clean
+
+run: install migrate demo
+	DEBUG=true $(PEERSTOD) runserver 127.0.0.1:8000
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compiled without system gettext: Babel comes with the project.
+messages: $(MO)
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+migrate: install
+	DEBUG=true $(PEERSTOD) migrate --no-input
+
+demo: migrate
+	DEBUG=true $(PEERSTOD) demo
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check peerstod tests
+	$(BIN)/ruff format --check peerstod tests
+
+format: install
+	$(BIN)/ruff format peerstod tests
+	$(BIN)/ruff check --fix peerstod tests
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,211 @@
+"""The demo: fictional people in organisations modelled on the seed documents.
+
+Loading is idempotent: every object is looked up by its natural key first and created
+through the services only when missing, so a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+
+from peerstod.accounts import services as account_services
+from peerstod.accounts.models import Membership, User
+from peerstod.accounts.roles import Role
+from peerstod.orgs import services as org_services
+from peerstod.orgs.models import Agreement, Organisation, OrganisationKind, Unit, UnitKind
+
+NETWORK = "NSPH – nationellt peer support-nätverk"
+
+# organisation name → (kind, parent name or None, [(unit name, kind, place, staff)])
+ORGANISATIONS: list[tuple[str, str, str | None, list[tuple[str, str, str, int | None]]]] = [
+    (NETWORK, OrganisationKind.NETWORK, None, []),
+    (
+        "Region Halland",
+        OrganisationKind.REGION,
+        None,
+        [
+            ("Rättspsykiatrisk avdelning 20", UnitKind.FORENSIC, "Varberg", 28),
+            ("Rättspsykiatrisk avdelning 21", UnitKind.FORENSIC, "Varberg", 31),
+        ],
+    ),
+    (
+        "Region Jönköpings län",
+        OrganisationKind.REGION,
+        None,
+        [
+            ("Psykosavdelningen Ryhov", UnitKind.INPATIENT_PSYCHOSIS, "Jönköping", 35),
+            ("Beroendeavdelningen", UnitKind.INPATIENT_ADDICTION, "Jönköping", 24),
+            ("Allmänpsykiatrisk mottagning Nässjö", UnitKind.GENERAL_PSYCHIATRY, "Nässjö", 18),
+        ],
+    ),
+    (
+        "Nässjö kommun",
+        OrganisationKind.MUNICIPALITY,
+        "Region Jönköpings län",
+        [
+            ("Boendestöd Nässjö", UnitKind.HOUSING_SUPPORT, "Nässjö", 14),
+            ("Träfflokalen Nässjö", UnitKind.ACTIVITY_HOUSE, "Nässjö", 6),
+        ],
+    ),
+    (
+        "Jönköpings kommun",
+        OrganisationKind.MUNICIPALITY,
+        "Region Jönköpings län",
+        [
+            ("Bostad först Jönköping", UnitKind.HOUSING_FIRST, "Jönköping", 9),
+            ("Arbetsmarknadsprojektet Steget", UnitKind.LABOUR_MARKET, "Jönköping", 7),
+        ],
+    ),
+    (
+        "Sävsjö kommun",
+        OrganisationKind.MUNICIPALITY,
+        "Region Jönköpings län",
+        [
+            ("Boendestöd Sävsjö", UnitKind.HOUSING_SUPPORT, "Sävsjö", 8),
+            ("Elevhälsan Sävsjö", UnitKind.SCHOOL, "Sävsjö", 12),
+        ],
+    ),
+    (
+        "Västra Götalandsregionen, psykiatri",
+        OrganisationKind.REGION,
+        None,
+        [
+            ("Psykosavdelning 4", UnitKind.INPATIENT_PSYCHOSIS, "Göteborg", 40),
+            ("NHV självskadebeteende", UnitKind.SELF_HARM, "Göteborg", 22),
+        ],
+    ),
+    (
+        "Stockholms stad, socialpsykiatri",
+        OrganisationKind.MUNICIPALITY,
+        None,
+        [
+            ("Boendestöd Södermalm", UnitKind.HOUSING_SUPPORT, "Stockholm", 16),
+            ("Aktivitetshuset Fyren", UnitKind.ACTIVITY_HOUSE, "Stockholm", 10),
+        ],
+    ),
+]
+
+# principal → (starts_on, ends_on)
+AGREEMENTS = [
+    ("Region Halland", date(2020, 9, 1), None),
+    ("Region Jönköpings län", date(2018, 6, 30), None),
+    ("Västra Götalandsregionen, psykiatri", date(2016, 9, 1), None),
+    ("Stockholms stad, socialpsykiatri", date(2017, 1, 1), date(2019, 12, 31)),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    name: str
+    role: str | None
+    organisation: str | None
+    unit: str | None = None
+    can_log_in: bool = True
+
+
+USERS = [
+    DemoUser("admin@example.org", "Alva Admin", None, None),
+    DemoUser("network@example.org", "Nora Nätverk", Role.NETWORK_COORDINATOR, NETWORK),
+    DemoUser("coordinator@example.org", "Cecilia Samordnare", Role.PROGRAMME_COORDINATOR,
+             "Region Halland"),
+    DemoUser("manager@example.org", "Juan Avdelningschef", Role.UNIT_MANAGER, "Region Halland",
+             "Rättspsykiatrisk avdelning 21"),
+    DemoUser("supervisor@example.org", "Sara Handledare", Role.SUPERVISOR, NETWORK),
+    DemoUser("trainer@example.org", "Tove Utbildare", Role.TRAINER, NETWORK),
+    DemoUser("peer@example.org", "Marianne Peer", Role.PEER_SUPPORTER, "Region Halland",
+             "Rättspsykiatrisk avdelning 21"),
+    DemoUser("evaluator@example.org", "Erik Utvärderare", Role.EVALUATOR,
+             "Västra Götalandsregionen, psykiatri"),
+    DemoUser("coordinator.jonkoping@example.org", "Åsa Samordnare", Role.PROGRAMME_COORDINATOR,
+             "Region Jönköpings län"),
+    # Peer supporters without a login of their own in the demo, so that aggregates have
+    # something to count (and something to hide).
+    DemoUser("ps1.vgr@example.org", "Kim Peer", Role.PEER_SUPPORTER,
+             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
+    DemoUser("ps2.vgr@example.org", "Robin Peer", Role.PEER_SUPPORTER,
+             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
+    DemoUser("ps3.vgr@example.org", "Alex Peer", Role.PEER_SUPPORTER,
+             "Västra Götalandsregionen, psykiatri", "NHV självskadebeteende", False),
+    DemoUser("ps4.vgr@example.org", "Mika Peer", Role.PEER_SUPPORTER,
+             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
+    DemoUser("ps5.vgr@example.org", "Noa Peer", Role.PEER_SUPPORTER,
+             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
+    DemoUser("ps6.vgr@example.org", "Sam Peer", Role.PEER_SUPPORTER,
+             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
+]
+
+DEMO_START = date(2024, 1, 1)
+
+
+def load_demo(*, password: str | None = None) -> list[DemoUser]:
+    password = password or settings.DEMO_PASSWORD
+    with transaction.atomic():
+        organisations = _organisations()
+        _agreements(organisations)
+        _users(organisations, password)
+    return [u for u in USERS if u.can_log_in]
+
+
+def _organisations() -> dict[str, Organisation]:
+    found: dict[str, Organisation] = {}
+    for name, kind, parent_name, units in ORGANISATIONS:
+        parent = found[parent_name] if parent_name else None
+        org = Organisation.objects.filter(name=name, parent=parent).first()
+        if org is None:
+            org = org_services.organisation_create(name=name, kind=kind, parent=parent)
+        found[name] = org
+        for unit_name, unit_kind, place, staff in units:
+            if not Unit.objects.filter(organisation=org, name=unit_name).exists():
+                unit = Unit(
+                    organisation=org, name=unit_name, kind=unit_kind, place=place,
+                    staff_count=staff,
+                )
+                unit.full_clean()
+                unit.save()
+    return found
+
+
+def _agreements(organisations: dict[str, Organisation]) -> None:
+    network = organisations[NETWORK]
+    for principal_name, starts_on, ends_on in AGREEMENTS:
+        principal = organisations[principal_name]
+        if Agreement.objects.filter(
+            network=network, principal=principal, starts_on=starts_on
+        ).exists():
+            continue
+        agreement = Agreement(
+            network=network, principal=principal, starts_on=starts_on, ends_on=ends_on
+        )
+        agreement.full_clean()
+        agreement.save()
+
+
+def _users(organisations: dict[str, Organisation], password: str) -> None:
+    for demo in USERS:
+        user = User.objects.filter(email=demo.email).first()
+        if user is None:
+            user = account_services.user_create(
+                email=demo.email,
+                full_name=demo.name,
+                password=password if demo.can_log_in else None,
+                validate=False,
+            )
+            if demo.role is None:
+                user.is_staff = user.is_superuser = True
+                user.save(update_fields=["is_staff", "is_superuser"])
+        if demo.role is None:
+            continue
+        organisation = organisations[demo.organisation]
+        unit = Unit.objects.get(organisation=organisation, name=demo.unit) if demo.unit else None
+        if not Membership.objects.filter(
+            user=user, role=demo.role, organisation=organisation, unit=unit
+        ).exists():
+            account_services.membership_grant(
+                user=user, role=demo.role, organisation=organisation, unit=unit,
+                valid_from=DEMO_START,
+            )

@@ -1,0 +1,51 @@
+"""The main menu, by role: a user sees only the places they may enter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import Scope
+
+ORGANISATION_READERS = (
+    Role.NETWORK_COORDINATOR,
+    Role.PROGRAMME_COORDINATOR,
+    Role.UNIT_MANAGER,
+    Role.SUPERVISOR,
+    Role.TRAINER,
+    Role.EVALUATOR,
+)
+AGREEMENT_ROLES = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR)
+AUDIT_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+    active: bool
+
+
+def menu(scope: Scope, path: str) -> list[NavItem]:
+    entries: list[tuple[str | Promise, str, tuple[str, ...] | None]] = [
+        (_("Overview"), "core:dashboard", None),
+        (_("Organisations"), "orgs:list", ORGANISATION_READERS),
+        (_("Agreements"), "orgs:agreements", AGREEMENT_ROLES),
+        (_("Audit log"), "core:audit", AUDIT_READERS),
+        (_("My account"), "accounts:profile", None),
+    ]
+    items = []
+    for label, name, roles in entries:
+        if roles is not None and not scope.has_role(*roles):
+            continue
+        url = reverse(name)
+        active = path == url if name == "core:dashboard" else path.startswith(url)
+        items.append(NavItem(label, url, active))
+    if scope.is_platform_admin:
+        url = reverse("admin:index")
+        items.append(NavItem(_("Administration"), url, path.startswith(url)))
+    return items

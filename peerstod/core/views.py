@@ -1,0 +1,58 @@
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from peerstod.core import selectors
+from peerstod.core.dashboard import sections_for
+from peerstod.core.navigation import AUDIT_READERS
+from peerstod.core.permissions import role_required
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    return render(request, "core/start.html")
+
+
+@role_required()
+def dashboard(request: HttpRequest, scope) -> HttpResponse:
+    return render(request, "core/dashboard.html", {"sections": sections_for(scope)})
+
+
+@role_required(*AUDIT_READERS)
+def audit_log(request: HttpRequest, scope) -> HttpResponse:
+    events = selectors.audit_event_list(scope=scope)
+    page = Paginator(events, 50).get_page(request.GET.get("sida"))
+    return render(request, "core/audit.html", {"page": page})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    return render(request, "core/error.html", {"status": 400}, status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "core/error.html", {"status": 403}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "core/error.html", {"status": 404}, status=404)
+
+
+def server_error(request):
+    # Rendered without the request: the context processors read the database, which
+    # may be what failed.
+    body = get_template("core/error.html").render({"status": 500})
+    return HttpResponse(body, status=500)

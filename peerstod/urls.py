@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("peerstod.core.urls")),
+    path("konto/", include("peerstod.accounts.urls")),
+    path("", include("peerstod.orgs.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "peerstod.core.views.bad_request"
+handler403 = "peerstod.core.views.permission_denied"
+handler404 = "peerstod.core.views.page_not_found"
+handler500 = "peerstod.core.views.server_error"
