@@ -165,6 +165,8 @@ TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 
+# Hashed, compressed static files need `peerstod collectstatic` first: production only.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEBUG)
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
@@ -172,12 +174,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if not STATIC_MANIFEST
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -48,10 +48,14 @@ _EMAIL = re.compile(
 )
 # Swedish numbers start with 0 (07x, 08, 031 …) or +46/0046; foreign ones with + or 00.
 _PHONE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\d{1,3}[ -]?(?:\(0\)[ -]?)?|0)\d{1,3}(?:[ /-]?\d){5,9}(?![\w])"
+    r"(?<![\w+])(?<!\d[ .,])"  # not the tail of a longer number such as "1 000 000"
+    r"(?:(?:\+|00)\d{1,3}[ -]?(?:\(0\)[ -]?)?|0)"  # +46, 0046, or the trunk 0
+    r"\d{1,3}(?:[ /-]?\d){5,9}(?!\w)"
 )
-# Dates written day first (01-02-2024, 01.02.2024) look like numbers starting with 0.
-_DAY_FIRST_DATE = re.compile(r"^\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}$")
+# Shapes that start with 0 but are not phone numbers: dates written day first
+# (01-02-2024, 01.02.2024) and identity-number shapes (YYMMDD-NNNN) whose check digit
+# is wrong.
+_NOT_A_PHONE = re.compile(r"^(?:\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}|\d{6}[-+]\d{4})$")
 
 
 def luhn_ok(digits: str) -> bool:
@@ -93,7 +97,7 @@ def find_personal_data(text: str) -> list[Finding]:
         findings.append(Finding(Kind.EMAIL, match.start(), match.end()))
     taken = [(f.start, f.end) for f in findings]
     for match in _PHONE.finditer(text):
-        if _DAY_FIRST_DATE.match(match.group()):
+        if _NOT_A_PHONE.match(match.group()):
             continue
         if any(match.start() < end and start < match.end() for start, end in taken):
             continue

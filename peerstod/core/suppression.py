@@ -56,60 +56,64 @@ def _is_small(value: int, limit: int) -> bool:
     return 0 < value < limit
 
 
+TOTAL = object()  # the margin key, in rows and in columns
+
+
 def suppress_table(
     counts: Mapping[tuple[Hashable, Hashable], int], *, limit: int | None = None
 ) -> Table:
-    """Suppress a two-way table of counts published with row, column and grand totals."""
+    """Suppress a two-way table of counts published with row, column and grand totals.
+
+    The table is extended with its margins, so that every row and every column
+    (margins included) is one equation "parts sum to the total". An equation with a
+    single hidden member gives that member away, so until none has exactly one, a
+    second member is hidden: the smallest non-zero part, else a zero, else the total.
+    """
     limit = threshold(limit)
     for key, value in counts.items():
-        if not isinstance(value, int) or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ValueError(f"Count for {key!r} must be a whole number ≥ 0, not {value!r}.")
     rows = list(dict.fromkeys(r for r, _ in counts))
     columns = list(dict.fromkeys(c for _, c in counts))
-    values = {(r, c): counts.get((r, c), 0) for r in rows for c in columns}
+    values: dict[tuple[Hashable, Hashable], int] = {
+        (r, c): counts.get((r, c), 0) for r in rows for c in columns
+    }
+    for r in rows:
+        values[(r, TOTAL)] = sum(values[(r, c)] for c in columns)
+    for c in columns:
+        values[(TOTAL, c)] = sum(values[(r, c)] for r in rows)
+    values[(TOTAL, TOTAL)] = sum(values[(r, TOTAL)] for r in rows)
+
     hidden: dict[tuple[Hashable, Hashable], Reason] = {
         key: Reason.SMALL for key, value in values.items() if _is_small(value, limit)
     }
-    row_sum = {r: sum(values[(r, c)] for c in columns) for r in rows}
-    col_sum = {c: sum(values[(r, c)] for r in rows) for c in columns}
-    grand = sum(values.values())
-    hidden_rows = {r for r in rows if _is_small(row_sum[r], limit)}
-    hidden_cols = {c for c in columns if _is_small(col_sum[c], limit)}
-    for r in hidden_rows:
-        for c in columns:
-            hidden.setdefault((r, c), Reason.COMPLEMENTARY)
-    for c in hidden_cols:
-        for r in rows:
-            hidden.setdefault((r, c), Reason.COMPLEMENTARY)
+    all_rows, all_columns = [*rows, TOTAL], [*columns, TOTAL]
+    lines = [[(r, c) for c in all_columns] for r in all_rows]
+    lines += [[(r, c) for r in all_rows] for c in all_columns]
 
-    lines = [[(r, c) for c in columns] for r in rows if r not in hidden_rows]
-    lines += [[(r, c) for r in rows] for c in columns if c not in hidden_cols]
+    def preference(key: tuple[Hashable, Hashable]) -> tuple[bool, bool, int]:
+        is_margin = TOTAL in key
+        return (is_margin, values[key] == 0, values[key])
+
     changed = True
     while changed:
         changed = False
         for line in lines:
-            inside = [key for key in line if key in hidden]
-            if len(inside) != 1:
+            if sum(key in hidden for key in line) != 1:
                 continue
-            candidates = [key for key in line if key not in hidden]
-            if not candidates:
-                continue
-            # Hide the smallest non-zero neighbour; a zero only if nothing else is left.
-            candidates.sort(key=lambda key: (values[key] == 0, values[key]))
-            hidden[candidates[0]] = Reason.COMPLEMENTARY
-            changed = True
+            candidates = sorted((key for key in line if key not in hidden), key=preference)
+            if candidates:
+                hidden[candidates[0]] = Reason.COMPLEMENTARY
+                changed = True
 
     def cell(key: tuple[Hashable, Hashable]) -> Cell:
         return Cell(None, hidden[key]) if key in hidden else Cell(values[key])
 
-    def total_cell(value: int, is_hidden: bool) -> Cell:
-        return Cell(None, Reason.SMALL) if is_hidden else Cell(value)
-
     return Table(
-        cells={key: cell(key) for key in values},
-        row_totals={r: total_cell(row_sum[r], r in hidden_rows) for r in rows},
-        column_totals={c: total_cell(col_sum[c], c in hidden_cols) for c in columns},
-        total=total_cell(grand, _is_small(grand, limit)),
+        cells={(r, c): cell((r, c)) for r in rows for c in columns},
+        row_totals={r: cell((r, TOTAL)) for r in rows},
+        column_totals={c: cell((TOTAL, c)) for c in columns},
+        total=cell((TOTAL, TOTAL)),
         threshold=limit,
     )
 
