@@ -7,7 +7,7 @@ PEERSTOD := $(BIN)/peerstod
 PO := $(wildcard peerstod/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run install messages migrate demo test lint format check-deploy clean
+.PHONY: run install messages migrate demo test lint format clean translations
 
 run: install migrate demo
 	DEBUG=true $(PEERSTOD) runserver 127.0.0.1:8000
@@ -44,3 +44,7 @@ format: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Developers only (needs GNU gettext): refresh the Swedish catalogue from the source.
+translations: install
+	cd peerstod && DEBUG=true ../$(PEERSTOD) makemessages -l sv --no-location --no-obsolete

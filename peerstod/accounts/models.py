@@ -98,6 +98,7 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="membership_ends_after_start",
+                violation_error_message=_("A role cannot end before it starts."),
             ),
         ]
 

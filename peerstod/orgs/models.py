@@ -102,10 +102,15 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["organisation__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="unit_unique_name"),
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="unit_unique_name",
+                violation_error_message=_("The organisation already has a unit with this name."),
+            ),
             models.CheckConstraint(
                 condition=Q(staff_count__isnull=True) | Q(staff_count__lte=5000),
                 name="unit_staff_count_plausible",
+                violation_error_message=_("A unit has at most 5,000 staff."),
             ),
         ]
 
@@ -152,9 +157,12 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="agreement_ends_after_start",
+                violation_error_message=_("The agreement cannot end before it starts."),
             ),
             models.CheckConstraint(
-                condition=~Q(network=models.F("principal")), name="agreement_two_parties"
+                condition=~Q(network=models.F("principal")),
+                name="agreement_two_parties",
+                violation_error_message=_("An agreement needs two different parties."),
             ),
         ]
 
