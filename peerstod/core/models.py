@@ -20,10 +20,13 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    actor_label = models.CharField(_("who (as recorded)"), max_length=254, blank=True)
-    action = models.CharField(_("action"), max_length=100, db_index=True)
-    object_type = models.CharField(_("object type"), max_length=100, blank=True)
-    object_ref = models.CharField(_("object"), max_length=100, blank=True)
+    # Written by the platform, never typed by a person: not free text.
+    actor_label = models.CharField(
+        _("who (as recorded)"), max_length=254, blank=True, editable=False
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True, editable=False)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True, editable=False)
+    object_ref = models.CharField(_("object"), max_length=100, blank=True, editable=False)
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("organisation"),

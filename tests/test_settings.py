@@ -1,0 +1,68 @@
+"""Configuration: strict environment reading and a production mode that passes
+`check --deploy` with no warnings."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from peerstod.lib.env import env_bool, env_int
+
+
+def run_peerstod(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS"}}
+    environment.update(env)
+    environment.pop("STATIC_MANIFEST", None)
+    return subprocess.run(
+        [sys.executable, "-m", "peerstod", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_peerstod(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="peerstod.region.example",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    result = run_peerstod("check", DEBUG="false", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["ture", "2", "ja"])
+def test_a_boolean_that_is_not_one_is_an_error(monkeypatch, value):
+    monkeypatch.setenv("SOME_FLAG", value)
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG"):
+        env_bool("SOME_FLAG", default=False)
+
+
+def test_booleans_and_numbers_are_read(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "TRUE")
+    monkeypatch.setenv("SOME_NUMBER", "12")
+    assert env_bool("SOME_FLAG", default=False) is True
+    assert env_int("SOME_NUMBER", 3) == 12
+    monkeypatch.setenv("SOME_NUMBER", "tolv")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("SOME_NUMBER", 3)
+
+
+def test_a_suppression_threshold_below_three_refuses_to_start():
+    result = run_peerstod("check", DEBUG="true", SUPPRESSION_THRESHOLD="2")
+    assert result.returncode != 0
+    assert "SUPPRESSION_THRESHOLD" in result.stderr
