@@ -92,9 +92,9 @@ def test_every_message_has_a_swedish_translation():
     translated = {
         message.id
         for message in catalogue
-        if message.id and not message.fuzzy and (
-            all(message.string) if isinstance(message.string, tuple) else message.string
-        )
+        if message.id
+        and not message.fuzzy
+        and (all(message.string) if isinstance(message.string, tuple) else message.string)
     }
     translated |= {m.id[0] for m in catalogue if isinstance(m.id, tuple) and all(m.string)}
     wanted = _template_msgids() | _python_msgids()

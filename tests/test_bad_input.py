@@ -39,9 +39,7 @@ def test_a_valid_unit_is_saved_and_audited(client, world, login):
         ("Svar till kalle@exempel.se", "e-postadress"),
     ],
 )
-def test_personal_data_in_free_text_is_refused_and_nothing_saved(
-    client, world, login, text, named
-):
+def test_personal_data_in_free_text_is_refused_and_nothing_saved(client, world, login, text, named):
     login(world.users["coordinator"])
     before = AuditEvent.objects.count()
     response = client.post(CREATE, unit_form(world, description=text))
@@ -73,9 +71,7 @@ def test_the_same_refusal_in_english(client, world, login):
         ("name", "y" * 500, "som mest 200 tecken"),
     ],
 )
-def test_wrong_types_empty_and_huge_values_are_refused(
-    client, world, login, field, value, message
-):
+def test_wrong_types_empty_and_huge_values_are_refused(client, world, login, field, value, message):
     login(world.users["coordinator"])
     response = client.post(CREATE, unit_form(world, **{field: value}))
     assert response.status_code == 200
@@ -102,9 +98,7 @@ def test_another_organisations_unit_answers_404_without_details(client, world, l
     response = client.get(reverse("orgs:unit", args=[world.unit_b1.code]))
     assert response.status_code == 404
     assert world.unit_b1.name not in response.content.decode()
-    response = client.post(
-        reverse("orgs:unit_edit", args=[world.unit_b1.code]), {"name": "Kapad"}
-    )
+    response = client.post(reverse("orgs:unit_edit", args=[world.unit_b1.code]), {"name": "Kapad"})
     assert response.status_code == 404
     world.unit_b1.refresh_from_db()
     assert world.unit_b1.name == "Avdelning B1"

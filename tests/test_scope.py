@@ -53,7 +53,9 @@ def test_a_membership_counts_only_in_its_period(world):
     user.memberships.update(valid_to=today - timedelta(days=1))
     assert scope_for(user, day=today).unit_ids() == frozenset()
     MembershipFactory(
-        user=user, role=Role.PROGRAMME_COORDINATOR, organisation=world.region_b,
+        user=user,
+        role=Role.PROGRAMME_COORDINATOR,
+        organisation=world.region_b,
         valid_from=today + timedelta(days=1),
     )
     assert scope_for(user, day=today).unit_ids() == frozenset()

@@ -13,9 +13,9 @@ from peerstod.lib.env import env_bool, env_int
 
 
 def run_peerstod(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS"}}
+    dropped = {"DEBUG", "HTTPS", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment.update(env)
-    environment.pop("STATIC_MANIFEST", None)
     return subprocess.run(
         [sys.executable, "-m", "peerstod", *args],
         capture_output=True,

@@ -34,8 +34,10 @@ class SessionTimeoutMiddleware:
 
     @staticmethod
     def _to_login(request):
-        target = reverse(settings.LOGIN_URL) + "?" + urlencode(
-            {"expired": "1", "next": request.get_full_path()}
+        target = (
+            reverse(settings.LOGIN_URL)
+            + "?"
+            + urlencode({"expired": "1", "next": request.get_full_path()})
         )
         if getattr(request, "htmx", False):
             response = HttpResponse(status=204)

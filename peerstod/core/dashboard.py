@@ -84,8 +84,10 @@ def _platform_admin(scope: Scope) -> Section:
         title=_("Platform administration"),
         template="core/dashboard/platform_admin.html",
         steps=[
-            Step(_("Create organisations, users and roles in the administration"),
-                 reverse("admin:index")),
+            Step(
+                _("Create organisations, users and roles in the administration"),
+                reverse("admin:index"),
+            ),
             Step(_("Review the audit log"), reverse("core:audit")),
         ],
     )
@@ -99,8 +101,13 @@ def _network_coordinator(scope: Scope) -> Section:
     steps = []
     if not active:
         steps.append(
-            Step(_("Sign an agreement with a region or municipality so that your trainers "
-                   "and supervisors can work with its units"), reverse("orgs:agreement_create"))
+            Step(
+                _(
+                    "Sign an agreement with a region or municipality so that your trainers "
+                    "and supervisors can work with its units"
+                ),
+                reverse("orgs:agreement_create"),
+            )
         )
     for agreement in ending:
         steps.append(
@@ -125,12 +132,17 @@ def _programme_coordinator(scope: Scope) -> Section:
     without_manager = [u for u in units if u.managers == 0]
     steps = []
     if not units:
-        steps.append(Step(_("Add the first unit where peer supporters will work"),
-                          reverse("orgs:unit_create")))
+        steps.append(
+            Step(
+                _("Add the first unit where peer supporters will work"), reverse("orgs:unit_create")
+            )
+        )
     for unit in without_manager[:5]:
         steps.append(
-            Step(_("%(unit)s has no unit manager in Peerstöd yet") % {"unit": unit},
-                 reverse("orgs:unit", args=[unit.code]))
+            Step(
+                _("%(unit)s has no unit manager in Peerstöd yet") % {"unit": unit},
+                reverse("orgs:unit", args=[unit.code]),
+            )
         )
     steps.append(Step(_("Add a unit"), reverse("orgs:unit_create")))
     return Section(
@@ -145,8 +157,10 @@ def _programme_coordinator(scope: Scope) -> Section:
 def _unit_manager(scope: Scope) -> Section:
     units = list(_units_with_staff(scope, (Role.UNIT_MANAGER,)))
     steps = [
-        Step(_("Check the unit page of %(unit)s") % {"unit": unit},
-             reverse("orgs:unit", args=[unit.code]))
+        Step(
+            _("Check the unit page of %(unit)s") % {"unit": unit},
+            reverse("orgs:unit", args=[unit.code]),
+        )
         for unit in units
     ]
     return Section(
@@ -193,8 +207,10 @@ def _peer_supporter(scope: Scope) -> Section:
 
 def _evaluator(scope: Scope) -> Section:
     """Units and peer supporters by kind of unit: an aggregate, so small counts are hidden."""
-    units = _units_with_staff(scope, (Role.EVALUATOR,)).values("kind").annotate(
-        n=Count("id", distinct=True)
+    units = (
+        _units_with_staff(scope, (Role.EVALUATOR,))
+        .values("kind")
+        .annotate(n=Count("id", distinct=True))
     )
     unit_counts = {row["kind"]: row["n"] for row in units}
     peer_counts = dict(
@@ -206,9 +222,7 @@ def _evaluator(scope: Scope) -> Section:
     )
     kinds = [k for k in UnitKind if k.value in unit_counts]
     table = suppression.suppress_counts({k.value: peer_counts.get(k.value, 0) for k in kinds})
-    rows = [
-        (k.label, unit_counts[k.value], table.cells[(k.value, "n")]) for k in kinds
-    ]
+    rows = [(k.label, unit_counts[k.value], table.cells[(k.value, "n")]) for k in kinds]
     return Section(
         role=Role.EVALUATOR,
         title=_("Evaluator"),

@@ -111,32 +111,90 @@ class DemoUser:
 USERS = [
     DemoUser("admin@example.org", "Alva Admin", None, None),
     DemoUser("network@example.org", "Nora Nätverk", Role.NETWORK_COORDINATOR, NETWORK),
-    DemoUser("coordinator@example.org", "Cecilia Samordnare", Role.PROGRAMME_COORDINATOR,
-             "Region Halland"),
-    DemoUser("manager@example.org", "Juan Avdelningschef", Role.UNIT_MANAGER, "Region Halland",
-             "Rättspsykiatrisk avdelning 21"),
+    DemoUser(
+        "coordinator@example.org",
+        "Cecilia Samordnare",
+        Role.PROGRAMME_COORDINATOR,
+        "Region Halland",
+    ),
+    DemoUser(
+        "manager@example.org",
+        "Juan Avdelningschef",
+        Role.UNIT_MANAGER,
+        "Region Halland",
+        "Rättspsykiatrisk avdelning 21",
+    ),
     DemoUser("supervisor@example.org", "Sara Handledare", Role.SUPERVISOR, NETWORK),
     DemoUser("trainer@example.org", "Tove Utbildare", Role.TRAINER, NETWORK),
-    DemoUser("peer@example.org", "Marianne Peer", Role.PEER_SUPPORTER, "Region Halland",
-             "Rättspsykiatrisk avdelning 21"),
-    DemoUser("evaluator@example.org", "Erik Utvärderare", Role.EVALUATOR,
-             "Västra Götalandsregionen, psykiatri"),
-    DemoUser("coordinator.jonkoping@example.org", "Åsa Samordnare", Role.PROGRAMME_COORDINATOR,
-             "Region Jönköpings län"),
+    DemoUser(
+        "peer@example.org",
+        "Marianne Peer",
+        Role.PEER_SUPPORTER,
+        "Region Halland",
+        "Rättspsykiatrisk avdelning 21",
+    ),
+    DemoUser(
+        "evaluator@example.org",
+        "Erik Utvärderare",
+        Role.EVALUATOR,
+        "Västra Götalandsregionen, psykiatri",
+    ),
+    DemoUser(
+        "coordinator.jonkoping@example.org",
+        "Åsa Samordnare",
+        Role.PROGRAMME_COORDINATOR,
+        "Region Jönköpings län",
+    ),
     # Peer supporters without a login of their own in the demo, so that aggregates have
     # something to count (and something to hide).
-    DemoUser("ps1.vgr@example.org", "Kim Peer", Role.PEER_SUPPORTER,
-             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
-    DemoUser("ps2.vgr@example.org", "Robin Peer", Role.PEER_SUPPORTER,
-             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
-    DemoUser("ps3.vgr@example.org", "Alex Peer", Role.PEER_SUPPORTER,
-             "Västra Götalandsregionen, psykiatri", "NHV självskadebeteende", False),
-    DemoUser("ps4.vgr@example.org", "Mika Peer", Role.PEER_SUPPORTER,
-             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
-    DemoUser("ps5.vgr@example.org", "Noa Peer", Role.PEER_SUPPORTER,
-             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
-    DemoUser("ps6.vgr@example.org", "Sam Peer", Role.PEER_SUPPORTER,
-             "Västra Götalandsregionen, psykiatri", "Psykosavdelning 4", False),
+    DemoUser(
+        "ps1.vgr@example.org",
+        "Kim Peer",
+        Role.PEER_SUPPORTER,
+        "Västra Götalandsregionen, psykiatri",
+        "Psykosavdelning 4",
+        False,
+    ),
+    DemoUser(
+        "ps2.vgr@example.org",
+        "Robin Peer",
+        Role.PEER_SUPPORTER,
+        "Västra Götalandsregionen, psykiatri",
+        "Psykosavdelning 4",
+        False,
+    ),
+    DemoUser(
+        "ps3.vgr@example.org",
+        "Alex Peer",
+        Role.PEER_SUPPORTER,
+        "Västra Götalandsregionen, psykiatri",
+        "NHV självskadebeteende",
+        False,
+    ),
+    DemoUser(
+        "ps4.vgr@example.org",
+        "Mika Peer",
+        Role.PEER_SUPPORTER,
+        "Västra Götalandsregionen, psykiatri",
+        "Psykosavdelning 4",
+        False,
+    ),
+    DemoUser(
+        "ps5.vgr@example.org",
+        "Noa Peer",
+        Role.PEER_SUPPORTER,
+        "Västra Götalandsregionen, psykiatri",
+        "Psykosavdelning 4",
+        False,
+    ),
+    DemoUser(
+        "ps6.vgr@example.org",
+        "Sam Peer",
+        Role.PEER_SUPPORTER,
+        "Västra Götalandsregionen, psykiatri",
+        "Psykosavdelning 4",
+        False,
+    ),
 ]
 
 DEMO_START = date(2024, 1, 1)
@@ -162,7 +220,10 @@ def _organisations() -> dict[str, Organisation]:
         for unit_name, unit_kind, place, staff in units:
             if not Unit.objects.filter(organisation=org, name=unit_name).exists():
                 unit = Unit(
-                    organisation=org, name=unit_name, kind=unit_kind, place=place,
+                    organisation=org,
+                    name=unit_name,
+                    kind=unit_kind,
+                    place=place,
                     staff_count=staff,
                 )
                 unit.full_clean()
@@ -206,6 +267,9 @@ def _users(organisations: dict[str, Organisation], password: str) -> None:
             user=user, role=demo.role, organisation=organisation, unit=unit
         ).exists():
             account_services.membership_grant(
-                user=user, role=demo.role, organisation=organisation, unit=unit,
+                user=user,
+                role=demo.role,
+                organisation=organisation,
+                unit=unit,
                 valid_from=DEMO_START,
             )

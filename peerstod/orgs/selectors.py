@@ -54,9 +54,7 @@ def organisations_for_unit_editing(*, scope: Scope) -> QuerySet[Organisation]:
 def agreement_list(*, scope: Scope) -> QuerySet[Agreement]:
     """The network's coordinators see all of its agreements, expired ones included;
     a principal's coordinators see the agreements that cover their organisation."""
-    agreements = Agreement.objects.select_related("network", "principal").prefetch_related(
-        "units"
-    )
+    agreements = Agreement.objects.select_related("network", "principal").prefetch_related("units")
     if not scope.is_platform_admin:
         coordinated_networks = {
             g.organisation_id for g in scope.grants if g.role == Role.NETWORK_COORDINATOR

@@ -43,9 +43,7 @@ def unit_create(*, scope: Scope, actor, organisation: Organisation, **fields) ->
     unit.full_clean()
     with transaction.atomic():
         unit.save()
-        audit.record(
-            actor=actor, action="orgs.unit.created", obj=unit, organisation=organisation
-        )
+        audit.record(actor=actor, action="orgs.unit.created", obj=unit, organisation=organisation)
     return unit
 
 
@@ -84,9 +82,9 @@ def agreement_create(
     units: list[Unit] | None = None,
     note: str = "",
 ) -> Agreement:
-    if network.pk not in scope.network_ids() or not scope.has_role(Role.NETWORK_COORDINATOR):
-        if not scope.is_platform_admin:
-            raise PermissionDenied
+    coordinated = {g.organisation_id for g in scope.grants if g.role == Role.NETWORK_COORDINATOR}
+    if network.pk not in coordinated and not scope.is_platform_admin:
+        raise PermissionDenied
     errors: dict[str, str] = {}
     if not network.is_network:
         errors["network"] = _("The first party must be a peer-support network.")

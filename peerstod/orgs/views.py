@@ -83,8 +83,11 @@ def unit_edit(request: HttpRequest, scope, code: str) -> HttpResponse:
     form = UnitForm(request.POST or None, instance=unit, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         # The form has already written its values onto `unit`; the service re-reads it.
-        fields = {name: form.cleaned_data[name] for name in services.UNIT_EDITABLE
-                  if name in form.cleaned_data}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in services.UNIT_EDITABLE
+            if name in form.cleaned_data
+        }
         fresh = selectors.unit_get(scope=scope, code=code, roles=selectors.UNIT_EDITORS)
         try:
             services.unit_update(scope=scope, actor=request.user, unit=fresh, **fields)
