@@ -37,6 +37,7 @@ test: install
 lint: install
 	$(BIN)/ruff check peerstod tests
 	$(BIN)/ruff format --check peerstod tests
+	DEBUG=true $(BIN)/mypy peerstod/*/services.py peerstod/*/selectors.py peerstod/accounts/scope.py peerstod/core/privacy.py peerstod/core/suppression.py
 
 format: install
 	$(BIN)/ruff format peerstod tests

@@ -100,3 +100,15 @@ def test_every_message_has_a_swedish_translation():
     wanted = _template_msgids() | _python_msgids()
     assert len(wanted) > 150
     assert sorted(wanted - translated) == []
+
+
+def test_the_migrations_match_the_models(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit as exit_:
+        raise AssertionError(f"Models changed without a migration:\n{out.getvalue()}") from exit_

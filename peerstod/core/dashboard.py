@@ -61,20 +61,19 @@ def sections_for(scope: Scope) -> list[Section]:
     return sections
 
 
+def _holding(role: str, day) -> Q:
+    """Memberships of `role` valid on `day`, as a filter across the unit relation."""
+    return (
+        Q(memberships__role=role)
+        & Q(memberships__valid_from__lte=day)
+        & (Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=day))
+    )
+
+
 def _units_with_staff(scope: Scope, roles: tuple[str, ...]):
     return org_selectors.unit_list(scope=scope, roles=roles).annotate(
-        managers=Count(
-            "memberships",
-            filter=Q(memberships__role=Role.UNIT_MANAGER)
-            & Q(memberships__valid_from__lte=scope.day)
-            & (Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=scope.day)),
-        ),
-        peer_supporters=Count(
-            "memberships",
-            filter=Q(memberships__role=Role.PEER_SUPPORTER)
-            & Q(memberships__valid_from__lte=scope.day)
-            & (Q(memberships__valid_to__isnull=True) | Q(memberships__valid_to__gte=scope.day)),
-        ),
+        managers=Count("memberships", filter=_holding(Role.UNIT_MANAGER, scope.day)),
+        peer_supporters=Count("memberships", filter=_holding(Role.PEER_SUPPORTER, scope.day)),
     )
 
 

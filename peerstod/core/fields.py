@@ -22,7 +22,9 @@ class GuardedTextField(models.TextField):
     5 MB paste gets a clear message instead of a stored blob.
     """
 
-    def __init__(self, *args, max_length: int = 4000, **kwargs):
-        super().__init__(*args, max_length=max_length, **kwargs)
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 4000)
+        super().__init__(*args, **kwargs)
+        max_length: int = kwargs["max_length"]
         self.validators.append(no_personal_data)
         self.validators.append(MaxLengthValidator(max_length))

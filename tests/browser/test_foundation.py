@@ -110,3 +110,21 @@ def test_pages_fit_a_360_pixel_phone(phone):
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide"
         assert_accessible(phone)
+
+
+def test_password_pages_are_accessible(page):
+    page.goto("/konto/logga-in/")
+    page.get_by_role("link", name="Glömt lösenordet?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Återställ lösenord")
+    assert_accessible(page)
+    page.get_by_label("E-postadress").fill("peer@example.org")
+    page.get_by_role("button", name="Återställ lösenord").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Titta i din e-post")
+    assert_accessible(page)
+    log_in(page, "peer@example.org")
+    page.get_by_role("link", name="Mitt konto").click()
+    page.get_by_role("link", name="Byt lösenord").click()
+    page.locator("#id_new_password1").fill("kort")
+    page.get_by_role("button", name="Byt lösenord").click()
+    expect(page.get_by_role("alert")).to_contain_text("Inget sparades")
+    assert_accessible(page)
