@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from peerstod.core.demo import load_demo
 
@@ -24,5 +25,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo loaded. Log in at http://127.0.0.1:8000/"))
         self.stdout.write(f"Password for every demo account: {settings.DEMO_PASSWORD}")
         for account in accounts:
-            role = account.role.label if account.role else "Platform administrator"
+            role = account.role.label if account.role else _("Platform administrator")
             self.stdout.write(f"  {account.email:<36} {role}")
