@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "peerstod.core",
     "peerstod.accounts",
     "peerstod.orgs",
+    "peerstod.people",
+    "peerstod.recruitment",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("peerstod.core.urls")),
     path("konto/", include("peerstod.accounts.urls")),
     path("", include("peerstod.orgs.urls")),
+    path("", include("peerstod.recruitment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

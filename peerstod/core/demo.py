@@ -206,6 +206,14 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
         organisations = _organisations()
         _agreements(organisations)
         _users(organisations, password)
+        from peerstod.recruitment import demo as recruitment_demo
+
+        recruitment_demo.load(
+            network=organisations[NETWORK],
+            principal=organisations["Region Jönköpings län"],
+            trainer_user=User.objects.get(email="trainer@example.org"),
+            today=date.today(),
+        )
     return [u for u in USERS if u.can_log_in]
 
 

@@ -21,6 +21,8 @@ ORGANISATION_READERS = (
 )
 AGREEMENT_ROLES = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR)
 AUDIT_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR)
+RECRUITMENT_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR, Role.EVALUATOR)
+TRAINING_ROLES = (Role.NETWORK_COORDINATOR, Role.TRAINER)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         (_("Overview"), "core:dashboard", None),
         (_("Organisations"), "orgs:list", ORGANISATION_READERS),
         (_("Agreements"), "orgs:agreements", AGREEMENT_ROLES),
+        (_("Recruitment"), "recruitment:calls", RECRUITMENT_READERS),
+        (_("Training"), "recruitment:cohorts", TRAINING_ROLES),
         (_("Audit log"), "core:audit", AUDIT_READERS),
         (_("My account"), "accounts:profile", None),
     ]

@@ -121,3 +121,15 @@ def suppress_table(
 def suppress_counts(counts: Mapping[Hashable, int], *, limit: int | None = None) -> Table:
     """Suppress a one-way list of counts published with its total."""
     return suppress_table({(key, "n"): value for key, value in counts.items()}, limit=limit)
+
+
+def suppress_each(values: Mapping[Hashable, int], *, limit: int | None = None) -> dict:
+    """Primary suppression only, for figures that do not add up to a published total:
+    nested funnel steps, or points of a series. Returns key → Cell."""
+    limit = threshold(limit)
+    cells = {}
+    for key, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"Count for {key!r} must be a whole number ≥ 0, not {value!r}.")
+        cells[key] = Cell(None, Reason.SMALL) if _is_small(value, limit) else Cell(value)
+    return cells

@@ -1,0 +1,43 @@
+"""Server-rendered SVG charts (matplotlib). Each chart has a data table beside it in
+the page, for screen readers and print; the chart itself is decorative to them."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+INK = "#1b1b1b"
+BRAND = "#00507a"
+
+
+def horizontal_bars(
+    labels: Sequence[str], values: Sequence[int | None], *, title: str = ""
+) -> str:
+    """A horizontal bar chart as an SVG string. Hidden values (None) draw no bar."""
+    height = 0.45 * len(labels) + 0.9
+    figure, axes = plt.subplots(figsize=(7.5, height), dpi=100)
+    shown = [v if v is not None else 0 for v in values]
+    positions = list(range(len(labels)))[::-1]
+    axes.barh(positions, shown, color=BRAND)
+    axes.set_yticks(positions, labels=list(labels), fontsize=10, color=INK)
+    axes.tick_params(axis="x", colors=INK, labelsize=9)
+    for position, value in zip(positions, values, strict=True):
+        text = "–" if value is None else str(value)
+        axes.text((value or 0) + max(shown + [1]) * 0.01, position, text, va="center",
+                  fontsize=10, color=INK)
+    axes.set_xlim(0, max(shown + [1]) * 1.12)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    if title:
+        axes.set_title(title, fontsize=11, color=INK, loc="left")
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg"):]

@@ -1,0 +1,276 @@
+"""Scoped reads for recruitment and training.
+
+Applications hold health disclosures: only the recruitment team (the network's
+coordinators) reads them, and every read of one is audited. Principals and evaluators
+see the funnel, which is an aggregate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import Scope
+from peerstod.core import audit
+from peerstod.recruitment.models import (
+    Application,
+    Call,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    TrainingSession,
+)
+
+FUNNEL_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR, Role.EVALUATOR)
+
+
+def recruiting_networks(scope: Scope) -> set[int]:
+    """The networks whose recruitment team the user is part of."""
+    if scope.is_platform_admin:
+        from peerstod.orgs.models import Organisation
+
+        return set(Organisation.objects.filter(kind="network").values_list("id", flat=True))
+    return {g.organisation_id for g in scope.grants if g.role == Role.NETWORK_COORDINATOR}
+
+
+def is_recruiter(scope: Scope, network_id: int) -> bool:
+    return network_id in recruiting_networks(scope)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Public -------------------------------------------------------------------------
+
+
+def open_calls() -> QuerySet[Call]:
+    today = timezone.localdate()
+    return Call.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related(
+        "principal"
+    )
+
+
+def public_call_get(*, code: str) -> Call:
+    return get_object_or_404(Call.objects.select_related("principal", "network"), code=code)
+
+
+def application_by_token(*, token: str) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("call", "person"),
+        status_token_hash=hash_token(token),
+    )
+
+
+# Recruitment team -------------------------------------------------------------------
+
+
+def call_list(*, scope: Scope) -> QuerySet[Call]:
+    calls = Call.objects.select_related("principal", "network").annotate(
+        applied=Count("applications")
+    )
+    return calls.filter(
+        Q(network_id__in=recruiting_networks(scope))
+        | Q(principal_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR, Role.EVALUATOR))
+    ).order_by("-opens_on")
+
+
+def call_get(*, scope: Scope, code: str) -> Call:
+    return get_object_or_404(
+        Call.objects.select_related("principal", "network"),
+        code=code,
+        network_id__in=recruiting_networks(scope),
+    )
+
+
+def application_list(*, scope: Scope, call: Call, step: str = "") -> QuerySet[Application]:
+    applications = Application.objects.filter(
+        call=call, call__network_id__in=recruiting_networks(scope)
+    ).select_related("person", "cohort")
+    if step:
+        applications = applications.filter(step=step)
+    return applications.order_by("-submitted_at")
+
+
+def application_get(*, scope: Scope, actor, code: str) -> Application:
+    application = get_object_or_404(
+        Application.objects.select_related("call", "call__network", "person", "cohort"),
+        code=code,
+        call__network_id__in=recruiting_networks(scope),
+    )
+    audit.record(
+        actor=actor,
+        action="recruitment.application.viewed",
+        obj=application,
+        organisation=application.call.network,
+    )
+    return application
+
+
+# Training ---------------------------------------------------------------------------
+
+
+def cohort_list(*, scope: Scope) -> QuerySet[Cohort]:
+    return (
+        Cohort.objects.filter(
+            Q(network_id__in=recruiting_networks(scope)) | Q(trainers__id=scope.user_id)
+        )
+        .distinct()
+        .annotate(
+            participants=Count("enrolments", distinct=True),
+            completed=Count(
+                "enrolments",
+                filter=Q(enrolments__status=EnrolmentStatus.COMPLETED),
+                distinct=True,
+            ),
+            days=Count("sessions", distinct=True),
+        )
+        .order_by("-starts_on")
+    )
+
+
+def cohort_get(*, scope: Scope, code: str) -> Cohort:
+    visible = Cohort.objects.filter(
+        Q(network_id__in=recruiting_networks(scope)) | Q(trainers__id=scope.user_id)
+    ).distinct()
+    return get_object_or_404(visible.select_related("network", "principal"), code=code)
+
+
+def session_get(*, scope: Scope, code: str) -> TrainingSession:
+    visible = TrainingSession.objects.filter(
+        Q(cohort__network_id__in=recruiting_networks(scope))
+        | Q(cohort__trainers__id=scope.user_id)
+    ).distinct()
+    return get_object_or_404(visible.select_related("cohort"), code=code)
+
+
+def enrolment_list(*, cohort: Cohort) -> QuerySet[Enrolment]:
+    """Participants of a cohort the caller has already been allowed to see."""
+    return cohort.enrolments.select_related("person", "application").order_by(
+        "person__full_name"
+    )
+
+
+def attendance_summary(*, cohort: Cohort) -> dict[int, tuple[int, int]]:
+    """enrolment id → (days present, days marked)."""
+    rows = cohort.enrolments.annotate(
+        present=Count("attendance", filter=Q(attendance__present=True)),
+        marked=Count("attendance"),
+    ).values_list("id", "present", "marked")
+    return {enrolment_id: (present, marked) for enrolment_id, present, marked in rows}
+
+
+def enrolment_get(*, scope: Scope, code: str) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.select_related("cohort", "person", "application"),
+        code=code,
+        cohort__network_id__in=recruiting_networks(scope),
+    )
+
+
+def recruiting_network_list(*, scope: Scope) -> list:
+    from peerstod.orgs.models import Organisation
+
+    return list(Organisation.objects.filter(pk__in=recruiting_networks(scope)).order_by("pk"))
+
+
+def step_counts(*, call: Call) -> list[tuple[str, str, int]]:
+    """(step, label, applications now at that step) for the call's overview."""
+    from peerstod.recruitment.models import Step
+
+    counts = dict(
+        call.applications.values("step").annotate(n=Count("id")).values_list("step", "n")
+    )
+    return [(step.value, step.label, counts.get(step.value, 0)) for step in Step]
+
+
+def basic_cohorts(*, scope: Scope, network_id: int) -> QuerySet[Cohort]:
+    from peerstod.recruitment.models import CohortKind
+
+    if network_id not in recruiting_networks(scope):
+        return Cohort.objects.none()
+    return Cohort.objects.filter(network_id=network_id, kind=CohortKind.BASIC).order_by(
+        "-starts_on"
+    )
+
+
+def trainer_users(*, scope: Scope, network):
+    from peerstod.accounts.models import Membership, User
+
+    if network.pk not in recruiting_networks(scope):
+        return User.objects.none()
+    holders = Membership.objects.active_on(scope.day).filter(
+        role=Role.TRAINER, organisation=network
+    )
+    return User.objects.filter(memberships__in=holders).distinct().order_by("full_name")
+
+
+def enrolment_in_cohort(*, cohort: Cohort, code: str) -> Enrolment:
+    return get_object_or_404(Enrolment.objects.select_related("cohort"), cohort=cohort,
+                             code=code)
+
+
+def attendance_rows(*, session: TrainingSession, only: Enrolment | None = None) -> list[dict]:
+    """One row per participant of the session's cohort: present, absent or not marked."""
+    enrolments = session.cohort.enrolments.select_related("person").exclude(
+        status=EnrolmentStatus.DISCONTINUED
+    )
+    if only is not None:
+        enrolments = enrolments.filter(pk=only.pk)
+    marks = dict(session.attendance.values_list("enrolment_id", "present"))
+    return [
+        {"enrolment": e, "present": marks.get(e.pk)}
+        for e in enrolments.order_by("person__full_name")
+    ]
+
+
+def certification_get(*, scope: Scope, code: str):
+    from peerstod.people.models import Certification
+
+    return get_object_or_404(
+        Certification.objects.select_related("person", "cohort", "cohort__network"),
+        code=code,
+        person__network_id__in=recruiting_networks(scope),
+    )
+
+
+def audit_certificate(*, actor, certification) -> None:
+    audit.record(
+        actor=actor,
+        action="people.certificate.viewed",
+        obj=certification,
+        organisation=certification.person.network,
+    )
+
+
+def funnel_applications(*, scope: Scope) -> QuerySet[Application]:
+    """Applications the user may count: their network's, or their organisation's calls."""
+    return Application.objects.filter(
+        Q(call__network_id__in=recruiting_networks(scope))
+        | Q(
+            call__principal_id__in=scope.organisation_ids(
+                Role.PROGRAMME_COORDINATOR, Role.EVALUATOR
+            )
+        )
+    )
+
+
+def funnel_cohorts(*, scope: Scope) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(
+        Q(network_id__in=recruiting_networks(scope))
+        | Q(principal_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR, Role.EVALUATOR))
+    ).order_by("-starts_on")
+
+
+def funnel_organisations(*, scope: Scope):
+    from peerstod.orgs.models import Organisation
+
+    principals = Call.objects.filter(
+        Q(network_id__in=recruiting_networks(scope))
+        | Q(principal_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR, Role.EVALUATOR))
+    ).values("principal_id")
+    return Organisation.objects.filter(pk__in=principals).order_by("name")
