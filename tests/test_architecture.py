@@ -16,6 +16,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "peerstod"
 NOT_FREE_TEXT = {
     ("accounts.User", "email"),
     ("accounts.User", "password"),
+    # A person's own contact details, validated as an address and a phone number.
+    ("people.Person", "email"),
+    ("people.Person", "phone"),
 }
 
 

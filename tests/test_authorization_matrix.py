@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import PERSONAS
 from tests.factories import UserFactory
+from tests.recruitment_world import make_recruitment
 
 ALL = set(PERSONAS) - {"anonymous"}
 OK, REDIRECT, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 302, 403, 404, 405
@@ -58,6 +59,25 @@ MATRIX = {
     "orgs:agreements": (None, allow("admin", "network", "coordinator", "outsider")),
     "orgs:agreement_create": (None, allow("admin", "network")),
     "set_language": (None, everyone(REDIRECT)),
+    # Recruitment: public pages need no login; applications are for the network's
+    # recruitment team (its coordinators) only; the funnel is an aggregate for both
+    # parties' coordinators and the evaluator.
+    "recruitment:public_calls": (None, everyone(OK)),
+    "recruitment:apply": ("call", everyone(OK)),
+    "recruitment:status_root": (None, everyone(REDIRECT)),
+    "recruitment:status": ("token", everyone(OK)),
+    "recruitment:calls": (None, allow("admin", "network", "coordinator", "evaluator", "outsider")),
+    "recruitment:call_create": (None, allow("admin", "network")),
+    "recruitment:funnel": (None, allow("admin", "network", "coordinator", "evaluator", "outsider")),
+    "recruitment:call": ("call", allow("admin", "network")),
+    "recruitment:application": ("application", allow("admin", "network")),
+    "recruitment:application_export": ("application", allow("admin", "network")),
+    "recruitment:cohorts": (None, allow("admin", "network", "trainer")),
+    "recruitment:cohort_create": (None, allow("admin", "network")),
+    "recruitment:cohort": ("cohort", allow("admin", "network", "trainer")),
+    "recruitment:enrolment_action": ("enrolment", everyone(NOT_ALLOWED)),  # POST only
+    "recruitment:attendance": ("session", allow("admin", "network", "trainer")),
+    "recruitment:certificate": ("certification", allow("admin", "network")),
 }
 
 
@@ -79,9 +99,29 @@ def test_every_url_has_a_row():
     assert missing == [], f"Add these to MATRIX: {missing}"
 
 
+def _recruitment(world):
+    """A call of the world's network with one applicant in training, made once per test."""
+    if not hasattr(world, "recruitment"):
+        world.recruitment = make_recruitment(world)
+    return world.recruitment
+
+
+RECRUITMENT_ARGUMENTS = {
+    "call": lambda w: _recruitment(w).call.code,
+    "token": lambda w: _recruitment(w).token,
+    "application": lambda w: _recruitment(w).application.code,
+    "cohort": lambda w: _recruitment(w).cohort.code,
+    "enrolment": lambda w: _recruitment(w).enrolment.code,
+    "session": lambda w: _recruitment(w).session.code,
+    "certification": lambda w: _recruitment(w).certification.code,
+}
+
+
 def url_for(name, argument, world):
     if argument is None:
         return reverse(name)
+    if argument in RECRUITMENT_ARGUMENTS:
+        return reverse(name, args=[RECRUITMENT_ARGUMENTS[argument](world)])
     if argument == "reset":
         # Not a persona: logging in changes last_login, which invalidates the token.
         user = UserFactory(email="reset@test.se")

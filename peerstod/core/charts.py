@@ -15,9 +15,7 @@ INK = "#1b1b1b"
 BRAND = "#00507a"
 
 
-def horizontal_bars(
-    labels: Sequence[str], values: Sequence[int | None], *, title: str = ""
-) -> str:
+def horizontal_bars(labels: Sequence[str], values: Sequence[int | None], *, title: str = "") -> str:
     """A horizontal bar chart as an SVG string. Hidden values (None) draw no bar."""
     height = 0.45 * len(labels) + 0.9
     figure, axes = plt.subplots(figsize=(7.5, height), dpi=100)
@@ -28,8 +26,14 @@ def horizontal_bars(
     axes.tick_params(axis="x", colors=INK, labelsize=9)
     for position, value in zip(positions, values, strict=True):
         text = "–" if value is None else str(value)
-        axes.text((value or 0) + max(shown + [1]) * 0.01, position, text, va="center",
-                  fontsize=10, color=INK)
+        axes.text(
+            (value or 0) + max(shown + [1]) * 0.01,
+            position,
+            text,
+            va="center",
+            fontsize=10,
+            color=INK,
+        )
     axes.set_xlim(0, max(shown + [1]) * 1.12)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
@@ -40,4 +44,4 @@ def horizontal_bars(
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(figure)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]

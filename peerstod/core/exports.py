@@ -24,8 +24,9 @@ def workbook_response(
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([str(v) if v is not None and not isinstance(v, int | float) else v
-                          for v in row])
+            sheet.append(
+                [str(v) if v is not None and not isinstance(v, int | float) else v for v in row]
+            )
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)

@@ -64,9 +64,7 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=Q(fte_min__lte=models.F("fte_max")),
                 name="person_fte_range_ordered",
-                violation_error_message=_(
-                    "The lowest service degree cannot be above the highest."
-                ),
+                violation_error_message=_("The lowest service degree cannot be above the highest."),
             ),
             models.CheckConstraint(
                 condition=Q(fte_min__gte=25) & Q(fte_max__lte=100),

@@ -32,11 +32,50 @@ from peerstod.recruitment.models import (
     TrainingSession,
 )
 
-FIRST = ["Anna", "Erik", "Maria", "Johan", "Sara", "Mikael", "Elin", "Fredrik", "Karin",
-         "Ali", "Lena", "Oskar", "Amira", "Per", "Hanna", "Jonas", "Fatima", "Nils", "Ida",
-         "Tomas", "Linnea", "Viktor", "Sofia", "Mats"]
-LAST = ["Andersson", "Berg", "Carlsson", "Dahl", "Ek", "Forsberg", "Gustafsson", "Holm",
-        "Isaksson", "Jansson", "Karlsson", "Lind", "Månsson", "Nyberg", "Olsson", "Persson"]
+FIRST = [
+    "Anna",
+    "Erik",
+    "Maria",
+    "Johan",
+    "Sara",
+    "Mikael",
+    "Elin",
+    "Fredrik",
+    "Karin",
+    "Ali",
+    "Lena",
+    "Oskar",
+    "Amira",
+    "Per",
+    "Hanna",
+    "Jonas",
+    "Fatima",
+    "Nils",
+    "Ida",
+    "Tomas",
+    "Linnea",
+    "Viktor",
+    "Sofia",
+    "Mats",
+]
+LAST = [
+    "Andersson",
+    "Berg",
+    "Carlsson",
+    "Dahl",
+    "Ek",
+    "Forsberg",
+    "Gustafsson",
+    "Holm",
+    "Isaksson",
+    "Jansson",
+    "Karlsson",
+    "Lind",
+    "Månsson",
+    "Nyberg",
+    "Olsson",
+    "Persson",
+]
 
 
 def _name(i: int) -> str:
@@ -68,17 +107,42 @@ class Plan:
 
 
 PLANS = [
-    Plan("Bli peer supporter – utbildning 2019", 2019, 109, 45, 36, 33, 16, 11, 7,
-         [(NotAdmittedReason.NOT_ELIGIBLE, 40), (NotAdmittedReason.NOT_READY, 24)],
-         [(NotAdmittedReason.NOT_ELIGIBLE, 9)], 3,
-         [(NotAdmittedReason.NOT_READY, 9), (NotAdmittedReason.PLACES_FULL, 8)],
-         [(DiscontinuedReason.OWN_CHOICE, 2), (DiscontinuedReason.HEALTH, 2),
-          (DiscontinuedReason.WORK_OR_STUDIES, 1)]),
-    Plan("Nyrekrytering av peer supporters 2020", 2020, 58, 40, 30, 28, 15, 12, 3,
-         [(NotAdmittedReason.NOT_ELIGIBLE, 12), (NotAdmittedReason.NOT_READY, 6)],
-         [(NotAdmittedReason.NOT_ELIGIBLE, 10)], 2,
-         [(NotAdmittedReason.NOT_READY, 7), (NotAdmittedReason.PLACES_FULL, 6)],
-         [(DiscontinuedReason.OWN_CHOICE, 2), (DiscontinuedReason.HEALTH, 1)]),
+    Plan(
+        "Bli peer supporter – utbildning 2019",
+        2019,
+        109,
+        45,
+        36,
+        33,
+        16,
+        11,
+        7,
+        [(NotAdmittedReason.NOT_ELIGIBLE, 40), (NotAdmittedReason.NOT_READY, 24)],
+        [(NotAdmittedReason.NOT_ELIGIBLE, 9)],
+        3,
+        [(NotAdmittedReason.NOT_READY, 9), (NotAdmittedReason.PLACES_FULL, 8)],
+        [
+            (DiscontinuedReason.OWN_CHOICE, 2),
+            (DiscontinuedReason.HEALTH, 2),
+            (DiscontinuedReason.WORK_OR_STUDIES, 1),
+        ],
+    ),
+    Plan(
+        "Nyrekrytering av peer supporters 2020",
+        2020,
+        58,
+        40,
+        30,
+        28,
+        15,
+        12,
+        3,
+        [(NotAdmittedReason.NOT_ELIGIBLE, 12), (NotAdmittedReason.NOT_READY, 6)],
+        [(NotAdmittedReason.NOT_ELIGIBLE, 10)],
+        2,
+        [(NotAdmittedReason.NOT_READY, 7), (NotAdmittedReason.PLACES_FULL, 6)],
+        [(DiscontinuedReason.OWN_CHOICE, 2), (DiscontinuedReason.HEALTH, 1)],
+    ),
 ]
 
 CALL_TEXT = (
@@ -115,9 +179,18 @@ def _sessions(cohort: Cohort, first: date, count: int = 10) -> list[TrainingSess
     sessions = [
         TrainingSession(cohort=cohort, day=first + timedelta(weeks=week), topic=topic)
         for week, topic in enumerate(
-            ["Återhämtning", "Egen berättelse", "Samtalet", "Peer support-rollen",
-             "Etik och gränser", "Peer drifting", "Forum för inflytande", "Bemötande",
-             "Att arbeta i team", "Avslutning"][:count]
+            [
+                "Återhämtning",
+                "Egen berättelse",
+                "Samtalet",
+                "Peer support-rollen",
+                "Etik och gränser",
+                "Peer drifting",
+                "Forum för inflytande",
+                "Bemötande",
+                "Att arbeta i team",
+                "Avslutning",
+            ][:count]
         )
     ]
     return TrainingSession.objects.bulk_create(sessions)
@@ -125,32 +198,50 @@ def _sessions(cohort: Cohort, first: date, count: int = 10) -> list[TrainingSess
 
 def _trainer_cohort(network, principal) -> None:
     cohort = Cohort.objects.create(
-        network=network, principal=principal, kind=CohortKind.TRAINER,
-        name="Utbildarutbildning 2018", starts_on=date(2018, 9, 3), ends_on=date(2018, 12, 10),
+        network=network,
+        principal=principal,
+        kind=CohortKind.TRAINER,
+        name="Utbildarutbildning 2018",
+        starts_on=date(2018, 9, 3),
+        ends_on=date(2018, 12, 10),
     )
     sessions = _sessions(cohort, date(2018, 9, 3), 6)
     for i in range(11):
         person = _person(network, 900 + i, (50, 100))
         enrolment = Enrolment.objects.create(
-            cohort=cohort, person=person, status=EnrolmentStatus.COMPLETED,
+            cohort=cohort,
+            person=person,
+            status=EnrolmentStatus.COMPLETED,
             ended_on=cohort.ends_on,
         )
         Attendance.objects.bulk_create(
             Attendance(session=s, enrolment=enrolment, present=True) for s in sessions
         )
-        Certification.objects.create(person=person, kind=CertificationKind.TRAINER,
-                                     certified_on=cohort.ends_on, cohort=cohort)
+        Certification.objects.create(
+            person=person,
+            kind=CertificationKind.TRAINER,
+            certified_on=cohort.ends_on,
+            cohort=cohort,
+        )
 
 
 def _history(network, principal, plan: Plan, *, offset: int, trainer_user) -> None:
     opens = date(plan.year, 2, 1)
     call = Call.objects.create(
-        network=network, principal=principal, title=plan.title, description=CALL_TEXT,
-        opens_on=opens, closes_on=opens + timedelta(days=42), places=16,
+        network=network,
+        principal=principal,
+        title=plan.title,
+        description=CALL_TEXT,
+        opens_on=opens,
+        closes_on=opens + timedelta(days=42),
+        places=16,
     )
     cohort = Cohort.objects.create(
-        network=network, principal=principal, kind=CohortKind.BASIC,
-        name=f"Grundutbildning {plan.year}", starts_on=date(plan.year, 5, 4),
+        network=network,
+        principal=principal,
+        kind=CohortKind.BASIC,
+        name=f"Grundutbildning {plan.year}",
+        starts_on=date(plan.year, 5, 4),
         ends_on=date(plan.year, 5, 4) + timedelta(weeks=9),
     )
     cohort.trainers.add(trainer_user)
@@ -166,15 +257,35 @@ def _history(network, principal, plan: Plan, *, offset: int, trainer_user) -> No
     assert sum(n for _, _, n in outs) == plan.applied - plan.admitted, plan.title
     assert sum(n for _, n in plan.discontinued) == plan.admitted - plan.completed
 
-    path = [Step.RECEIVED, Step.SCREENED, Step.INTERVIEW_BOOKED, Step.INTERVIEWED,
-            Step.ADMITTED, Step.ENROLLED]
-    days_after = {Step.RECEIVED: 0, Step.SCREENED: 12, Step.INTERVIEW_BOOKED: 16,
-                  Step.INTERVIEWED: 30, Step.ADMITTED: 38, Step.ENROLLED: 0}
+    path = [
+        Step.RECEIVED,
+        Step.SCREENED,
+        Step.INTERVIEW_BOOKED,
+        Step.INTERVIEWED,
+        Step.ADMITTED,
+        Step.ENROLLED,
+    ]
+    days_after = {
+        Step.RECEIVED: 0,
+        Step.SCREENED: 12,
+        Step.INTERVIEW_BOOKED: 16,
+        Step.INTERVIEWED: 30,
+        Step.ADMITTED: 38,
+        Step.ENROLLED: 0,
+    }
     index = 0
     for last_step, reason, count in outs:
         for _ in range(count):
-            _historic_application(call, cohort, index, path[: path.index(last_step) + 1],
-                                  days_after, Step.NOT_ADMITTED, reason, decided)
+            _historic_application(
+                call,
+                cohort,
+                index,
+                path[: path.index(last_step) + 1],
+                days_after,
+                Step.NOT_ADMITTED,
+                reason,
+                decided,
+            )
             index += 1
     for rank in range(plan.admitted):
         completed = rank < plan.completed
@@ -188,41 +299,57 @@ def _history(network, principal, plan: Plan, *, offset: int, trainer_user) -> No
                 k -= n
         person = _person(network, offset + rank, (50, 50) if rank % 4 else (75, 100))
         application = _historic_application(
-            call, cohort, index, path, days_after,
-            Step.COMPLETED if completed else Step.DISCONTINUED, discontinued_reason, decided,
+            call,
+            cohort,
+            index,
+            path,
+            days_after,
+            Step.COMPLETED if completed else Step.DISCONTINUED,
+            discontinued_reason,
+            decided,
             person=person if completed else None,
         )
         index += 1
         enrolment = Enrolment.objects.create(
-            cohort=cohort, person=person if completed else None, application=application,
+            cohort=cohort,
+            person=person if completed else None,
+            application=application,
             status=EnrolmentStatus.COMPLETED if completed else EnrolmentStatus.DISCONTINUED,
             ended_on=cohort.ends_on if completed else cohort.starts_on + timedelta(weeks=3),
             reason=discontinued_reason,
         )
-        present = [s for i, s in enumerate(sessions) if completed and i != rank % 10
-                   or not completed and i < 3]
+        present = [
+            s
+            for i, s in enumerate(sessions)
+            if completed and i != rank % 10 or not completed and i < 3
+        ]
         Attendance.objects.bulk_create(
-            Attendance(session=s, enrolment=enrolment, present=s in present) for s in sessions
+            Attendance(session=s, enrolment=enrolment, present=s in present)
+            for s in sessions
             if completed or s.day <= enrolment.ended_on
         )
         if not completed:
             continue
         certified = cohort.ends_on + timedelta(days=7)
-        Certification.objects.create(person=person, kind=CertificationKind.BASIC,
-                                     certified_on=certified, cohort=cohort)
-        ApplicationEvent.objects.create(application=application, step=Step.CERTIFIED,
-                                        at=_at(certified))
+        Certification.objects.create(
+            person=person, kind=CertificationKind.BASIC, certified_on=certified, cohort=cohort
+        )
+        ApplicationEvent.objects.create(
+            application=application, step=Step.CERTIFIED, at=_at(certified)
+        )
         application.step, application.decided_at = Step.CERTIFIED, _at(certified)
         if rank < plan.employed:
             employed = certified + timedelta(days=45 + rank * 6)
-            ApplicationEvent.objects.create(application=application, step=Step.EMPLOYED,
-                                            at=_at(employed))
+            ApplicationEvent.objects.create(
+                application=application, step=Step.EMPLOYED, at=_at(employed)
+            )
             application.step = Step.EMPLOYED
         application.save()
 
 
-def _historic_application(call, cohort, index, steps, days_after, final, reason, decided,
-                          person=None) -> Application:
+def _historic_application(
+    call, cohort, index, steps, days_after, final, reason, decided, person=None
+) -> Application:
     submitted = call.opens_on + timedelta(days=index % 40)
     anonymised = person is None
     application = Application.objects.create(
@@ -238,56 +365,84 @@ def _historic_application(call, cohort, index, steps, days_after, final, reason,
         reason=reason,
         decided_at=decided,
         anonymised_at=decided + timedelta(days=730) if anonymised else None,
-        status_token_hash=None if anonymised else hashlib.sha256(
-            f"demo-{call.pk}-{index}".encode()).hexdigest(),
+        status_token_hash=None
+        if anonymised
+        else hashlib.sha256(f"demo-{call.pk}-{index}".encode()).hexdigest(),
     )
     events = []
     for step in steps:
-        day = cohort.starts_on if step == Step.ENROLLED else submitted + timedelta(
-            days=days_after[step] + index % 5)
+        day = (
+            cohort.starts_on
+            if step == Step.ENROLLED
+            else submitted + timedelta(days=days_after[step] + index % 5)
+        )
         events.append(ApplicationEvent(application=application, step=step, at=_at(day, 11)))
-    end_day = (cohort.ends_on if final == Step.COMPLETED
-               else cohort.starts_on + timedelta(weeks=3) if final == Step.DISCONTINUED
-               else submitted + timedelta(days=days_after[steps[-1]] + 3 + index % 5))
-    events.append(ApplicationEvent(application=application, step=final, at=_at(end_day, 15),
-                                   reason=reason))
+    end_day = (
+        cohort.ends_on
+        if final == Step.COMPLETED
+        else cohort.starts_on + timedelta(weeks=3)
+        if final == Step.DISCONTINUED
+        else submitted + timedelta(days=days_after[steps[-1]] + 3 + index % 5)
+    )
+    events.append(
+        ApplicationEvent(application=application, step=final, at=_at(end_day, 15), reason=reason)
+    )
     ApplicationEvent.objects.bulk_create(events)
     return application
 
 
 def _open_call(network, principal, title, today: date, trainer_user) -> None:
     call = Call.objects.create(
-        network=network, principal=principal, title=title, description=CALL_TEXT,
-        opens_on=today - timedelta(days=14), closes_on=today + timedelta(days=45), places=16,
+        network=network,
+        principal=principal,
+        title=title,
+        description=CALL_TEXT,
+        opens_on=today - timedelta(days=14),
+        closes_on=today + timedelta(days=45),
+        places=16,
     )
     spring = date(today.year + 1, 3, 2)
     cohort = Cohort.objects.create(
-        network=network, principal=principal, kind=CohortKind.BASIC,
-        name=f"Grundutbildning våren {today.year + 1}", starts_on=spring,
-        ends_on=spring + timedelta(weeks=9), min_attendance_percent=80,
+        network=network,
+        principal=principal,
+        kind=CohortKind.BASIC,
+        name=f"Grundutbildning våren {today.year + 1}",
+        starts_on=spring,
+        ends_on=spring + timedelta(weeks=9),
+        min_attendance_percent=80,
     )
     cohort.trainers.add(trainer_user)
     _sessions(cohort, spring)
-    waiting = [Step.RECEIVED, Step.RECEIVED, Step.SCREENED, Step.INTERVIEW_BOOKED,
-               Step.INTERVIEWED, Step.ADMITTED]
-    path = [Step.RECEIVED, Step.SCREENED, Step.INTERVIEW_BOOKED, Step.INTERVIEWED,
-            Step.ADMITTED]
+    waiting = [
+        Step.RECEIVED,
+        Step.RECEIVED,
+        Step.SCREENED,
+        Step.INTERVIEW_BOOKED,
+        Step.INTERVIEWED,
+        Step.ADMITTED,
+    ]
+    path = [Step.RECEIVED, Step.SCREENED, Step.INTERVIEW_BOOKED, Step.INTERVIEWED, Step.ADMITTED]
     for i, step in enumerate(waiting):
         person = _person(network, 500 + i, (50, 75))
         submitted = _at(call.opens_on + timedelta(days=i), 9 + i)
         application = Application.objects.create(
-            call=call, person=person, step=step,
+            call=call,
+            person=person,
+            step=step,
             motivation="Jag har själv fått stöd av en peer supporter och vill ge det vidare.",
             lived_experience="Jag har levt med depression och ångest i många år och är i dag "
-                             "i återhämtning.",
-            availability="Vardagar, dagtid", fte_min=50, fte_max=75,
-            consent_at=submitted, submitted_at=submitted,
-            interview_at=_at(today + timedelta(days=3), 13) if step == Step.INTERVIEW_BOOKED
+            "i återhämtning.",
+            availability="Vardagar, dagtid",
+            fte_min=50,
+            fte_max=75,
+            consent_at=submitted,
+            submitted_at=submitted,
+            interview_at=_at(today + timedelta(days=3), 13)
+            if step == Step.INTERVIEW_BOOKED
             else None,
             status_token_hash=hashlib.sha256(f"demo-open-{i}".encode()).hexdigest(),
         )
         ApplicationEvent.objects.bulk_create(
-            ApplicationEvent(application=application, step=s,
-                             at=submitted + timedelta(days=2 * n))
+            ApplicationEvent(application=application, step=s, at=submitted + timedelta(days=2 * n))
             for n, s in enumerate(path[: path.index(step) + 1])
         )

@@ -28,10 +28,20 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
-        fields = ["principal", "title", "description", "opens_on", "closes_on", "places",
-                  "retention_months"]
-        widgets = {"opens_on": DATE, "closes_on": DATE,
-                   "description": forms.Textarea(attrs={"rows": 8})}
+        fields = [
+            "principal",
+            "title",
+            "description",
+            "opens_on",
+            "closes_on",
+            "places",
+            "retention_months",
+        ]
+        widgets = {
+            "opens_on": DATE,
+            "closes_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 8}),
+        }
 
 
 class ApplicationForm(forms.ModelForm):
@@ -44,7 +54,9 @@ class ApplicationForm(forms.ModelForm):
         label=_("Lowest service degree you want"), choices=FTE_CHOICES, coerce=int, initial=50
     )
     fte_max = forms.TypedChoiceField(
-        label=_("Highest service degree you can work"), choices=FTE_CHOICES, coerce=int,
+        label=_("Highest service degree you can work"),
+        choices=FTE_CHOICES,
+        coerce=int,
         initial=100,
     )
     areas = forms.ModelMultipleChoiceField(
@@ -55,19 +67,33 @@ class ApplicationForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     consent = forms.BooleanField(
-        label=_("I agree that the peer-support network handles what I write here, including "
-                "what I tell about my own health, to assess my application."),
+        label=_(
+            "I agree that the peer-support network handles what I write here, including "
+            "what I tell about my own health, to assess my application."
+        ),
         required=True,
-        error_messages={"required": _(
-            "We need your consent to handle what you tell us about your health, "
-            "or we cannot take your application."
-        )},
+        error_messages={
+            "required": _(
+                "We need your consent to handle what you tell us about your health, "
+                "or we cannot take your application."
+            )
+        },
     )
 
     class Meta:
         model = Application
-        fields = ["full_name", "email", "phone", "motivation", "lived_experience",
-                  "availability", "fte_min", "fte_max", "areas", "consent"]
+        fields = [
+            "full_name",
+            "email",
+            "phone",
+            "motivation",
+            "lived_experience",
+            "availability",
+            "fte_min",
+            "fte_max",
+            "areas",
+            "consent",
+        ]
         widgets = {
             "motivation": forms.Textarea(attrs={"rows": 6}),
             "lived_experience": forms.Textarea(attrs={"rows": 6}),
@@ -139,8 +165,15 @@ class CohortForm(forms.ModelForm):
 
     class Meta:
         model = Cohort
-        fields = ["kind", "name", "principal", "starts_on", "ends_on",
-                  "min_attendance_percent", "trainers"]
+        fields = [
+            "kind",
+            "name",
+            "principal",
+            "starts_on",
+            "ends_on",
+            "min_attendance_percent",
+            "trainers",
+        ]
         widgets = {"starts_on": DATE, "ends_on": DATE}
 
     def __init__(self, *args, trainers, **kwargs):

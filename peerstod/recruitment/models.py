@@ -132,8 +132,12 @@ class Application(models.Model):
         _("your own experience (voluntary)"), max_length=4000, blank=True
     )
     availability = GuardedCharField(_("when can you work?"), max_length=300, blank=True)
-    fte_min = models.PositiveSmallIntegerField(_("lowest service degree (%)"), validators=FTE_VALIDATORS)
-    fte_max = models.PositiveSmallIntegerField(_("highest service degree (%)"), validators=FTE_VALIDATORS)
+    fte_min = models.PositiveSmallIntegerField(
+        _("lowest service degree (%)"), validators=FTE_VALIDATORS
+    )
+    fte_max = models.PositiveSmallIntegerField(
+        _("highest service degree (%)"), validators=FTE_VALIDATORS
+    )
     areas = models.ManyToManyField(
         "orgs.Organisation",
         verbose_name=_("where you can work"),
@@ -174,15 +178,14 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=Q(fte_min__lte=models.F("fte_max")),
                 name="application_fte_range_ordered",
-                violation_error_message=_(
-                    "The lowest service degree cannot be above the highest."
-                ),
+                violation_error_message=_("The lowest service degree cannot be above the highest."),
             ),
         ]
         indexes = [models.Index(fields=["call", "step"], name="application_call_step")]
 
     def __str__(self) -> str:
-        return f"{self.call} – {self.person or _('(removed)')}"
+        who = self.person or _("(personal data removed)")
+        return f"{self.call} – {who}"
 
 
 class ApplicationEvent(models.Model):
@@ -313,7 +316,10 @@ class Enrolment(models.Model):
         related_name="enrolment",
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
+        _("status"),
+        max_length=20,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.ENROLLED,
     )
     ended_on = models.DateField(_("completed or discontinued on"), null=True, blank=True)
     reason = models.CharField(
@@ -362,11 +368,15 @@ class TrainingSession(models.Model):
 
 class Attendance(models.Model):
     session = models.ForeignKey(
-        TrainingSession, verbose_name=_("training day"), on_delete=models.CASCADE,
+        TrainingSession,
+        verbose_name=_("training day"),
+        on_delete=models.CASCADE,
         related_name="attendance",
     )
     enrolment = models.ForeignKey(
-        Enrolment, verbose_name=_("participant"), on_delete=models.CASCADE,
+        Enrolment,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
         related_name="attendance",
     )
     present = models.BooleanField(_("present"))

@@ -90,14 +90,23 @@ def funnel_workbook(report: FunnelReport):
     ]
     reasons = [(_("Not admitted"), label, str(cell)) for label, cell in report.funnel.not_admitted]
     reasons += [(_("Discontinued"), label, str(cell)) for label, cell in report.funnel.discontinued]
-    note = [(_("Counts from 1 up to the threshold are hidden (–), as are counts from which "
-               "a hidden one could be worked out."),), (report.title,)]
+    note = [
+        (
+            _(
+                "Counts from 1 up to the threshold are hidden (–), as are counts from which "
+                "a hidden one could be worked out."
+            ),
+        ),
+        (report.title,),
+    ]
     return workbook_response(
         f"tratt-{timezone.localdate():%Y%m%d}.xlsx",
         [
-            (_("Funnel"),
-             [_("Step"), _("Number"), _("Share of previous step (%)"),
-              _("Median days in step")], steps),
+            (
+                _("Funnel"),
+                [_("Step"), _("Number"), _("Share of previous step (%)"), _("Median days in step")],
+                steps,
+            ),
             (_("Reasons"), [_("Outcome"), _("Reason"), _("Number")], reasons),
             (_("About"), [_("Note")], note),
         ],
@@ -111,6 +120,6 @@ def certificate_pdf(certification, *, request=None) -> bytes:
         "recruitment/certificate.html",
         {"certification": certification, "cohort": certification.cohort},
     )
-    return HTML(string=html, base_url=request.build_absolute_uri("/") if request else None
-                ).write_pdf()
-
+    return HTML(
+        string=html, base_url=request.build_absolute_uri("/") if request else None
+    ).write_pdf()

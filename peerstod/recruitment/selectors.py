@@ -142,17 +142,14 @@ def cohort_get(*, scope: Scope, code: str) -> Cohort:
 
 def session_get(*, scope: Scope, code: str) -> TrainingSession:
     visible = TrainingSession.objects.filter(
-        Q(cohort__network_id__in=recruiting_networks(scope))
-        | Q(cohort__trainers__id=scope.user_id)
+        Q(cohort__network_id__in=recruiting_networks(scope)) | Q(cohort__trainers__id=scope.user_id)
     ).distinct()
     return get_object_or_404(visible.select_related("cohort"), code=code)
 
 
 def enrolment_list(*, cohort: Cohort) -> QuerySet[Enrolment]:
     """Participants of a cohort the caller has already been allowed to see."""
-    return cohort.enrolments.select_related("person", "application").order_by(
-        "person__full_name"
-    )
+    return cohort.enrolments.select_related("person", "application").order_by("person__full_name")
 
 
 def attendance_summary(*, cohort: Cohort) -> dict[int, tuple[int, int]]:
@@ -182,9 +179,7 @@ def step_counts(*, call: Call) -> list[tuple[str, str, int]]:
     """(step, label, applications now at that step) for the call's overview."""
     from peerstod.recruitment.models import Step
 
-    counts = dict(
-        call.applications.values("step").annotate(n=Count("id")).values_list("step", "n")
-    )
+    counts = dict(call.applications.values("step").annotate(n=Count("id")).values_list("step", "n"))
     return [(step.value, step.label, counts.get(step.value, 0)) for step in Step]
 
 
@@ -210,8 +205,7 @@ def trainer_users(*, scope: Scope, network):
 
 
 def enrolment_in_cohort(*, cohort: Cohort, code: str) -> Enrolment:
-    return get_object_or_404(Enrolment.objects.select_related("cohort"), cohort=cohort,
-                             code=code)
+    return get_object_or_404(Enrolment.objects.select_related("cohort"), cohort=cohort, code=code)
 
 
 def attendance_rows(*, session: TrainingSession, only: Enrolment | None = None) -> list[dict]:

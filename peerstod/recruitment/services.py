@@ -50,7 +50,11 @@ NEXT_STEPS: dict[str, set[str]] = {
 # The recruitment ends here; the retention clock starts.
 FINAL_STEPS = {Step.NOT_ADMITTED, Step.DISCONTINUED, Step.CERTIFIED, Step.WITHDRAWN}
 WITHDRAWABLE = {
-    Step.RECEIVED, Step.SCREENED, Step.INTERVIEW_BOOKED, Step.INTERVIEWED, Step.ADMITTED,
+    Step.RECEIVED,
+    Step.SCREENED,
+    Step.INTERVIEW_BOOKED,
+    Step.INTERVIEWED,
+    Step.ADMITTED,
     Step.ENROLLED,
 }
 
@@ -88,8 +92,7 @@ def call_create(*, scope: Scope, actor, network: Organisation, **fields: Any) ->
         raise ValidationError({"principal": _("Choose a region or municipality.")})
     with transaction.atomic():
         call.save()
-        audit.record(actor=actor, action="recruitment.call.created", obj=call,
-                     organisation=network)
+        audit.record(actor=actor, action="recruitment.call.created", obj=call, organisation=network)
     return call
 
 
@@ -134,8 +137,12 @@ def application_submit(
     person = Person.objects.filter(network=call.network, email=email).first()
     if person is not None and Application.objects.filter(call=call, person=person).exists():
         raise ValidationError(
-            {"email": _("An application with this e-mail address has already been sent to "
-                        "this call. Use the status link in your receipt to see it.")}
+            {
+                "email": _(
+                    "An application with this e-mail address has already been sent to "
+                    "this call. Use the status link in your receipt to see it."
+                )
+            }
         )
     if person is None:
         person = Person(network=call.network, email=email)
@@ -163,8 +170,12 @@ def application_submit(
             application.save()
             application.areas.set(areas)
             ApplicationEvent.objects.create(application=application, step=Step.RECEIVED, at=now)
-            audit.record(actor=None, action="recruitment.application.submitted",
-                         obj=application, organisation=call.network)
+            audit.record(
+                actor=None,
+                action="recruitment.application.submitted",
+                obj=application,
+                organisation=call.network,
+            )
             if status_url:
                 transaction.on_commit(
                     lambda: _send_receipt(application, person.email, status_url + token + "/")
@@ -172,8 +183,11 @@ def application_submit(
     except IntegrityError as error:
         # Two submissions racing each other: the constraint caught the second.
         raise ValidationError(
-            {"email": _("An application with this e-mail address has already been sent to "
-                        "this call.")}
+            {
+                "email": _(
+                    "An application with this e-mail address has already been sent to this call."
+                )
+            }
         ) from error
     return application, token
 
@@ -190,8 +204,9 @@ def _send_receipt(application: Application, email: str, status_link: str) -> Non
     )
 
 
-def _record(application: Application, step: str, *, by=None, reason: str = "",
-            at: datetime | None = None) -> None:
+def _record(
+    application: Application, step: str, *, by=None, reason: str = "", at: datetime | None = None
+) -> None:
     at = at or timezone.now()
     application.step = step
     if reason:
@@ -199,8 +214,7 @@ def _record(application: Application, step: str, *, by=None, reason: str = "",
     if step in FINAL_STEPS:
         application.decided_at = at
     application.save()
-    ApplicationEvent.objects.create(application=application, step=step, at=at, by=by,
-                                    reason=reason)
+    ApplicationEvent.objects.create(application=application, step=step, at=at, by=by, reason=reason)
 
 
 def application_advance(
@@ -221,15 +235,19 @@ def application_advance(
     allowed = NEXT_STEPS.get(application.step, set())
     if step not in allowed or step in {Step.COMPLETED, Step.DISCONTINUED, Step.CERTIFIED}:
         raise ValidationError(
-            _("An application that is “%(current)s” cannot go to “%(wanted)s”. "
-              "Next possible: %(allowed)s.")
+            _(
+                "An application that is “%(current)s” cannot go to “%(wanted)s”. "
+                "Next possible: %(allowed)s."
+            )
             % {
                 "current": Step(application.step).label,
                 "wanted": Step(step).label if step in Step.values else step,
                 "allowed": ", ".join(
-                    str(Step(s).label) for s in sorted(allowed)
+                    str(Step(s).label)
+                    for s in sorted(allowed)
                     if s not in {Step.COMPLETED, Step.DISCONTINUED, Step.CERTIFIED}
-                ) or "–",
+                )
+                or "–",
             }
         )
     errors: dict[str, Any] = {}
@@ -250,14 +268,18 @@ def application_advance(
         if step == Step.ENROLLED:
             assert cohort is not None
             application.cohort = cohort
-            enrolment = Enrolment(cohort=cohort, person=application.person,
-                                  application=application)
+            enrolment = Enrolment(cohort=cohort, person=application.person, application=application)
             enrolment.full_clean(exclude=["application"])
             enrolment.save()
-        _record(application, step, by=actor, reason=reason if step == Step.NOT_ADMITTED else "",
-                at=at)
-        audit.record(actor=actor, action=f"recruitment.application.{step}", obj=application,
-                     organisation=application.call.network)
+        _record(
+            application, step, by=actor, reason=reason if step == Step.NOT_ADMITTED else "", at=at
+        )
+        audit.record(
+            actor=actor,
+            action=f"recruitment.application.{step}",
+            obj=application,
+            organisation=application.call.network,
+        )
     return application
 
 
@@ -267,8 +289,12 @@ def application_note_add(*, scope: Scope, actor, application: Application, text:
     note.full_clean()
     with transaction.atomic():
         note.save()
-        audit.record(actor=actor, action="recruitment.application.note_added",
-                     obj=application, organisation=application.call.network)
+        audit.record(
+            actor=actor,
+            action="recruitment.application.note_added",
+            obj=application,
+            organisation=application.call.network,
+        )
     return note
 
 
@@ -321,8 +347,12 @@ def application_withdraw(*, token: str) -> None:
             enrolment.save()
         _record(application, Step.WITHDRAWN, at=now)
         _anonymise(application, now)
-        audit.record(actor=None, action="recruitment.application.withdrawn",
-                     obj=application, organisation=application.call.network)
+        audit.record(
+            actor=None,
+            action="recruitment.application.withdrawn",
+            obj=application,
+            organisation=application.call.network,
+        )
 
 
 def purge(*, now: datetime | None = None) -> dict[str, int]:
@@ -390,8 +420,7 @@ def applicant_export(*, scope: Scope, actor, application: Application) -> dict[s
                 "consent_given": when(app.consent_at),
                 "interview": when(app.interview_at),
                 "steps": [
-                    {"step": e.step, "at": when(e.at), "reason": e.reason}
-                    for e in app.events.all()
+                    {"step": e.step, "at": when(e.at), "reason": e.reason} for e in app.events.all()
                 ],
                 "notes": [{"at": when(n.at), "text": n.text} for n in app.notes.all()],
             }
@@ -411,8 +440,12 @@ def applicant_export(*, scope: Scope, actor, application: Application) -> dict[s
             for c in person.certifications.all()
         ],
     }
-    audit.record(actor=actor, action="recruitment.applicant.exported", obj=application,
-                 organisation=application.call.network)
+    audit.record(
+        actor=actor,
+        action="recruitment.applicant.exported",
+        obj=application,
+        organisation=application.call.network,
+    )
     return data
 
 
@@ -426,8 +459,9 @@ def cohort_create(*, scope: Scope, actor, network: Organisation, trainers=(), **
     with transaction.atomic():
         cohort.save()
         cohort.trainers.set(trainers)
-        audit.record(actor=actor, action="recruitment.cohort.created", obj=cohort,
-                     organisation=network)
+        audit.record(
+            actor=actor, action="recruitment.cohort.created", obj=cohort, organisation=network
+        )
     return cohort
 
 
@@ -435,8 +469,10 @@ def session_add(*, scope: Scope, actor, cohort: Cohort, day: date, topic: str = 
     _require_recruiter(scope, cohort.network_id)
     if not cohort.starts_on <= day <= cohort.ends_on:
         raise ValidationError(
-            {"day": _("The day must lie within the cohort's dates, %(start)s – %(end)s.")
-             % {"start": cohort.starts_on, "end": cohort.ends_on}}
+            {
+                "day": _("The day must lie within the cohort's dates, %(start)s – %(end)s.")
+                % {"start": cohort.starts_on, "end": cohort.ends_on}
+            }
         )
     session = TrainingSession(cohort=cohort, day=day, topic=topic)
     session.full_clean()
@@ -453,7 +489,8 @@ def attendance_mark(
     if enrolment.status == EnrolmentStatus.DISCONTINUED:
         raise ValidationError(_("The participant has left the training."))
     attendance, _created = Attendance.objects.update_or_create(
-        session=session, enrolment=enrolment,
+        session=session,
+        enrolment=enrolment,
         defaults={"present": present, "marked_by": actor},
     )
     return attendance
@@ -474,8 +511,8 @@ def enrolment_complete(*, scope: Scope, actor, enrolment: Enrolment, on: date) -
     needed = enrolment.cohort.min_attendance_percent
     if days == 0 or present * 100 < needed * days:
         raise ValidationError(
-            _("%(present)d of %(days)d days attended; the cohort needs %(needed)d %% "
-              "to complete.") % {"present": present, "days": days, "needed": needed}
+            _("%(present)d of %(days)d days attended; the cohort needs %(needed)d %% to complete.")
+            % {"present": present, "days": days, "needed": needed}
         )
     with transaction.atomic():
         enrolment.status = EnrolmentStatus.COMPLETED
@@ -483,8 +520,12 @@ def enrolment_complete(*, scope: Scope, actor, enrolment: Enrolment, on: date) -
         enrolment.save()
         if enrolment.application is not None:
             _record(enrolment.application, Step.COMPLETED, by=actor)
-        audit.record(actor=actor, action="recruitment.enrolment.completed", obj=enrolment,
-                     organisation=enrolment.cohort.network)
+        audit.record(
+            actor=actor,
+            action="recruitment.enrolment.completed",
+            obj=enrolment,
+            organisation=enrolment.cohort.network,
+        )
     return enrolment
 
 
@@ -503,8 +544,12 @@ def enrolment_discontinue(
         enrolment.save()
         if enrolment.application is not None:
             _record(enrolment.application, Step.DISCONTINUED, by=actor, reason=reason)
-        audit.record(actor=actor, action="recruitment.enrolment.discontinued",
-                     obj=enrolment, organisation=enrolment.cohort.network)
+        audit.record(
+            actor=actor,
+            action="recruitment.enrolment.discontinued",
+            obj=enrolment,
+            organisation=enrolment.cohort.network,
+        )
     return enrolment
 
 
@@ -518,9 +563,7 @@ CERTIFICATION_FOR = {
 def enrolment_certify(*, scope: Scope, actor, enrolment: Enrolment, on: date) -> Certification:
     _require_recruiter(scope, enrolment.cohort.network_id)
     if enrolment.status != EnrolmentStatus.COMPLETED:
-        raise ValidationError(
-            _("Only someone who has completed the training can be certified.")
-        )
+        raise ValidationError(_("Only someone who has completed the training can be certified."))
     if enrolment.person is None:
         raise ValidationError(_("The participant's personal data has been removed."))
     certification = Certification(
@@ -535,8 +578,12 @@ def enrolment_certify(*, scope: Scope, actor, enrolment: Enrolment, on: date) ->
         certification.save()
         if enrolment.application is not None:
             _record(enrolment.application, Step.CERTIFIED, by=actor)
-        audit.record(actor=actor, action="recruitment.person.certified", obj=enrolment,
-                     organisation=enrolment.cohort.network)
+        audit.record(
+            actor=actor,
+            action="recruitment.person.certified",
+            obj=enrolment,
+            organisation=enrolment.cohort.network,
+        )
     return certification
 
 

@@ -65,8 +65,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             _form_error(form, error)
         else:
             return redirect(reverse("recruitment:status", args=[token]) + "?ny=1")
-    return render(request, "recruitment/apply.html", {"call": call, "form": form,
-                                                      "is_open": is_open})
+    return render(
+        request, "recruitment/apply.html", {"call": call, "form": form, "is_open": is_open}
+    )
 
 
 def status(request: HttpRequest, token: str) -> HttpResponse:
@@ -144,8 +145,9 @@ def call_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             "applications": selectors.application_list(scope=scope, call=call, step=step),
             "step": step,
             "steps": selectors.step_counts(call=call),
-            "public_url": request.build_absolute_uri(reverse("recruitment:apply",
-                                                             args=[call.code])),
+            "public_url": request.build_absolute_uri(
+                reverse("recruitment:apply", args=[call.code])
+            ),
         },
     )
 
@@ -162,7 +164,9 @@ def application_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             if note_form.is_valid():
                 try:
                     services.application_note_add(
-                        scope=scope, actor=request.user, application=application,
+                        scope=scope,
+                        actor=request.user,
+                        application=application,
                         text=note_form.cleaned_data["text"],
                     )
                 except ValidationError as error:
@@ -175,18 +179,24 @@ def application_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                 data = advance.cleaned_data
                 try:
                     services.application_advance(
-                        scope=scope, actor=request.user, application=application,
-                        step=data["step"], reason=data["reason"],
-                        interview_at=data["interview_at"], cohort=data["cohort"],
+                        scope=scope,
+                        actor=request.user,
+                        application=application,
+                        step=data["step"],
+                        reason=data["reason"],
+                        interview_at=data["interview_at"],
+                        cohort=data["cohort"],
                     )
                 except ValidationError as error:
                     _form_error(advance, error)
                 else:
-                    messages.success(request, _("Saved: %(step)s.")
-                                     % {"step": Step(data["step"]).label})
+                    messages.success(
+                        request, _("Saved: %(step)s.") % {"step": Step(data["step"]).label}
+                    )
                     return redirect("recruitment:application", code=code)
     next_steps = [
-        Step(s) for s in services.NEXT_STEPS.get(application.step, set())
+        Step(s)
+        for s in services.NEXT_STEPS.get(application.step, set())
         if s not in {Step.COMPLETED, Step.DISCONTINUED, Step.CERTIFIED, Step.EMPLOYED}
     ]
     order = list(Step)
@@ -209,8 +219,7 @@ def application_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
 def application_export(request: HttpRequest, scope, code: str) -> HttpResponse:
     application = selectors.application_get(scope=scope, actor=request.user, code=code)
     try:
-        data = services.applicant_export(scope=scope, actor=request.user,
-                                         application=application)
+        data = services.applicant_export(scope=scope, actor=request.user, application=application)
     except ValidationError as error:
         return JsonResponse({"error": error.messages}, status=410)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
@@ -234,22 +243,26 @@ def cohorts(request: HttpRequest, scope) -> HttpResponse:
     return render(
         request,
         "recruitment/cohorts.html",
-        {"cohorts": selectors.cohort_list(scope=scope),
-         "recruiter": bool(selectors.recruiting_networks(scope))},
+        {
+            "cohorts": selectors.cohort_list(scope=scope),
+            "recruiter": bool(selectors.recruiting_networks(scope)),
+        },
     )
 
 
 @role_required(*RECRUITERS)
 def cohort_create(request: HttpRequest, scope) -> HttpResponse:
     networks = selectors.recruiting_network_list(scope=scope)
-    form = CohortForm(request.POST or None,
-                      trainers=selectors.trainer_users(scope=scope, network=networks[0]))
+    form = CohortForm(
+        request.POST or None, trainers=selectors.trainer_users(scope=scope, network=networks[0])
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         trainers = data.pop("trainers")
         try:
-            cohort = services.cohort_create(scope=scope, actor=request.user,
-                                            network=networks[0], trainers=trainers, **data)
+            cohort = services.cohort_create(
+                scope=scope, actor=request.user, network=networks[0], trainers=trainers, **data
+            )
         except ValidationError as error:
             _form_error(form, error)
         else:
@@ -267,8 +280,9 @@ def cohort_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
         session_form = SessionForm(request.POST)
         if session_form.is_valid():
             try:
-                services.session_add(scope=scope, actor=request.user, cohort=cohort,
-                                     **session_form.cleaned_data)
+                services.session_add(
+                    scope=scope, actor=request.user, cohort=cohort, **session_form.cleaned_data
+                )
             except ValidationError as error:
                 _form_error(session_form, error)
             else:
@@ -304,21 +318,28 @@ def enrolment_action(request: HttpRequest, scope, code: str) -> HttpResponse:
     today = timezone.localdate()
     try:
         if action == "complete":
-            services.enrolment_complete(scope=scope, actor=request.user, enrolment=enrolment,
-                                        on=today)
-            messages.success(request, _("%(name)s has completed the training.")
-                             % {"name": enrolment.person})
+            services.enrolment_complete(
+                scope=scope, actor=request.user, enrolment=enrolment, on=today
+            )
+            messages.success(
+                request, _("%(name)s has completed the training.") % {"name": enrolment.person}
+            )
         elif action == "certify":
-            services.enrolment_certify(scope=scope, actor=request.user, enrolment=enrolment,
-                                       on=today)
+            services.enrolment_certify(
+                scope=scope, actor=request.user, enrolment=enrolment, on=today
+            )
             messages.success(request, _("%(name)s is certified.") % {"name": enrolment.person})
         elif action == "discontinue":
             form = DiscontinueForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Choose why the training was discontinued."))
-            services.enrolment_discontinue(scope=scope, actor=request.user,
-                                           enrolment=enrolment,
-                                           reason=form.cleaned_data["reason"], on=today)
+            services.enrolment_discontinue(
+                scope=scope,
+                actor=request.user,
+                enrolment=enrolment,
+                reason=form.cleaned_data["reason"],
+                on=today,
+            )
             messages.success(request, _("The discontinuation was recorded."))
         else:
             raise ValidationError(_("Unknown action."))
@@ -337,22 +358,25 @@ def attendance(request: HttpRequest, scope, code: str) -> HttpResponse:
         )
         try:
             services.attendance_mark(
-                scope=scope, actor=request.user, session=session, enrolment=enrolment,
+                scope=scope,
+                actor=request.user,
+                session=session,
+                enrolment=enrolment,
                 present=request.POST.get("present") == "yes",
             )
         except ValidationError as problem:
             error = " ".join(problem.messages)
         if request.htmx and not error:
             row = selectors.attendance_rows(session=session, only=enrolment)[0]
-            return render(request, "recruitment/_attendance_row.html",
-                          {"row": row, "session": session})
+            return render(
+                request, "recruitment/_attendance_row.html", {"row": row, "session": session}
+            )
         if not error:
             return redirect("recruitment:attendance", code=code)
     return render(
         request,
         "recruitment/attendance.html",
-        {"session": session, "rows": selectors.attendance_rows(session=session),
-         "error": error},
+        {"session": session, "rows": selectors.attendance_rows(session=session), "error": error},
     )
 
 
