@@ -55,3 +55,40 @@ def test_the_dashboard_budget(client, world, login, django_assert_max_num_querie
     grow(world, 30)
     with django_assert_max_num_queries(15):
         client.get(reverse("core:dashboard"))
+
+
+def test_recruitment_pages_do_not_grow_with_applicants(client, world, login):
+    from datetime import date
+
+    from peerstod.accounts.scope import scope_for
+    from peerstod.recruitment import services
+    from tests.recruitment_world import admit, attend, basic_cohort, open_call, submit
+
+    call = open_call(world)
+    cohort = basic_cohort(world)
+    network = world.users["network"]
+
+    def add(n, start):
+        for i in range(start, start + n):
+            application, _ = submit(call, email=f"s{i}@test.se")
+            admit(world, application, cohort)
+            attend(world, application.enrolment, 9)
+            services.enrolment_complete(scope=scope_for(network), actor=network,
+                                        enrolment=application.enrolment, on=date.today())
+            services.enrolment_certify(scope=scope_for(network), actor=network,
+                                       enrolment=application.enrolment, on=date.today())
+
+    urls = [
+        reverse("recruitment:calls"),
+        reverse("recruitment:call", args=[call.code]),
+        reverse("recruitment:cohorts"),
+        reverse("recruitment:cohort", args=[cohort.code]),
+        reverse("recruitment:attendance", args=[cohort.sessions.first().code]),
+        reverse("recruitment:funnel"),
+    ]
+    add(2, 0)
+    login(network)
+    small = [count(client, url) for url in urls]
+    add(6, 10)
+    large = [count(client, url) for url in urls]
+    assert large == small

@@ -149,7 +149,11 @@ def session_get(*, scope: Scope, code: str) -> TrainingSession:
 
 def enrolment_list(*, cohort: Cohort) -> QuerySet[Enrolment]:
     """Participants of a cohort the caller has already been allowed to see."""
-    return cohort.enrolments.select_related("person", "application").order_by("person__full_name")
+    return (
+        cohort.enrolments.select_related("person", "application")
+        .prefetch_related("person__certifications")
+        .order_by("person__full_name")
+    )
 
 
 def attendance_summary(*, cohort: Cohort) -> dict[int, tuple[int, int]]:
