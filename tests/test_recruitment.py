@@ -73,6 +73,7 @@ def test_an_applicant_applies_gets_a_receipt_and_a_private_status_link(
         ({"motivation": "Mitt personnummer är 811218-9876."}, "ett personnummer"),
         ({"motivation": ""}, "Detta fält måste fyllas i"),
         ({"motivation": "x" * 5_000_000}, ""),
+        ({"motivation": "x" * 100_000}, "som mest 4000 tecken"),
         ({"fte_min": "100", "fte_max": "50"}, "kan inte vara lägre än den lägsta"),
         ({"fte_min": "10"}, "giltigt alternativ"),
         ({"email": "inte-en-adress"}, "giltig e-postadress"),
