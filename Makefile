@@ -35,13 +35,13 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check peerstod tests
-	$(BIN)/ruff format --check peerstod tests
+	$(BIN)/ruff check peerstod tests benchmarks
+	$(BIN)/ruff format --check peerstod tests benchmarks
 	DEBUG=true $(BIN)/mypy peerstod/*/services.py peerstod/*/selectors.py peerstod/accounts/scope.py peerstod/core/privacy.py peerstod/core/suppression.py
 
 format: install
-	$(BIN)/ruff format peerstod tests
-	$(BIN)/ruff check --fix peerstod tests
+	$(BIN)/ruff format peerstod tests benchmarks
+	$(BIN)/ruff check --fix peerstod tests benchmarks
 
 clean:
 	rm -rf $(VENV) var

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "peerstod.orgs",
     "peerstod.people",
     "peerstod.recruitment",
+    "peerstod.placement",
 ]
 
 MIDDLEWARE = [

@@ -73,10 +73,18 @@ def test_recruitment_pages_do_not_grow_with_applicants(client, world, login):
             application, _ = submit(call, email=f"s{i}@test.se")
             admit(world, application, cohort)
             attend(world, application.enrolment, 9)
-            services.enrolment_complete(scope=scope_for(network), actor=network,
-                                        enrolment=application.enrolment, on=date.today())
-            services.enrolment_certify(scope=scope_for(network), actor=network,
-                                       enrolment=application.enrolment, on=date.today())
+            services.enrolment_complete(
+                scope=scope_for(network),
+                actor=network,
+                enrolment=application.enrolment,
+                on=date.today(),
+            )
+            services.enrolment_certify(
+                scope=scope_for(network),
+                actor=network,
+                enrolment=application.enrolment,
+                on=date.today(),
+            )
 
     urls = [
         reverse("recruitment:calls"),
