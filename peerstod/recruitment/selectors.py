@@ -179,7 +179,7 @@ def recruiting_network_list(*, scope: Scope) -> list:
     return list(Organisation.objects.filter(pk__in=recruiting_networks(scope)).order_by("pk"))
 
 
-def step_counts(*, call: Call) -> list[tuple[str, str, int]]:
+def step_counts(*, call: Call) -> list[tuple[str, object, int]]:
     """(step, label, applications now at that step) for the call's overview."""
     from peerstod.recruitment.models import Step
 

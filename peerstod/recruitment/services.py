@@ -380,7 +380,7 @@ def purge(*, now: datetime | None = None) -> dict[str, int]:
     with transaction.atomic():
         for application in due:
             _anonymise(application, now)
-        removed = {
+        removed: dict[str, Any] = {
             "applications_anonymised": len(due),
             "people_deleted": people_before - Person.objects.count(),
         }
