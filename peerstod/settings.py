@@ -206,6 +206,10 @@ if SUPPRESSION_THRESHOLD < 3:
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "peerstod-demo")
 
+# A unit is ready for a peer supporter when at least this share of its staff has been
+# trained in the recovery-oriented approach (seed 004: all staff were trained first).
+READINESS_STAFF_SHARE = env_int("READINESS_STAFF_PERCENT", 80) / 100
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

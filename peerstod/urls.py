@@ -6,6 +6,7 @@ urlpatterns = [
     path("konto/", include("peerstod.accounts.urls")),
     path("", include("peerstod.orgs.urls")),
     path("", include("peerstod.recruitment.urls")),
+    path("", include("peerstod.placement.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import PERSONAS
 from tests.factories import UserFactory
+from tests.placement_world import make_placement
 from tests.recruitment_world import make_recruitment
 
 ALL = set(PERSONAS) - {"anonymous"}
@@ -78,6 +79,19 @@ MATRIX = {
     "recruitment:enrolment_action": ("enrolment", everyone(NOT_ALLOWED)),  # POST only
     "recruitment:attendance": ("session", allow("admin", "network", "trainer")),
     "recruitment:certificate": ("certification", allow("admin", "network")),
+    # Placement: the principal's coordinators; unit managers for their own units' roles
+    # and readiness; the evaluator sees the follow-up (suppressed aggregates).
+    "placement:overview": (None, allow("admin", "coordinator", "manager", "outsider")),
+    "placement:position_create": (None, allow("admin", "coordinator", "outsider")),
+    "placement:position": ("position", allow("admin", "coordinator", "manager", outsider=MISSING)),
+    "placement:staff_training": (None, allow("admin", "coordinator", "outsider")),
+    "placement:readiness": ("unit_a1", allow("admin", "coordinator", "manager", outsider=MISSING)),
+    "placement:events": (None, allow("admin", "coordinator", "outsider")),
+    "placement:event": ("event", allow("admin", "coordinator", outsider=MISSING)),
+    "placement:employments": (None, allow("admin", "coordinator", "outsider")),
+    "placement:employment": ("employment", allow("admin", "coordinator", outsider=MISSING)),
+    "placement:supply": (None, allow("admin", "coordinator", "outsider")),
+    "placement:follow_up": (None, allow("admin", "coordinator", "evaluator", "outsider")),
 }
 
 
@@ -114,7 +128,16 @@ RECRUITMENT_ARGUMENTS = {
     "enrolment": lambda w: _recruitment(w).enrolment.code,
     "session": lambda w: _recruitment(w).session.code,
     "certification": lambda w: _recruitment(w).certification.code,
+    "position": lambda w: _placement(w).position.code,
+    "event": lambda w: _placement(w).event.code,
+    "employment": lambda w: _placement(w).employment.code,
 }
+
+
+def _placement(world):
+    if not hasattr(world, "placement"):
+        world.placement = make_placement(world, _recruitment(world))
+    return world.placement
 
 
 def url_for(name, argument, world):

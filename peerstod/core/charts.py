@@ -45,3 +45,41 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[int | None], *, titl
     plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[int | None]]) -> str:
+    """Vertical bars, one group per label and one bar per series, as an SVG string."""
+    colours = [BRAND, "#b35900", "#1e6b34", "#6b3fa0"]
+    figure, axes = plt.subplots(figsize=(7.5, 3.6), dpi=100)
+    width = 0.8 / max(len(series), 1)
+    top = max([v or 0 for values in series.values() for v in values] + [1])
+    for index, (name, values) in enumerate(series.items()):
+        positions = [x + (index - (len(series) - 1) / 2) * width for x in range(len(labels))]
+        bars = axes.bar(
+            positions,
+            [v or 0 for v in values],
+            width,
+            label=str(name),
+            color=colours[index % len(colours)],
+        )
+        for bar, value in zip(bars, values, strict=True):
+            axes.text(
+                bar.get_x() + bar.get_width() / 2,
+                (value or 0) + top * 0.02,
+                "–" if value is None else str(value),
+                ha="center",
+                fontsize=9,
+                color=INK,
+            )
+    axes.set_xticks(range(len(labels)), labels=list(labels), fontsize=10, color=INK)
+    axes.set_ylim(0, top * 1.18)
+    axes.tick_params(axis="y", colors=INK, labelsize=9)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.legend(frameon=False, fontsize=9)
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]

@@ -214,6 +214,9 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
             trainer_user=User.objects.get(email="trainer@example.org"),
             today=date.today(),
         )
+        from peerstod.placement import demo as placement_demo
+
+        placement_demo.load(region=organisations["Region Jönköpings län"], today=date.today())
     return [u for u in USERS if u.can_log_in]
 
 

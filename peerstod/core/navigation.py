@@ -23,6 +23,7 @@ AGREEMENT_ROLES = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR)
 AUDIT_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR)
 RECRUITMENT_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR, Role.EVALUATOR)
 TRAINING_ROLES = (Role.NETWORK_COORDINATOR, Role.TRAINER)
+PLACEMENT_ROLES = (Role.PROGRAMME_COORDINATOR, Role.UNIT_MANAGER)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         (_("Agreements"), "orgs:agreements", AGREEMENT_ROLES),
         (_("Recruitment"), "recruitment:calls", RECRUITMENT_READERS),
         (_("Training"), "recruitment:cohorts", TRAINING_ROLES),
+        (_("Placement"), "placement:overview", PLACEMENT_ROLES),
         (_("Audit log"), "core:audit", AUDIT_READERS),
         (_("My account"), "accounts:profile", None),
     ]

@@ -41,6 +41,11 @@ class Person(models.Model):
     fte_max = models.PositiveSmallIntegerField(
         _("highest service degree (%)"), default=100, validators=FTE_VALIDATORS
     )
+    available = models.BooleanField(
+        _("available for placement"),
+        default=True,
+        help_text=_("Certified peer supporters who do not want a position now are not offered."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login"),

@@ -136,7 +136,7 @@ PLANS = [
         28,
         15,
         12,
-        3,
+        0,  # employed in the five positions of 2021: see the placement demo
         [(NotAdmittedReason.NOT_ELIGIBLE, 12), (NotAdmittedReason.NOT_READY, 6)],
         [(NotAdmittedReason.NOT_ELIGIBLE, 10)],
         2,
@@ -297,7 +297,11 @@ def _history(network, principal, plan: Plan, *, offset: int, trainer_user) -> No
                     discontinued_reason = reason
                     break
                 k -= n
-        person = _person(network, offset + rank, (50, 50) if rank % 4 else (75, 100))
+        # Seed 004: some peer supporters cannot work more than 50 %, some need 100 %.
+        person = _person(network, offset + rank, (50, 75) if rank % 4 else (100, 100))
+        if completed and plan.employed and rank >= plan.employed:
+            person.available = False  # certified in 2019, not looking for a position now
+            person.save(update_fields=["available"])
         application = _historic_application(
             call,
             cohort,

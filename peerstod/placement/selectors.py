@@ -1,0 +1,167 @@
+"""Scoped reads for placement: the principal's coordinators and unit managers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import Scope
+from peerstod.core import audit
+from peerstod.orgs.models import Agreement, Organisation, Unit
+from peerstod.people.models import CertificationKind, Person
+from peerstod.placement.models import Employment, MatchingEvent, Position, StaffTraining
+
+COORDINATORS = (Role.PROGRAMME_COORDINATOR,)
+ROLE_EDITORS = (Role.PROGRAMME_COORDINATOR, Role.UNIT_MANAGER)
+
+
+def coordinated_units(scope: Scope) -> frozenset[int]:
+    return scope.unit_ids(*COORDINATORS)
+
+
+def coordinated_organisations(scope: Scope) -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.filter(pk__in=scope.organisation_ids(*COORDINATORS))
+        .exclude(kind="network")
+        .order_by("name")
+    )
+
+
+def position_list(*, scope: Scope, roles=ROLE_EDITORS) -> QuerySet[Position]:
+    return (
+        Position.objects.filter(unit_id__in=scope.unit_ids(*roles))
+        .select_related("unit", "unit__organisation")
+        .order_by("unit__organisation__name", "unit__name", "starts_on")
+    )
+
+
+def position_get(*, scope: Scope, code: str, roles=ROLE_EDITORS) -> Position:
+    return get_object_or_404(
+        Position.objects.select_related("unit", "unit__organisation"),
+        code=code,
+        unit_id__in=scope.unit_ids(*roles),
+    )
+
+
+def units_for_positions(*, scope: Scope) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=coordinated_units(scope), is_active=True).select_related(
+        "organisation"
+    )
+
+
+def unit_get(*, scope: Scope, code: str, roles=ROLE_EDITORS) -> Unit:
+    return get_object_or_404(
+        Unit.objects.select_related("organisation"), code=code, pk__in=scope.unit_ids(*roles)
+    )
+
+
+def staff_training_list(*, scope: Scope) -> QuerySet[StaffTraining]:
+    return (
+        StaffTraining.objects.filter(organisation_id__in=scope.organisation_ids(*COORDINATORS))
+        .select_related("organisation")
+        .prefetch_related("participants__unit")
+    )
+
+
+def event_list(*, scope: Scope) -> QuerySet[MatchingEvent]:
+    return MatchingEvent.objects.filter(
+        organisation_id__in=scope.organisation_ids(*COORDINATORS)
+    ).select_related("organisation")
+
+
+def event_get(*, scope: Scope, code: str) -> MatchingEvent:
+    return get_object_or_404(
+        MatchingEvent.objects.select_related("organisation"),
+        code=code,
+        organisation_id__in=scope.organisation_ids(*COORDINATORS),
+    )
+
+
+def _networks_serving(organisation_ids, day: date) -> set[int]:
+    """Networks with an agreement in force covering any of these organisations."""
+    agreements = Agreement.objects.filter(starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+    roots = set(organisation_ids)
+    tree = dict(Organisation.objects.values_list("id", "parent_id"))
+    networks = set()
+    for agreement in agreements:
+        node = None
+        for org_id in roots:
+            node = org_id
+            while node is not None and node != agreement.principal_id:
+                node = tree.get(node)
+            if node is not None:
+                networks.add(agreement.network_id)
+                break
+    return networks
+
+
+def employed_on(day: date):
+    return Employment.objects.filter(person=OuterRef("pk"), starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+
+
+def available_peer_supporters(*, scope: Scope, day: date) -> QuerySet[Person]:
+    """Certified, available and not employed today: the supply a coordinator can place.
+
+    Only persons trained by a network with an agreement in force with the coordinator's
+    organisation are offered.
+    """
+    networks = _networks_serving(scope.organisation_ids(*COORDINATORS), day)
+    return (
+        Person.objects.filter(
+            network_id__in=networks,
+            available=True,
+            certifications__kind=CertificationKind.BASIC,
+        )
+        .exclude(Exists(employed_on(day)))
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def person_for_placement(*, scope: Scope, code: str, day: date) -> Person:
+    networks = _networks_serving(scope.organisation_ids(*COORDINATORS), day)
+    return get_object_or_404(Person, code=code, network_id__in=networks)
+
+
+def employment_list(*, scope: Scope, actor) -> QuerySet[Employment]:
+    units = scope.unit_ids(*COORDINATORS)
+    audit.record(actor=actor, action="placement.employments.viewed")
+    return Employment.objects.filter(unit_id__in=units).select_related(
+        "person", "unit", "unit__organisation"
+    )
+
+
+def employment_get(*, scope: Scope, actor, code: str) -> Employment:
+    employment = get_object_or_404(
+        Employment.objects.select_related("person", "unit", "unit__organisation"),
+        code=code,
+        unit_id__in=scope.unit_ids(*COORDINATORS),
+    )
+    audit.record(
+        actor=actor,
+        action="placement.employment.viewed",
+        obj=employment,
+        organisation=employment.unit.organisation,
+    )
+    return employment
+
+
+def unit_list_for_editors(*, scope: Scope) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(pk__in=scope.unit_ids(*ROLE_EDITORS), is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def readiness_record(*, unit: Unit):
+    from peerstod.placement.models import UnitReadiness
+
+    return UnitReadiness.objects.filter(unit=unit).first() or UnitReadiness(unit=unit)
