@@ -71,12 +71,14 @@ def check(unit: Unit, day: date) -> Readiness:
     readiness = UnitReadiness.objects.filter(unit=unit).first() or UnitReadiness(unit=unit)
     trained = staff_trained(unit)
     needed = settings.READINESS_STAFF_SHARE
-    share_ok = bool(unit.staff_count) and trained >= needed * unit.staff_count
-    if unit.staff_count:
+    staff = unit.staff_count or 0
+    share_ok = staff > 0 and trained >= needed * staff
+    share: object
+    if staff:
         share = _("%(trained)d of %(staff)d staff trained (%(share)d %%), %(needed)d %% needed") % {
             "trained": trained,
-            "staff": unit.staff_count,
-            "share": round(100 * trained / unit.staff_count),
+            "staff": staff,
+            "share": round(100 * trained / staff),
             "needed": round(100 * needed),
         }
     else:

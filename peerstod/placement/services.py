@@ -20,8 +20,8 @@ from peerstod.people.models import CertificationKind, Person
 from peerstod.placement import matching, readiness
 from peerstod.placement.models import (
     Duty,
-    EndReason,
     Employment,
+    EndReason,
     MatchingEvent,
     Position,
     Ranking,
@@ -439,10 +439,11 @@ def event_solve(event: MatchingEvent) -> tuple[matching.Result, dict, dict]:
     for ranking in event.rankings.exclude(rank__isnull=True):
         if ranking.person_id not in people or ranking.position_id not in positions:
             continue
+        rank = ranking.rank or 0  # excluded above: never None here
         if ranking.side == Ranking.Side.PEER:
-            peer_lists[ranking.person_id].append((ranking.rank, ranking.position_id))
+            peer_lists[ranking.person_id].append((rank, ranking.position_id))
         else:
-            position_lists[ranking.position_id].append((ranking.rank, ranking.person_id))
+            position_lists[ranking.position_id].append((rank, ranking.person_id))
     peers = [
         matching.Peer(pk, p.fte_min, p.fte_max, tuple(q for _, q in sorted(peer_lists[pk])))
         for pk, p in people.items()
@@ -471,7 +472,7 @@ def event_confirm(
     if event.confirmed_at is not None:
         raise ValidationError(_("The matching has already been confirmed."))
     result, people, positions = event_solve(event)
-    placement = dict(result.matches)
+    placement: dict[Any, Any] = dict(result.matches)
     for person_id, (position_id, reason) in (overrides or {}).items():
         if person_id not in people or (position_id is not None and position_id not in positions):
             raise ValidationError(_("An override names someone or something not invited."))
