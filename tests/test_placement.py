@@ -357,3 +357,18 @@ def test_retention_is_suppressed_for_small_groups(world):
     )
     rows = reports.retention(list(Employment.objects.all()), date(2026, 6, 1))
     assert all(row.started.suppressed and row.share is None for row in rows)
+
+
+def test_meetings_are_recorded_and_strangers_refused(client, world, login):
+    event, person, q1, q2 = event_with(world)
+    login(world.users["coordinator"])
+    url = reverse("placement:event", args=[event.code])
+    client.post(url, {"side": "met", f"met-{person.code}-{q1.code}": "yes"})
+    assert set(event.meetings.values_list("person_id", "position_id")) == {(person.pk, q1.pk)}
+    client.post(url, {"side": "met", f"met-{person.code}-{q2.code}": "yes"})
+    assert set(event.meetings.values_list("person_id", "position_id")) == {(person.pk, q2.pk)}
+    with pytest.raises(ValidationError):
+        services.meetings_save(
+            scope=coordinator_scope(world), actor=None, event=event, met={(person.pk, 999_999)}
+        )
+    assert event.meetings.count() == 1

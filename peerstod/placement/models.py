@@ -176,6 +176,24 @@ class MatchingEvent(models.Model):
         return self.title
 
 
+class Meeting(models.Model):
+    """That a peer supporter and a position's unit met at the event."""
+
+    event = models.ForeignKey(MatchingEvent, on_delete=models.CASCADE, related_name="meetings")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    position = models.ForeignKey("placement.Position", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person", "position"], name="meeting_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}–{self.position_id}"
+
+
 class Ranking(models.Model):
     """One side's rank of the other at an event. No rank means "not acceptable"."""
 

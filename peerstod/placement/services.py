@@ -23,6 +23,7 @@ from peerstod.placement.models import (
     Employment,
     EndReason,
     MatchingEvent,
+    Meeting,
     Position,
     Ranking,
     SickLeave,
@@ -380,6 +381,30 @@ def event_create(
             actor=actor, action="placement.event.created", obj=event, organisation=organisation
         )
     return event
+
+
+def meetings_save(*, scope: Scope, actor, event: MatchingEvent, met: set[tuple[int, int]]) -> None:
+    """Record who met whom: (person id, position id) pairs; the rest did not meet."""
+    _require_organisation(scope, event.organisation)
+    peer_ids = set(event.peers.values_list("id", flat=True))
+    position_ids = set(event.positions.values_list("id", flat=True))
+    if any(p not in peer_ids or q not in position_ids for p, q in met):
+        raise ValidationError(_("A ranking names someone or something not invited to the event."))
+    with transaction.atomic():
+        event.meetings.exclude(
+            pk__in=[m.pk for m in event.meetings.all() if (m.person_id, m.position_id) in met]
+        ).delete()
+        existing = set(event.meetings.values_list("person_id", "position_id"))
+        Meeting.objects.bulk_create(
+            Meeting(event=event, person_id=p, position_id=q) for p, q in met - existing
+        )
+        audit.record(
+            actor=actor,
+            action="placement.event.meetings",
+            obj=event,
+            organisation=event.organisation,
+            meetings=len(met),
+        )
 
 
 def rankings_save(

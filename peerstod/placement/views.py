@@ -212,6 +212,16 @@ def event_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
     if request.method == "POST":
         side = request.POST.get("side")
         try:
+            if side == "met":
+                met = {
+                    (p.pk, q.pk)
+                    for p in people.values()
+                    for q in positions.values()
+                    if request.POST.get(f"met-{p.code}-{q.code}") == "yes"
+                }
+                services.meetings_save(scope=scope, actor=request.user, event=event, met=met)
+                messages.success(request, _("The meetings were saved."))
+                return redirect("placement:event", code=code)
             if side in (Ranking.Side.PEER, Ranking.Side.UNIT):
                 ranks, bad = _parse_ranks(request.POST, side, people, positions)
                 if bad:
@@ -255,6 +265,10 @@ def event_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
         (q, [(p, saved.get((Ranking.Side.UNIT, p.pk, q.pk))) for p in people.values()])
         for q in positions.values()
     ]
+    met = set(event.meetings.values_list("person_id", "position_id"))
+    met_grid = [
+        (p, [(q, (p.pk, q.pk) in met) for q in positions.values()]) for p in people.values()
+    ]
     result, _p, _q = services.event_solve(event)
     proposal = [(people[p], positions[q]) for p, q in result.matches]
     unmatched = [
@@ -275,6 +289,7 @@ def event_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             "people": list(people.values()),
             "positions": list(positions.values()),
             "peer_grid": peer_grid,
+            "met_grid": met_grid,
             "unit_grid": unit_grid,
             "proposal": proposal,
             "unmatched": unmatched,

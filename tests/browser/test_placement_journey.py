@@ -42,17 +42,25 @@ def test_the_recruitment_mingle_ends_in_employments(page):
     assert_accessible(page)
     page.get_by_role("link", name="Rekryteringsmingel").click()
     assert_accessible(page)
+    page.locator("input.met").first.check()
+    page.get_by_role("button", name="Spara träffarna").click()
+    expect(page.get_by_role("status")).to_contain_text("Träffarna är sparade")
+    expect(page.locator("input.met").first).to_be_checked()
     peers = page.locator("input[name^='peer-']")
     units = page.locator("input[name^='unit-']")
     # Every peer supporter ranks Boendestöd Nässjö first (first column), and so on.
-    rows = page.get_by_role("table").first.locator("tbody tr")
+    rows = page.get_by_role("region", name="Hur peer supporterna rangordnar tjänsterna").locator(
+        "tbody tr"
+    )
     for r in range(rows.count()):
         cells = rows.nth(r).locator("input")
         for c in range(cells.count()):
             cells.nth(c).fill(str(c + 1))
     page.get_by_role("button", name="Spara peer supporternas rangordning").click()
     expect(page.get_by_role("status")).to_contain_text("Rangordningen är sparad")
-    rows = page.get_by_role("table").nth(1).locator("tbody tr")
+    rows = page.get_by_role("region", name="Hur enheterna rangordnar peer supporterna").locator(
+        "tbody tr"
+    )
     for r in range(rows.count()):
         cells = rows.nth(r).locator("input")
         for c in range(cells.count()):
