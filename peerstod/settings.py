@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "peerstod.people",
     "peerstod.recruitment",
     "peerstod.placement",
+    "peerstod.work",
 ]
 
 MIDDLEWARE = [

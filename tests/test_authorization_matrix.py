@@ -16,6 +16,7 @@ from tests.conftest import PERSONAS
 from tests.factories import UserFactory
 from tests.placement_world import make_placement
 from tests.recruitment_world import make_recruitment
+from tests.work_world import make_workday
 
 ALL = set(PERSONAS) - {"anonymous"}
 OK, REDIRECT, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 302, 403, 404, 405
@@ -92,6 +93,16 @@ MATRIX = {
     "placement:employment": ("employment", allow("admin", "coordinator", outsider=MISSING)),
     "placement:supply": (None, allow("admin", "coordinator", "outsider")),
     "placement:follow_up": (None, allow("admin", "coordinator", "evaluator", "outsider")),
+    # The workday: the peer supporter's own log and week; reports for the unit's managers
+    # and coordinators; the iCal feed is public behind its secret token.
+    "work:log": ("workday", allow("peer")),
+    "work:entry": ("entry", allow("peer", admin=MISSING)),
+    "work:schedule": ("workday", allow("peer")),
+    "work:feed_link": (None, allow(others=FORBIDDEN, admin=REDIRECT, peer=REDIRECT)),
+    "work:schedule_item": ("item", allow("peer", "admin")),
+    "work:feed": ("feed", everyone(OK)),
+    "work:poster": ("unit_a1", allow("admin", "peer", "manager", "coordinator", outsider=MISSING)),
+    "work:report": (None, allow("admin", "peer", "manager", "coordinator", "outsider")),
 }
 
 
@@ -131,7 +142,16 @@ RECRUITMENT_ARGUMENTS = {
     "position": lambda w: _placement(w).position.code,
     "event": lambda w: _placement(w).event.code,
     "employment": lambda w: _placement(w).employment.code,
+    "entry": lambda w: _workday(w).entry.code,
+    "item": lambda w: _workday(w).item.code,
+    "feed": lambda w: _workday(w).token,
 }
+
+
+def _workday(world):
+    if not hasattr(world, "workday"):
+        world.workday = make_workday(world)
+    return world.workday
 
 
 def _placement(world):
@@ -142,6 +162,9 @@ def _placement(world):
 
 def url_for(name, argument, world):
     if argument is None:
+        return reverse(name)
+    if argument == "workday":  # no URL argument, but the peer needs a person and a job
+        _workday(world)
         return reverse(name)
     if argument in RECRUITMENT_ARGUMENTS:
         return reverse(name, args=[RECRUITMENT_ARGUMENTS[argument](world)])

@@ -217,6 +217,13 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
         from peerstod.placement import demo as placement_demo
 
         placement_demo.load(region=organisations["Region Jönköpings län"], today=date.today())
+        from peerstod.work import demo as work_demo
+
+        work_demo.load(
+            network=organisations[NETWORK],
+            unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
+            today=date.today(),
+        )
     return [u for u in USERS if u.can_log_in]
 
 

@@ -24,6 +24,7 @@ AUDIT_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR)
 RECRUITMENT_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR, Role.EVALUATOR)
 TRAINING_ROLES = (Role.NETWORK_COORDINATOR, Role.TRAINER)
 PLACEMENT_ROLES = (Role.PROGRAMME_COORDINATOR, Role.UNIT_MANAGER)
+REPORT_ROLES = (Role.PEER_SUPPORTER, Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         (_("Agreements"), "orgs:agreements", AGREEMENT_ROLES),
         (_("Recruitment"), "recruitment:calls", RECRUITMENT_READERS),
         (_("Training"), "recruitment:cohorts", TRAINING_ROLES),
+        (_("My work"), "work:log", (Role.PEER_SUPPORTER,)),
+        (_("My week"), "work:schedule", (Role.PEER_SUPPORTER,)),
+        (_("Activity reports"), "work:report", REPORT_ROLES),
         (_("Placement"), "placement:overview", PLACEMENT_ROLES),
         (_("Audit log"), "core:audit", AUDIT_READERS),
         (_("My account"), "accounts:profile", None),

@@ -1,0 +1,89 @@
+"""Scoped reads of schedules and the activity log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import Scope
+from peerstod.orgs.models import Unit
+from peerstod.people.models import Person
+from peerstod.placement.models import Employment
+from peerstod.work.models import ActivityEntry, CalendarFeed, ScheduleItem
+from peerstod.work.services import hash_token
+
+UNIT_READERS = (Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
+
+
+def own_person(user) -> Person | None:
+    return getattr(user, "person", None)
+
+
+def employed_units(*, person: Person, day: date) -> QuerySet[Unit]:
+    employments = Employment.objects.filter(person=person, starts_on__lte=day).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    )
+    return Unit.objects.filter(employments__in=employments).distinct().order_by("name")
+
+
+def recent_entries(*, person: Person, limit: int = 8) -> QuerySet[ActivityEntry]:
+    return ActivityEntry.objects.filter(person=person).select_related("unit")[:limit]
+
+
+def entry_get(*, user, code: str) -> ActivityEntry:
+    return get_object_or_404(
+        ActivityEntry.objects.select_related("unit", "person"),
+        code=code,
+        person__user=user,
+    )
+
+
+def schedule_items(*, person: Person) -> QuerySet[ScheduleItem]:
+    return ScheduleItem.objects.filter(person=person).select_related("unit")
+
+
+def schedule_item_get(*, scope: Scope, user, code: str) -> ScheduleItem:
+    return get_object_or_404(
+        ScheduleItem.objects.select_related("unit", "person"),
+        Q(person__user=user) | Q(unit_id__in=scope.unit_ids(*UNIT_READERS)),
+        code=code,
+    )
+
+
+def unit_for_poster(*, scope: Scope, code: str) -> Unit:
+    return get_object_or_404(
+        Unit.objects.select_related("organisation"),
+        code=code,
+        pk__in=scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR, Role.PEER_SUPPORTER),
+    )
+
+
+def unit_schedule(*, unit: Unit) -> QuerySet[ScheduleItem]:
+    return ScheduleItem.objects.filter(unit=unit, open_to_all=True)
+
+
+def feed_person(*, token: str) -> Person:
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("person"), token_hash=hash_token(token)
+    )
+    return feed.person
+
+
+def report_units(*, scope: Scope) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(pk__in=scope.unit_ids(*UNIT_READERS))
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def activity_rows(*, person: Person | None = None, units=None):
+    """The monthly roll-up for one person's own report, or for units already scoped."""
+    from peerstod.work.models import ActivityMonth
+
+    if person is not None:
+        return ActivityMonth.objects.filter(person=person)
+    return ActivityMonth.objects.filter(unit__in=units)

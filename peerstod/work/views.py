@@ -1,0 +1,285 @@
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from peerstod.accounts.roles import Role
+from peerstod.core import charts
+from peerstod.core.exports import workbook_response
+from peerstod.core.permissions import role_required
+from peerstod.work import calendar, reports, selectors, services
+from peerstod.work.categories import HELP, MINUTE_CHOICES, OUTSIDE_ROLE, Category
+from peerstod.work.forms import CancelForm, EntryForm, ScheduleItemForm
+from peerstod.work.models import Format
+from peerstod.work.week import monday_of, occurrences
+
+PEER = (Role.PEER_SUPPORTER,)
+REPORT_ROLES = (Role.PEER_SUPPORTER, Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
+
+
+def _person(request):
+    person = selectors.own_person(request.user)
+    if person is None:
+        raise PermissionDenied
+    return person
+
+
+@role_required(*PEER)
+def log(request: HttpRequest, scope) -> HttpResponse:
+    """Three taps: open the log, tap what it was, tap how long. No typing."""
+    person = _person(request)
+    today = timezone.localdate()
+    units = list(selectors.employed_units(person=person, day=today))
+    chosen = request.GET.get("kategori") or request.POST.get("category", "")
+    category = Category(chosen) if chosen in Category.values else None
+    error = ""
+    if request.method == "POST" and category is not None:
+        unit = next((u for u in units if u.code == request.POST.get("unit")), None)
+        try:
+            if unit is None:
+                raise ValidationError(_("Choose a unit where you are employed."))
+            participants = request.POST.get("participants", "1")
+            entry = services.entry_log(
+                actor=request.user,
+                unit=unit,
+                day=today,
+                category=category,
+                minutes=int(request.POST.get("minutes", "0")),
+                format=Format.GROUP if int(participants) > 1 else Format.INDIVIDUAL,
+                participants=int(participants),
+                note=request.POST.get("note", ""),
+            )
+        except ValueError:
+            error = _("Minutes and participants are whole numbers.")
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(
+                request,
+                _("Logged: %(what)s, %(minutes)d min.")
+                % {"what": category.label, "minutes": entry.minutes},
+            )
+            return redirect("work:log")
+    return render(
+        request,
+        "work/log.html",
+        {
+            "units": units,
+            "category": category,
+            "help": HELP,
+            "minutes": MINUTE_CHOICES,
+            "core": [c for c in Category if c not in OUTSIDE_ROLE],
+            "outside": [c for c in Category if c in OUTSIDE_ROLE],
+            "outside_role": category in OUTSIDE_ROLE if category else False,
+            "recent": selectors.recent_entries(person=person),
+            "error": error,
+            "edit_days": services.EDIT_DAYS,
+        },
+    )
+
+
+@role_required(*PEER)
+def entry(request: HttpRequest, scope, code: str) -> HttpResponse:
+    item = selectors.entry_get(user=request.user, code=code)
+    form = EntryForm(request.POST or None, instance=item)
+    if request.method == "POST":
+        try:
+            if request.POST.get("delete") == "yes":
+                services.entry_delete(actor=request.user, entry=item)
+                messages.success(request, _("The entry was removed."))
+                return redirect("work:log")
+            if form.is_valid():
+                fresh = selectors.entry_get(user=request.user, code=code)
+                services.entry_update(
+                    actor=request.user,
+                    entry=fresh,
+                    **{name: form.cleaned_data[name] for name in services.EDITABLE},
+                )
+                messages.success(request, _("The entry was corrected."))
+                return redirect("work:log")
+        except ValidationError as problem:
+            form.add_error(None, problem)
+    return render(request, "work/entry.html", {"entry": item, "form": form})
+
+
+@role_required(*PEER)
+def schedule(request: HttpRequest, scope) -> HttpResponse:
+    person = _person(request)
+    today = timezone.localdate()
+    units = selectors.employed_units(person=person, day=today)
+    form = ScheduleItemForm(request.POST or None, units=units, initial={"valid_from": today})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = data.pop("unit")
+        try:
+            services.schedule_item_add(
+                scope=scope, actor=request.user, person=person, unit=unit, **data
+            )
+        except ValidationError as problem:
+            form.add_error(None, problem)
+        else:
+            messages.success(request, _("Added to your week."))
+            return redirect("work:schedule")
+    monday = _week(request, today)
+    feed_token = request.session.pop("feed_token", None)
+    return render(
+        request,
+        "work/schedule.html",
+        {
+            "form": form,
+            "monday": monday,
+            "units": units,
+            "week": occurrences(selectors.schedule_items(person=person), monday),
+            "items": selectors.schedule_items(person=person),
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "feed_url": request.build_absolute_uri(reverse("work:feed", args=[feed_token]))
+            if feed_token
+            else "",
+            "has_feed": hasattr(person, "calendar_feed"),
+        },
+    )
+
+
+def _week(request, today: date) -> date:
+    raw = request.GET.get("vecka", "")
+    try:
+        return monday_of(date.fromisoformat(raw))
+    except ValueError:
+        return monday_of(today)
+
+
+@role_required(*PEER)
+def schedule_item(request: HttpRequest, scope, code: str) -> HttpResponse:
+    item = selectors.schedule_item_get(scope=scope, user=request.user, code=code)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("end") == "yes":
+                services.schedule_item_end(
+                    scope=scope, actor=request.user, item=item, last_day=timezone.localdate()
+                )
+                messages.success(request, _("The item was removed from your week."))
+                return redirect("work:schedule")
+            if form.is_valid():
+                services.schedule_exception_set(
+                    scope=scope,
+                    actor=request.user,
+                    item=item,
+                    day=form.cleaned_data["day"],
+                    note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("Cancelled that day."))
+                return redirect("work:schedule")
+        except ValidationError as problem:
+            form.add_error(None, problem)
+    return render(request, "work/schedule_item.html", {"item": item, "form": form})
+
+
+@role_required(*PEER)
+def feed_link(request: HttpRequest, scope) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("work:schedule")
+    person = _person(request)
+    if request.POST.get("revoke") == "yes":
+        services.calendar_feed_revoke(actor=request.user, person=person)
+        messages.success(request, _("The calendar link no longer works."))
+    else:
+        request.session["feed_token"] = services.calendar_feed_renew(
+            actor=request.user, person=person
+        )
+        messages.success(request, _("A new calendar link was made; the old one stopped working."))
+    return redirect("work:schedule")
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    person = selectors.feed_person(token=token)
+    body = calendar.ical(person, selectors.schedule_items(person=person), timezone.localdate())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="peerstod.ics"'
+    return response
+
+
+@role_required(*REPORT_ROLES)
+def poster(request: HttpRequest, scope, code: str) -> HttpResponse:
+    unit = selectors.unit_for_poster(scope=scope, code=code)
+    monday = _week(request, timezone.localdate())
+    week = occurrences(selectors.unit_schedule(unit=unit), monday)
+    days = [
+        (monday + timedelta(days=n), [o for o in week if o.day == monday + timedelta(days=n)])
+        for n in range(5)
+    ]
+    return render(request, "work/poster.html", {"unit": unit, "monday": monday, "days": days})
+
+
+def _month(raw: str, default: date) -> date:
+    try:
+        return datetime.strptime(raw, "%Y-%m").date().replace(day=1)
+    except ValueError:
+        return default
+
+
+@role_required(*REPORT_ROLES)
+def report(request: HttpRequest, scope) -> HttpResponse:
+    today = timezone.localdate()
+    last = _month(request.GET.get("till", ""), today.replace(day=1))
+    first = _month(request.GET.get("fran", ""), (last - timedelta(days=150)).replace(day=1))
+    if first > last:
+        first, last = last, first
+    units = selectors.report_units(scope=scope)
+    chosen = request.GET.get("enhet", "")
+    person = selectors.own_person(request.user)
+    if chosen == "" and person is not None and scope.has_role(Role.PEER_SUPPORTER):
+        rows = selectors.activity_rows(person=person)
+        title, suppress = _("My work"), False
+    else:
+        picked = [u for u in units if u.code == chosen] if chosen else list(units)
+        if chosen and not picked:
+            raise PermissionDenied
+        rows = selectors.activity_rows(units=picked)
+        title = picked[0].name if chosen else _("All my units")
+        suppress = True
+    result = reports.build(rows, first=first, last=last, suppress=suppress)
+    labels = [f"{m.month:%Y-%m}" for m in result.months]
+    if request.GET.get("format") == "xlsx":
+        header = [_("Kind"), *labels]
+        return workbook_response(
+            f"aktiviteter-{today:%Y%m%d}.xlsx",
+            [
+                (
+                    _("Hours"),
+                    header,
+                    [[name, *values] for name, values in result.hours_by_category()],
+                ),
+            ],
+        )
+    chart = (
+        charts.horizontal_bars(
+            [name for name, _values in result.hours_by_category()],
+            [round(sum(values)) for _name, values in result.hours_by_category()],
+        )
+        if result.categories
+        else ""
+    )
+    return render(
+        request,
+        "work/report.html",
+        {
+            "report": result,
+            "title": title,
+            "units": units,
+            "chosen": chosen,
+            "first": first,
+            "last": last,
+            "labels": labels,
+            "chart": chart,
+            "own_available": person is not None,
+        },
+    )
