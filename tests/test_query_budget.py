@@ -100,3 +100,38 @@ def test_recruitment_pages_do_not_grow_with_applicants(client, world, login):
     add(6, 10)
     large = [count(client, url) for url in urls]
     assert large == small
+
+
+def test_work_pages_do_not_grow_with_entries(client, world, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from peerstod.work import services
+    from tests.work_world import make_workday
+
+    make_workday(world)
+    peer = world.users["peer"]
+
+    def add(n):
+        for i in range(n):
+            services.entry_log(
+                actor=peer,
+                unit=world.unit_a1,
+                day=timezone.localdate() - timedelta(days=i % 60),
+                category=["conversation", "walk", "forum"][i % 3],
+                minutes=30,
+                participants=i % 4,
+            )
+
+    urls = [reverse("work:log"), reverse("work:schedule"), reverse("work:report")]
+    add(3)
+    login(peer)
+    small = [count(client, url) for url in urls]
+    add(40)
+    assert [count(client, url) for url in urls] == small
+    login(world.users["manager"])
+    url = reverse("work:report") + f"?enhet={world.unit_a1.code}"
+    before = count(client, url)
+    add(20)
+    assert count(client, url) == before
