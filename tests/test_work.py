@@ -275,3 +275,12 @@ def test_the_report_pages_and_excel(client, world, login):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     login(world.users["outsider"])
     assert client.get(reverse("work:report") + f"?enhet={world.unit_a1.code}").status_code == 403
+
+
+def test_a_session_moved_to_another_day_shows_there(client, world, login):
+    workday = make_workday(world)
+    login(world.users["peer"])
+    url = reverse("work:schedule_item", args=[workday.item.code])
+    client.post(url, {"day": "2026-03-06", "moved_to": "2026-03-05T14:00", "note": ""})
+    week = occurrences(type(workday.item).objects.filter(pk=workday.item.pk), date(2026, 3, 2))
+    assert [(o.day, o.starts_at.hour, o.moved) for o in week] == [(date(2026, 3, 5), 14, True)]

@@ -44,6 +44,11 @@ class ScheduleItemForm(forms.ModelForm):
 
 class CancelForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=DATE)
+    moved_to = forms.DateTimeField(
+        label=_("Moved to (leave empty to cancel)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
     note = forms.CharField(
         label=_("Note on the poster"),
         required=False,

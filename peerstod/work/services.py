@@ -183,6 +183,8 @@ def schedule_exception_set(
     *, scope: Scope, actor, item: ScheduleItem, day: date, moved_to=None, note: str = ""
 ) -> ScheduleException:
     _require_schedule_editor(scope, actor, item.person, item.unit)
+    if moved_to is not None and timezone.is_naive(moved_to):
+        moved_to = timezone.make_aware(moved_to)
     if day.weekday() != item.weekday:
         raise ValidationError({"day": _("Choose a date when the item takes place.")})
     exception, _created = ScheduleException.objects.update_or_create(

@@ -173,9 +173,13 @@ def schedule_item(request: HttpRequest, scope, code: str) -> HttpResponse:
                     actor=request.user,
                     item=item,
                     day=form.cleaned_data["day"],
+                    moved_to=form.cleaned_data["moved_to"],
                     note=form.cleaned_data["note"],
                 )
-                messages.success(request, _("Cancelled that day."))
+                moved = form.cleaned_data["moved_to"] is not None
+                messages.success(
+                    request, _("Moved that day.") if moved else _("Cancelled that day.")
+                )
                 return redirect("work:schedule")
         except ValidationError as problem:
             form.add_error(None, problem)
@@ -260,6 +264,23 @@ def report(request: HttpRequest, scope) -> HttpResponse:
                 ),
             ],
         )
+    # The trend: hours in and outside the peer role, month by month.
+    trend = (
+        charts.grouped_bars(
+            labels,
+            {
+                _("Hours in the peer role"): [
+                    round(m.total_hours * (m.core_share or 0), 1) for m in result.months
+                ],
+                _("Hours outside the role"): [
+                    round(m.total_hours * (1 - m.core_share), 1) if m.core_share is not None else 0
+                    for m in result.months
+                ],
+            },
+        )
+        if result.categories
+        else ""
+    )
     chart = (
         charts.horizontal_bars(
             [name for name, _values in result.hours_by_category()],
@@ -280,6 +301,7 @@ def report(request: HttpRequest, scope) -> HttpResponse:
             "last": last,
             "labels": labels,
             "chart": chart,
+            "trend": trend,
             "own_available": person is not None,
         },
     )

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import holidays
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from peerstod.work.models import ScheduleItem
 
@@ -48,7 +49,7 @@ def occurrences(items: QuerySet[ScheduleItem], monday: date) -> list[Occurrence]
         if change is not None and change.moved_to is not None:
             moved = change.moved_to
             length = datetime.combine(day, item.ends_at) - datetime.combine(day, item.starts_at)
-            local = moved.astimezone() if moved.tzinfo else moved
+            local = timezone.localtime(moved) if timezone.is_aware(moved) else moved
             found.append(
                 Occurrence(
                     item,
