@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from peerstod.accounts import selectors as account_selectors
 from peerstod.accounts.roles import Role
+from peerstod.core.forms import add_service_errors
 from peerstod.core.navigation import AGREEMENT_ROLES, ORGANISATION_READERS
 from peerstod.core.permissions import role_required
 from peerstod.orgs import selectors, services
@@ -69,7 +70,7 @@ def unit_create(request: HttpRequest, scope) -> HttpResponse:
                 **data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The unit %(unit)s was added.") % {"unit": unit})
             return redirect("orgs:unit", code=unit.code)
@@ -92,7 +93,7 @@ def unit_edit(request: HttpRequest, scope, code: str) -> HttpResponse:
         try:
             services.unit_update(scope=scope, actor=request.user, unit=fresh, **fields)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("orgs:unit", code=code)
@@ -134,7 +135,7 @@ def agreement_create(request: HttpRequest, scope) -> HttpResponse:
                 note=data.get("note", ""),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The agreement was saved."))
             return redirect("orgs:agreements")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from peerstod.accounts.roles import Role
 from peerstod.core import audit, charts
+from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
 from peerstod.placement import readiness, reports, selectors, services
 from peerstod.placement.forms import (
@@ -26,14 +27,6 @@ from peerstod.placement.models import Ranking
 
 COORDINATOR = (Role.PROGRAMME_COORDINATOR,)
 EDITORS = (Role.PROGRAMME_COORDINATOR, Role.UNIT_MANAGER)
-
-
-def _form_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 @role_required(*EDITORS)
@@ -60,7 +53,7 @@ def position_create(request: HttpRequest, scope) -> HttpResponse:
         try:
             position = services.position_create(scope=scope, actor=request.user, unit=unit, **data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The position was created. Describe the role with the unit.")
@@ -84,7 +77,7 @@ def position_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                 scope=scope, actor=request.user, position=position, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The role description was saved."))
             return redirect("placement:position", code=code)
@@ -110,7 +103,7 @@ def staff_training(request: HttpRequest, scope) -> HttpResponse:
                 **data,
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The staff training was recorded."))
             return redirect("placement:staff_training")
@@ -133,7 +126,7 @@ def unit_readiness(request: HttpRequest, scope, code: str) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in ReadinessForm.Meta.fields},
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The readiness checklist was saved."))
             return redirect("placement:readiness", code=code)
@@ -161,7 +154,7 @@ def events(request: HttpRequest, scope) -> HttpResponse:
         try:
             event = services.event_create(scope=scope, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The matching event was created."))
             return redirect("placement:event", code=event.code)
@@ -312,7 +305,7 @@ def employments(request: HttpRequest, scope) -> HttpResponse:
         try:
             services.employment_create(scope=scope, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The employment was recorded."))
             return redirect("placement:employments")
@@ -354,7 +347,7 @@ def employment_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                         scope=scope, actor=request.user, employment=employment, **form.cleaned_data
                     )
             except ValidationError as error:
-                _form_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("placement:employments")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from peerstod.accounts.roles import Role
+from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
 from peerstod.recruitment import reports, selectors, services
 from peerstod.recruitment.forms import (
@@ -23,14 +24,6 @@ from peerstod.recruitment.models import EnrolmentStatus, Step
 
 RECRUITERS = (Role.NETWORK_COORDINATOR,)
 TRAINING = (Role.NETWORK_COORDINATOR, Role.TRAINER)
-
-
-def _form_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error)
 
 
 # Public ------------------------------------------------------------------------------
@@ -62,7 +55,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 status_url=request.build_absolute_uri(reverse("recruitment:status_root")),
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(reverse("recruitment:status", args=[token]) + "?ny=1")
     return render(
@@ -124,7 +117,7 @@ def call_create(request: HttpRequest, scope) -> HttpResponse:
                 scope=scope, actor=request.user, network=networks[0], **form.cleaned_data
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The call was opened."))
             return redirect("recruitment:call", code=call.code)
@@ -170,7 +163,7 @@ def application_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                         text=note_form.cleaned_data["text"],
                     )
                 except ValidationError as error:
-                    _form_error(note_form, error)
+                    add_service_errors(note_form, error)
                 else:
                     return redirect("recruitment:application", code=code)
         else:
@@ -188,7 +181,7 @@ def application_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                         cohort=data["cohort"],
                     )
                 except ValidationError as error:
-                    _form_error(advance, error)
+                    add_service_errors(advance, error)
                 else:
                     messages.success(
                         request, _("Saved: %(step)s.") % {"step": Step(data["step"]).label}
@@ -264,7 +257,7 @@ def cohort_create(request: HttpRequest, scope) -> HttpResponse:
                 scope=scope, actor=request.user, network=networks[0], trainers=trainers, **data
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The cohort was created. Add its training days."))
             return redirect("recruitment:cohort", code=cohort.code)
@@ -284,7 +277,7 @@ def cohort_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                     scope=scope, actor=request.user, cohort=cohort, **session_form.cleaned_data
                 )
             except ValidationError as error:
-                _form_error(session_form, error)
+                add_service_errors(session_form, error)
             else:
                 messages.success(request, _("The training day was added."))
                 return redirect("recruitment:cohort", code=code)

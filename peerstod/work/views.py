@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from peerstod.accounts.roles import Role
 from peerstod.core import charts
 from peerstod.core.exports import workbook_response
+from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
 from peerstod.work import calendar, reports, selectors, services
 from peerstod.work.categories import HELP, MINUTE_CHOICES, OUTSIDE_ROLE, Category
@@ -104,7 +105,7 @@ def entry(request: HttpRequest, scope, code: str) -> HttpResponse:
                 messages.success(request, _("The entry was corrected."))
                 return redirect("work:log")
         except ValidationError as problem:
-            form.add_error(None, problem)
+            add_service_errors(form, problem)
     return render(request, "work/entry.html", {"entry": item, "form": form})
 
 
@@ -122,7 +123,7 @@ def schedule(request: HttpRequest, scope) -> HttpResponse:
                 scope=scope, actor=request.user, person=person, unit=unit, **data
             )
         except ValidationError as problem:
-            form.add_error(None, problem)
+            add_service_errors(form, problem)
         else:
             messages.success(request, _("Added to your week."))
             return redirect("work:schedule")
@@ -182,7 +183,7 @@ def schedule_item(request: HttpRequest, scope, code: str) -> HttpResponse:
                 )
                 return redirect("work:schedule")
         except ValidationError as problem:
-            form.add_error(None, problem)
+            add_service_errors(form, problem)
     return render(request, "work/schedule_item.html", {"item": item, "form": form})
 
 
