@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "peerstod.recruitment",
     "peerstod.placement",
     "peerstod.work",
+    "peerstod.supervision",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# The address of the service, for links in mail sent by commands (no request to ask).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Peerstöd <noreply@peerstod.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -210,6 +213,16 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "peerstod-demo")
 # A unit is ready for a peer supporter when at least this share of its staff has been
 # trained in the recovery-oriented approach (seed 004: all staff were trained first).
 READINESS_STAFF_SHARE = env_int("READINESS_STAFF_PERCENT", 80) / 100
+
+# Drift signal thresholds (issue 6): amber, then red.
+DRIFT = {
+    "outside_share_amber": env_int("DRIFT_OUTSIDE_PERCENT_AMBER", 5) / 100,
+    "outside_share_red": env_int("DRIFT_OUTSIDE_PERCENT_RED", 15) / 100,
+    "supervision_weeks_amber": env_int("DRIFT_SUPERVISION_WEEKS_AMBER", 4),
+    "supervision_weeks_red": env_int("DRIFT_SUPERVISION_WEEKS_RED", 8),
+    "self_assessment_drop_amber": 0.5,  # points on a 1–5 scale over three months
+    "self_assessment_drop_red": 1.0,
+}
 
 LOGGING = {
     "version": 1,

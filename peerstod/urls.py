@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("peerstod.recruitment.urls")),
     path("", include("peerstod.placement.urls")),
     path("", include("peerstod.work.urls")),
+    path("", include("peerstod.supervision.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from tests.conftest import PERSONAS
 from tests.factories import UserFactory
 from tests.placement_world import make_placement
 from tests.recruitment_world import make_recruitment
+from tests.supervision_world import make_supervision
 from tests.work_world import make_workday
 
 ALL = set(PERSONAS) - {"anonymous"}
@@ -103,6 +104,17 @@ MATRIX = {
     "work:feed": ("feed", everyone(OK)),
     "work:poster": ("unit_a1", allow("admin", "peer", "manager", "coordinator", outsider=MISSING)),
     "work:report": (None, allow("admin", "peer", "manager", "coordinator", "outsider")),
+    # Supervision: content for the supervisor and the peer supporter only; the employer
+    # records check-ins; the network coordinator runs the peer network.
+    "supervision:home": (None, allow("admin", "supervisor")),
+    "supervision:session": ("supervision_session", allow("supervisor", "peer", admin=MISSING)),
+    "supervision:mine": ("workday", allow("peer")),
+    "supervision:self_assessment": ("workday", allow("peer")),
+    "supervision:check_ins": (None, allow("admin", "manager", "coordinator", "outsider")),
+    "supervision:action_done": ("action", everyone(NOT_ALLOWED)),  # POST only
+    "supervision:meetings": (None, allow("admin", "network")),
+    "supervision:meeting": ("meeting", allow("network", admin=MISSING)),
+    "supervision:notifications": (None, allow(*ALL)),
 }
 
 
@@ -145,7 +157,16 @@ RECRUITMENT_ARGUMENTS = {
     "entry": lambda w: _workday(w).entry.code,
     "item": lambda w: _workday(w).item.code,
     "feed": lambda w: _workday(w).token,
+    "supervision_session": lambda w: _supervision(w).session.code,
+    "action": lambda w: _supervision(w).action.pk,
+    "meeting": lambda w: _supervision(w).meeting.code,
 }
+
+
+def _supervision(world):
+    if not hasattr(world, "supervision"):
+        world.supervision = make_supervision(world, _workday(world))
+    return world.supervision
 
 
 def _workday(world):

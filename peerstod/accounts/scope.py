@@ -57,6 +57,10 @@ class Scope:
         """Units visible through the given roles (any role if none given)."""
         return _union(self._units, (*roles, ADMIN_ROLE) if roles else tuple(self._units))
 
+    def coordinated_network_ids(self) -> frozenset[int]:
+        """Networks the user coordinates (the recruitment team and the peer network)."""
+        return frozenset(g.organisation_id for g in self.grants if g.role == "network_coordinator")
+
     def network_ids(self) -> frozenset[int]:
         return frozenset(g.organisation_id for g in self.grants if g.role in NETWORK_ROLES)
 

@@ -224,6 +224,13 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
             today=date.today(),
         )
+        from peerstod.supervision import demo as supervision_demo
+
+        supervision_demo.load(
+            network=organisations[NETWORK],
+            unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
+            today=date.today(),
+        )
     return [u for u in USERS if u.can_log_in]
 
 

@@ -45,6 +45,11 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         (_("My week"), "work:schedule", (Role.PEER_SUPPORTER,)),
         (_("Activity reports"), "work:report", REPORT_ROLES),
         (_("Placement"), "placement:overview", PLACEMENT_ROLES),
+        (_("Supervision"), "supervision:home", (Role.SUPERVISOR,)),
+        (_("My supervision"), "supervision:mine", (Role.PEER_SUPPORTER,)),
+        (_("Check-ins"), "supervision:check_ins", PLACEMENT_ROLES),
+        (_("Peer network"), "supervision:meetings", (Role.NETWORK_COORDINATOR,)),
+        (_("Reminders"), "supervision:notifications", None),
         (_("Audit log"), "core:audit", AUDIT_READERS),
         (_("My account"), "accounts:profile", None),
     ]

@@ -56,9 +56,7 @@ def agreement_list(*, scope: Scope) -> QuerySet[Agreement]:
     a principal's coordinators see the agreements that cover their organisation."""
     agreements = Agreement.objects.select_related("network", "principal").prefetch_related("units")
     if not scope.is_platform_admin:
-        coordinated_networks = {
-            g.organisation_id for g in scope.grants if g.role == Role.NETWORK_COORDINATOR
-        }
+        coordinated_networks = set(scope.coordinated_network_ids())
         agreements = agreements.filter(
             Q(network_id__in=coordinated_networks)
             | Q(principal_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR))
@@ -75,5 +73,5 @@ def networks_coordinated(*, scope: Scope) -> QuerySet[Organisation]:
     networks = Organisation.objects.filter(kind="network")
     if scope.is_platform_admin:
         return networks
-    ids = {g.organisation_id for g in scope.grants if g.role == Role.NETWORK_COORDINATOR}
+    ids = set(scope.coordinated_network_ids())
     return networks.filter(pk__in=ids)

@@ -82,7 +82,7 @@ def agreement_create(
     units: list[Unit] | None = None,
     note: str = "",
 ) -> Agreement:
-    coordinated = {g.organisation_id for g in scope.grants if g.role == Role.NETWORK_COORDINATOR}
+    coordinated = set(scope.coordinated_network_ids())
     if network.pk not in coordinated and not scope.is_platform_admin:
         raise PermissionDenied
     errors: dict[str, str] = {}

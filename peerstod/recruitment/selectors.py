@@ -34,7 +34,7 @@ def recruiting_networks(scope: Scope) -> set[int]:
         from peerstod.orgs.models import Organisation
 
         return set(Organisation.objects.filter(kind="network").values_list("id", flat=True))
-    return {g.organisation_id for g in scope.grants if g.role == Role.NETWORK_COORDINATOR}
+    return set(scope.coordinated_network_ids())
 
 
 def is_recruiter(scope: Scope, network_id: int) -> bool:

@@ -1,0 +1,163 @@
+"""The drift signal: is a peer supporter losing the unique role ("peer drifting")?
+
+Green, amber or red, with every reason shown. Four sources: (a) the share of logged
+time in tasks outside the peer role this month, (b) the self-assessment trend over
+three months, (c) weeks since the last supervision session held, (d) being the only
+peer supporter on the unit. Thresholds are settings (`DRIFT`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import IntEnum
+
+from django.conf import settings
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from peerstod.people.models import Person
+from peerstod.placement.models import Employment
+from peerstod.work.categories import OUTSIDE_ROLE
+from peerstod.work.models import ActivityMonth
+
+
+class Level(IntEnum):
+    GREEN = 0
+    AMBER = 1
+    RED = 2
+
+    @property
+    def label(self) -> str:
+        return {0: _("Green"), 1: _("Amber"), 2: _("Red")}[self.value]
+
+    @property
+    def css(self) -> str:
+        return {0: "ok", 1: "warn", 2: "bad"}[self.value]
+
+
+@dataclass(frozen=True)
+class Reason:
+    key: str
+    level: Level
+    text: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    level: Level
+    reasons: list[Reason]
+
+
+def _outside_share(person: Person, today: date) -> Reason | None:
+    rows = ActivityMonth.objects.filter(person=person, month=today.replace(day=1))
+    total = rows.aggregate(m=Sum("minutes"))["m"] or 0
+    outside = (
+        rows.filter(category__in=[c.value for c in OUTSIDE_ROLE]).aggregate(m=Sum("minutes"))["m"]
+        or 0
+    )
+    if not total or not outside:
+        return None
+    share = outside / total
+    limits = settings.DRIFT
+    level = (
+        Level.RED
+        if share >= limits["outside_share_red"]
+        else Level.AMBER
+        if share >= limits["outside_share_amber"]
+        else None
+    )
+    if level is None:
+        return None
+    return Reason(
+        "outside_role",
+        level,
+        _("%(hours)s hours outside the peer role this month (%(share)d %% of logged time).")
+        % {"hours": f"{outside / 60:g}".replace(".", ","), "share": round(100 * share)},
+    )
+
+
+def last_supervision(person: Person):
+    from peerstod.supervision.models import SessionStatus
+
+    session = (
+        person.supervision_sessions.filter(status=SessionStatus.HELD).order_by("-starts_at").first()
+    )
+    return session.starts_at if session else None
+
+
+def _supervision(person: Person, today: date) -> Reason | None:
+    last = last_supervision(person)
+    limits = settings.DRIFT
+    if last is None:
+        return Reason("supervision", Level.AMBER, _("No supervision session recorded yet."))
+    weeks = (today - timezone.localdate(last)).days // 7
+    level = (
+        Level.RED
+        if weeks >= limits["supervision_weeks_red"]
+        else Level.AMBER
+        if weeks >= limits["supervision_weeks_amber"]
+        else None
+    )
+    if level is None:
+        return None
+    return Reason("supervision", level, _("No supervision for %(weeks)d weeks.") % {"weeks": weeks})
+
+
+def _self_assessment(person: Person, today: date) -> Reason | None:
+    recent = list(
+        person.self_assessments.filter(
+            month__gte=(today.replace(day=1) - timedelta(days=95)).replace(day=1)
+        )
+        .order_by("month")
+        .values_list("score", flat=True)
+    )
+    if len(recent) < 2:
+        return None
+    drop = float(recent[0]) - float(recent[-1])
+    limits = settings.DRIFT
+    level = (
+        Level.RED
+        if drop >= limits["self_assessment_drop_red"]
+        else Level.AMBER
+        if drop >= limits["self_assessment_drop_amber"]
+        else None
+    )
+    if level is None:
+        return None
+    return Reason(
+        "self_assessment",
+        level,
+        _("Your self-assessment has fallen from %(first)s to %(last)s.")
+        % {"first": recent[0], "last": recent[-1]},
+    )
+
+
+def _alone(person: Person, today: date) -> Reason | None:
+    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    units = list(
+        Employment.objects.filter(current, person=person).values_list("unit_id", flat=True)
+    )
+    if not units:
+        return None
+    others = Employment.objects.filter(current, unit_id__in=units).exclude(person=person)
+    if others.exists():
+        return None
+    return Reason("alone", Level.AMBER, _("You are the only peer supporter on your unit."))
+
+
+def signal(person: Person, today: date | None = None) -> Signal:
+    today = today or timezone.localdate()
+    reasons = [
+        r
+        for r in (
+            _outside_share(person, today),
+            _self_assessment(person, today),
+            _supervision(person, today),
+            _alone(person, today),
+        )
+        if r
+    ]
+    level = max((r.level for r in reasons), default=Level.GREEN)
+    return Signal(Level(level), reasons)
