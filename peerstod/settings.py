@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "peerstod.placement",
     "peerstod.work",
     "peerstod.supervision",
+    "peerstod.forum",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Forum minutes not acknowledged within this many days go to the programme coordinator.
+FORUM_ACKNOWLEDGE_DAYS = env_int("FORUM_ACKNOWLEDGE_DAYS", 7)
+# The suggestion box: at most this many posts per hour from one client (IP never stored).
+FORUM_BOX_PER_HOUR = env_int("FORUM_BOX_PER_HOUR", 5)
+
 # The address of the service, for links in mail sent by commands (no request to ask).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Peerstöd <noreply@peerstod.invalid>")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("peerstod.placement.urls")),
     path("", include("peerstod.work.urls")),
     path("", include("peerstod.supervision.urls")),
+    path("", include("peerstod.forum.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import PERSONAS
 from tests.factories import UserFactory
+from tests.forum_world import make_forum
 from tests.placement_world import make_placement
 from tests.recruitment_world import make_recruitment
 from tests.supervision_world import make_supervision
@@ -115,6 +116,19 @@ MATRIX = {
     "supervision:meetings": (None, allow("admin", "network")),
     "supervision:meeting": ("meeting", allow("network", admin=MISSING)),
     "supervision:notifications": (None, allow(*ALL)),
+    # Forum: the unit's peer supporter runs it, its managers answer; the public pages and
+    # the suggestion box need no login, only the forum's opaque code.
+    "forum:index": (None, allow("admin", "peer", "manager", "coordinator", "outsider")),
+    "forum:detail": ("forum", allow("admin", "peer", "manager", "coordinator", outsider=MISSING)),
+    "forum:meeting": (
+        "forum_meeting",
+        allow("admin", "peer", "manager", "coordinator", outsider=MISSING),
+    ),
+    "forum:answer": ("suggestion", everyone(NOT_ALLOWED)),  # POST only
+    "forum:public": ("forum", everyone(OK)),
+    "forum:poster": ("forum", everyone(OK)),
+    "forum:box": ("forum", everyone(OK)),
+    "forum:qr": ("forum", everyone(OK)),
 }
 
 
@@ -160,7 +174,16 @@ RECRUITMENT_ARGUMENTS = {
     "supervision_session": lambda w: _supervision(w).session.code,
     "action": lambda w: _supervision(w).action.pk,
     "meeting": lambda w: _supervision(w).meeting.code,
+    "forum": lambda w: _forum(w).forum.public_code,
+    "forum_meeting": lambda w: _forum(w).closed_meeting.code,
+    "suggestion": lambda w: _forum(w).suggestion.code,
 }
+
+
+def _forum(world):
+    if not hasattr(world, "forum"):
+        world.forum = make_forum(world, _workday(world))
+    return world.forum
 
 
 def _supervision(world):

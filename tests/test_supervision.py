@@ -192,11 +192,7 @@ def test_reminders_are_sent_once_a_day(world, setup):
     assert first["self_assessment_due"] == 1
     assert first["actions_past_due"] == 1
     sent = len(mail.outbox)
-    assert reminders.run(today) == {
-        "supervision_overdue": 0,
-        "self_assessment_due": 0,
-        "actions_past_due": 0,
-    }
+    assert all(n == 0 for n in reminders.run(today).values())
     assert len(mail.outbox) == sent
     assert Notification.objects.filter(user=world.users["peer"]).count() == 2
     out = io.StringIO()

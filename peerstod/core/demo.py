@@ -224,8 +224,12 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
             today=date.today(),
         )
+        from peerstod.forum import demo as forum_demo
         from peerstod.supervision import demo as supervision_demo
 
+        forum_demo.load(
+            unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"), today=date.today()
+        )
         supervision_demo.load(
             network=organisations[NETWORK],
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),

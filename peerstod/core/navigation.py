@@ -45,6 +45,7 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         (_("My week"), "work:schedule", (Role.PEER_SUPPORTER,)),
         (_("Activity reports"), "work:report", REPORT_ROLES),
         (_("Placement"), "placement:overview", PLACEMENT_ROLES),
+        (_("Forum"), "forum:index", REPORT_ROLES),
         (_("Supervision"), "supervision:home", (Role.SUPERVISOR,)),
         (_("My supervision"), "supervision:mine", (Role.PEER_SUPPORTER,)),
         (_("Check-ins"), "supervision:check_ins", PLACEMENT_ROLES),

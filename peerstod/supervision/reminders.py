@@ -29,7 +29,12 @@ def _notify(user, key: str, day: date, text: str, url: str) -> bool:
 
 
 def run(today: date) -> dict[str, int]:
-    sent = {"supervision_overdue": 0, "self_assessment_due": 0, "actions_past_due": 0}
+    sent = {
+        "supervision_overdue": 0,
+        "self_assessment_due": 0,
+        "actions_past_due": 0,
+        "forum_minutes_escalated": 0,
+    }
     weeks = settings.DRIFT["supervision_weeks_amber"]
     active = (
         Assignment.objects.filter(valid_from__lte=today)
@@ -89,4 +94,7 @@ def run(today: date) -> dict[str, int]:
                 text,
                 reverse("supervision:check_ins"),
             )
+    from peerstod.forum.services import escalate
+
+    sent["forum_minutes_escalated"] = escalate(today)
     return sent

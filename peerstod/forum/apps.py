@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ForumConfig(AppConfig):
+    name = "peerstod.forum"
+    label = "forum"
+    verbose_name = _("Forum för inflytande")

@@ -1,0 +1,61 @@
+"""Scoped reads for forums. The public pages read only by the forum's opaque code."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import Scope
+from peerstod.forum.models import Forum, Meeting, Status, Suggestion
+
+READERS = (Role.PEER_SUPPORTER, Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
+
+
+def forums(*, scope: Scope) -> QuerySet[Forum]:
+    return Forum.objects.filter(unit_id__in=scope.unit_ids(*READERS)).select_related("unit")
+
+
+def units_without_forum(*, scope: Scope):
+    from peerstod.orgs.models import Unit
+
+    return Unit.objects.filter(pk__in=scope.unit_ids(Role.PEER_SUPPORTER), forum__isnull=True)
+
+
+def forum_get(*, scope: Scope, code: str) -> Forum:
+    return get_object_or_404(
+        Forum.objects.select_related("unit"), public_code=code, unit_id__in=scope.unit_ids(*READERS)
+    )
+
+
+def meeting_get(*, scope: Scope, code: str) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.select_related("forum", "forum__unit", "forum__unit__organisation"),
+        code=code,
+        forum__unit_id__in=scope.unit_ids(*READERS),
+    )
+
+
+def suggestion_get(*, scope: Scope, code: str) -> Suggestion:
+    return get_object_or_404(
+        Suggestion.objects.select_related("forum__unit"),
+        code=code,
+        forum__unit_id__in=scope.unit_ids(*READERS),
+    )
+
+
+def public_forum(*, code: str) -> Forum:
+    return get_object_or_404(Forum.objects.select_related("unit"), public_code=code)
+
+
+def you_said_we_did(*, forum: Forum) -> QuerySet[Suggestion]:
+    """Recent answered suggestions for the public page and poster: no names, ever."""
+    return forum.suggestions.exclude(status__in=[Status.PENDING, Status.NEW])[:20]
+
+
+def open_suggestions(*, forum: Forum) -> QuerySet[Suggestion]:
+    return forum.suggestions.filter(Q(status=Status.NEW) | Q(status=Status.NEEDS_INFO))
+
+
+def pending_box(*, forum: Forum) -> QuerySet[Suggestion]:
+    return forum.suggestions.filter(status=Status.PENDING)

@@ -1,0 +1,189 @@
+"""Forum för inflytande: general topics only, locked minutes delivered for certain,
+suggestions followed to a decision, and an anonymous suggestion box."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from peerstod.accounts.scope import scope_for
+from peerstod.forum import services
+from peerstod.forum.models import Delivery, Status, Suggestion, Topic
+from peerstod.supervision.models import Notification
+from tests.forum_world import make_forum
+from tests.work_world import make_workday
+
+
+@pytest.fixture
+def forum(world):
+    cache.clear()
+    return make_forum(world, make_workday(world))
+
+
+def peer(world):
+    return scope_for(world.users["peer"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Han vill höja dosen av sin medicin",
+        "Min vårdplan",
+        "Läkarsamtalet på tisdag",
+        "Får jag permission i helgen?",
+    ],
+)
+def test_an_individual_care_item_is_refused_kindly(world, forum, text):
+    with pytest.raises(ValidationError) as raised:
+        services.agenda_add(
+            scope=peer(world),
+            actor=world.users["peer"],
+            meeting=forum.open_meeting,
+            topic="well_being",
+            text=text,
+        )
+    message = raised.value.messages[0]
+    assert "kontaktperson" in message or "contact person" in message
+    assert not forum.open_meeting.agenda.filter(text=text).exists()
+
+
+def test_a_name_and_phone_in_the_minutes_is_refused(world, forum):
+    with pytest.raises(ValidationError):
+        services.meeting_update(
+            scope=peer(world),
+            actor=world.users["peer"],
+            meeting=forum.open_meeting,
+            patients_present=4,
+            guests=[],
+            minutes="Kalle vill bli uppringd på 070-123 45 67",
+        )
+    forum.open_meeting.refresh_from_db()
+    assert forum.open_meeting.minutes == ""
+
+
+def test_closing_locks_and_delivers_to_every_manager(world, forum):
+    closed = forum.closed_meeting
+    assert closed.locked_at is not None
+    assert [d.manager for d in closed.deliveries.all()] == [world.users["manager"]]
+    with pytest.raises(ValidationError):
+        services.meeting_update(
+            scope=peer(world),
+            actor=world.users["peer"],
+            meeting=closed,
+            patients_present=1,
+            guests=[],
+            minutes="Ändrat",
+        )
+    addendum = services.addendum_add(
+        scope=peer(world), actor=world.users["peer"], meeting=closed, text="Rättelse: sju deltog."
+    )
+    closed.refresh_from_db()
+    assert closed.minutes == "Vi pratade om TV-rummet och bakning."
+    assert addendum.meeting == closed
+
+
+def test_the_manager_is_mailed_and_acknowledges(
+    client, world, login, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        state = make_forum(world, make_workday(world))
+    assert (
+        any("Minutes" in m.subject or "Anteckningar" in m.subject for m in mail.outbox)
+        or mail.outbox
+    )
+    login(world.users["manager"])
+    url = reverse("forum:meeting", args=[state.closed_meeting.code])
+    client.get(url)
+    delivery = Delivery.objects.get()
+    assert delivery.read_at is not None and delivery.acknowledged_at is None
+    client.post(url, {"action": "acknowledge"})
+    delivery.refresh_from_db()
+    assert delivery.acknowledged_at is not None
+
+
+def test_only_a_manager_it_was_delivered_to_can_acknowledge(world, forum):
+    for persona in ["coordinator", "peer", "outsider"]:
+        with pytest.raises(PermissionDenied):
+            services.minutes_acknowledge(actor=world.users[persona], meeting=forum.closed_meeting)
+
+
+def test_not_acknowledged_in_seven_days_escalates_to_the_coordinator(world, forum):
+    Delivery.objects.update(sent_at=timezone.now() - timedelta(days=8))
+    assert services.escalate(timezone.localdate()) == 1
+    assert Notification.objects.filter(user=world.users["coordinator"]).count() == 1
+    assert services.escalate(timezone.localdate()) == 0
+
+
+def test_a_suggestion_is_answered_and_goes_on_the_next_agenda(world, forum):
+    manager = world.users["manager"]
+    with pytest.raises(ValidationError):
+        services.suggestion_answer(
+            scope=scope_for(manager),
+            actor=manager,
+            suggestion=forum.suggestion,
+            status="declined",
+            answer="",
+        )
+    services.suggestion_answer(
+        scope=scope_for(manager),
+        actor=manager,
+        suggestion=forum.suggestion,
+        status="accepted",
+        answer="Ja, det börjar om två veckor.",
+    )
+    with pytest.raises(PermissionDenied):
+        services.suggestion_answer(
+            scope=scope_for(world.users["coordinator"]),
+            actor=world.users["coordinator"],
+            suggestion=forum.suggestion,
+            status="done",
+            answer="",
+        )
+    following = services.meeting_open(
+        scope=peer(world), actor=world.users["peer"], forum=forum.forum, held_on=date(2026, 3, 20)
+    )
+    item = following.agenda.get(topic=Topic.ANSWER)
+    assert "Baka på onsdagar" in item.text and item.suggestion == forum.suggestion
+
+
+def test_the_public_page_shows_answers_without_login(client, world, forum):
+    manager = world.users["manager"]
+    services.suggestion_answer(
+        scope=scope_for(manager),
+        actor=manager,
+        suggestion=forum.suggestion,
+        status="accepted",
+        answer="Startar om två veckor.",
+    )
+    page = client.get(reverse("forum:public", args=[forum.forum.public_code])).content.decode()
+    assert "Baka på onsdagar" in page and "Startar om två veckor." in page
+    poster = client.get(reverse("forum:poster", args=[forum.forum.public_code]))
+    assert "Ni sa" in poster.content.decode()
+    qr = client.get(reverse("forum:qr", args=[forum.forum.public_code]))
+    assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+
+
+def test_the_suggestion_box_is_anonymous_guarded_and_rate_limited(client, world, forum):
+    url = reverse("forum:box", args=[forum.forum.public_code])
+    assert (
+        "Skriv" in client.post(url, {"topic": "activity", "text": ""}).content.decode()
+        or not Suggestion.objects.filter(from_box=True).exists()
+    )
+    client.post(url, {"topic": "activity", "text": "Ring mig på 070-123 45 67"})
+    assert not Suggestion.objects.filter(from_box=True).exists()
+    for n in range(5):
+        client.post(url, {"topic": "activity", "text": f"Förslag nummer {n}"})
+    response = client.post(url, {"topic": "activity", "text": "Ett sjätte förslag"})
+    assert "kort tid" in response.content.decode() or "short time" in response.content.decode()
+    box = Suggestion.objects.filter(from_box=True)
+    assert box.count() == 5 and all(s.status == Status.PENDING for s in box)
+    field_names = {f.name for f in Suggestion._meta.get_fields()}
+    assert not {"ip", "ip_address", "client"} & field_names
+    services.box_approve(
+        scope=peer(world), actor=world.users["peer"], suggestion=box.first(), approve=True
+    )
+    assert Suggestion.objects.filter(from_box=True, status=Status.NEW).count() == 1
