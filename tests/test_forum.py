@@ -187,3 +187,15 @@ def test_the_suggestion_box_is_anonymous_guarded_and_rate_limited(client, world,
         scope=peer(world), actor=world.users["peer"], suggestion=box.first(), approve=True
     )
     assert Suggestion.objects.filter(from_box=True, status=Status.NEW).count() == 1
+
+
+def test_the_follow_up_hides_small_attendance(world, forum):
+    from peerstod.forum import reports
+
+    report = reports.build([forum.forum])
+    ((month, meetings, present),) = report.months
+    assert meetings == 1 and present.value == 6
+    forum.closed_meeting.patients_present = 3
+    forum.closed_meeting.save()
+    ((_m, _n, present),) = reports.build([forum.forum]).months
+    assert present.suppressed

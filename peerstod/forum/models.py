@@ -60,7 +60,7 @@ class Meeting(models.Model):
     )
     guests = models.JSONField(_("guests"), default=list, blank=True)
     minutes = GuardedTextField(
-        _("minutes"), blank=True, max_length=8000, validators=[general_topics_only]
+        _("minutes of the meeting"), blank=True, max_length=8000, validators=[general_topics_only]
     )
     locked_at = models.DateTimeField(_("closed and locked"), null=True, blank=True)
     locked_by = models.ForeignKey(

@@ -8,6 +8,7 @@ from statistics import median
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
+from peerstod.core.suppression import suppress_each
 from peerstod.forum.models import Meeting, Status, Suggestion, Topic
 
 
@@ -39,8 +40,10 @@ def build(forums) -> ForumReport:
         topics[topic] = topics.get(topic, 0) + 1
     days = [(a - c).days for _t, _s, c, a in suggestions if a is not None]
     total = len(suggestions)
+    # Patients present are people: small monthly totals are hidden like any other count.
+    present = suppress_each({m: p or 0 for m, _n, p in months})
     return ForumReport(
-        months=months,
+        months=[(m, n, present[m]) for m, n, _p in months],
         by_topic=[(str(Topic(t).label), n) for t, n in sorted(topics.items())],
         answered_within_14=(sum(1 for d in days if d <= 14) / total) if total else None,
         done_share=(sum(1 for _t, s, _c, _a in suggestions if s == Status.DONE) / total)

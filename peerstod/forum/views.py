@@ -103,11 +103,12 @@ def meeting(request: HttpRequest, scope, code: str) -> HttpResponse:
     item = selectors.meeting_get(scope=scope, code=code)
     is_peer = item.forum.unit_id in scope.unit_ids(Role.PEER_SUPPORTER)
     services.delivery_read(actor=request.user, meeting=item)
+    # Several forms on one page: prefixes keep their field ids apart.
     forms = {
-        "meeting": MeetingForm(instance=item),
-        "agenda": AgendaForm(),
-        "suggestion": SuggestionForm(),
-        "addendum": AddendumForm(),
+        "meeting": MeetingForm(instance=item, prefix="meeting"),
+        "agenda": AgendaForm(prefix="agenda"),
+        "suggestion": SuggestionForm(prefix="suggestion"),
+        "addendum": AddendumForm(prefix="addendum"),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -130,9 +131,9 @@ def meeting(request: HttpRequest, scope, code: str) -> HttpResponse:
             }.get(action)
             if form_class is not None:
                 form = (
-                    form_class(request.POST, instance=item)
+                    form_class(request.POST, instance=item, prefix=action)
                     if action == "meeting"
-                    else form_class(request.POST)
+                    else form_class(request.POST, prefix=action)
                 )
                 forms[action] = form
                 if form.is_valid():
