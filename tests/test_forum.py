@@ -199,3 +199,12 @@ def test_the_follow_up_hides_small_attendance(world, forum):
     forum.closed_meeting.save()
     ((_m, _n, present),) = reports.build([forum.forum]).months
     assert present.suppressed
+
+
+def test_delivered_minutes_wait_on_the_managers_dashboard(client, world, login, forum):
+    login(world.users["manager"])
+    page = client.get(reverse("core:dashboard")).content.decode()
+    url = reverse("forum:meeting", args=[forum.closed_meeting.code])
+    assert url in page
+    services.minutes_acknowledge(actor=world.users["manager"], meeting=forum.closed_meeting)
+    assert url not in client.get(reverse("core:dashboard")).content.decode()

@@ -154,8 +154,18 @@ def _programme_coordinator(scope: Scope) -> Section:
 
 
 def _unit_manager(scope: Scope) -> Section:
+    from peerstod.forum.selectors import deliveries_to_acknowledge
+
     units = list(_units_with_staff(scope, (Role.UNIT_MANAGER,)))
     steps = [
+        Step(
+            _("Read and acknowledge the forum minutes of %(unit)s, %(day)s")
+            % {"unit": d.meeting.forum.unit, "day": d.meeting.held_on},
+            reverse("forum:meeting", args=[d.meeting.code]),
+        )
+        for d in deliveries_to_acknowledge(user_id=scope.user_id)
+    ]
+    steps += [
         Step(
             _("Check the unit page of %(unit)s") % {"unit": unit},
             reverse("orgs:unit", args=[unit.code]),

@@ -59,3 +59,14 @@ def open_suggestions(*, forum: Forum) -> QuerySet[Suggestion]:
 
 def pending_box(*, forum: Forum) -> QuerySet[Suggestion]:
     return forum.suggestions.filter(status=Status.PENDING)
+
+
+def deliveries_to_acknowledge(*, user_id):
+    """Minutes delivered to this manager and not yet acknowledged: their in-app inbox."""
+    from peerstod.forum.models import Delivery
+
+    return (
+        Delivery.objects.filter(manager_id=user_id, acknowledged_at__isnull=True)
+        .select_related("meeting__forum__unit")
+        .order_by("sent_at")
+    )
