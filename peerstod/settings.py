@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "peerstod.work",
     "peerstod.supervision",
     "peerstod.forum",
+    "peerstod.outcomes",
 ]
 
 MIDDLEWARE = [
