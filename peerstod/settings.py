@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "peerstod.supervision",
     "peerstod.forum",
     "peerstod.outcomes",
+    "peerstod.surveys",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPRESSION_THRESHOLD = env_int("SUPPRESSION_THRESHOLD", 5)
 if SUPPRESSION_THRESHOLD < 3:
     raise ImproperlyConfigured("SUPPRESSION_THRESHOLD may not be below 3.")
+
+# Survey results are shown only for groups of at least this many respondents, free-text
+# answers only for groups of at least SURVEY_MIN_TEXT_GROUP and after moderation.
+SURVEY_MIN_GROUP = env_int("SURVEY_MIN_GROUP", 5)
+if SURVEY_MIN_GROUP < 3:
+    raise ImproperlyConfigured("SURVEY_MIN_GROUP may not be below 3.")
+SURVEY_MIN_TEXT_GROUP = max(env_int("SURVEY_MIN_TEXT_GROUP", 10), SURVEY_MIN_GROUP)
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "peerstod-demo")
 

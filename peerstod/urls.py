@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("peerstod.work.urls")),
     path("", include("peerstod.supervision.urls")),
     path("", include("peerstod.forum.urls")),
+    path("", include("peerstod.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

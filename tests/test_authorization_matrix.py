@@ -18,10 +18,14 @@ from tests.forum_world import make_forum
 from tests.placement_world import make_placement
 from tests.recruitment_world import make_recruitment
 from tests.supervision_world import make_supervision
+from tests.survey_world import make_survey, shipped
 from tests.work_world import make_workday
 
 ALL = set(PERSONAS) - {"anonymous"}
 OK, REDIRECT, FORBIDDEN, MISSING, NOT_ALLOWED = 200, 302, 403, 404, 405
+
+
+SURVEY_READERS = ("admin", "network", "coordinator", "manager", "evaluator")
 
 
 def allow(*personas, others=FORBIDDEN, anonymous=REDIRECT, **special):
@@ -129,6 +133,22 @@ MATRIX = {
     "forum:poster": ("forum", everyone(OK)),
     "forum:box": ("forum", everyone(OK)),
     "forum:qr": ("forum", everyone(OK)),
+    "surveys:index": (None, allow(*SURVEY_READERS, "outsider")),
+    "surveys:instruments": (None, allow(*SURVEY_READERS, "outsider")),
+    "surveys:instrument": ("instrument", allow(*SURVEY_READERS, "outsider")),
+    "surveys:round": ("survey", allow(*SURVEY_READERS, outsider=MISSING)),
+    "surveys:slips": ("survey", everyone(NOT_ALLOWED)),  # POST only
+    "surveys:link_qr": ("survey_unit", allow(*SURVEY_READERS, outsider=MISSING)),
+    "surveys:paper": ("survey", allow("admin", "coordinator", "manager", outsider=MISSING)),
+    # Open round: the coordinator sees interim results, the others a page that says when.
+    "surveys:results": ("survey", allow(*SURVEY_READERS, outsider=MISSING)),
+    # Without the round to compare with (?med=) there is nothing to show.
+    "surveys:compare": ("survey", allow(**dict.fromkeys((*SURVEY_READERS, "outsider"), MISSING))),
+    "surveys:moderate": ("survey", allow("admin", "coordinator", outsider=MISSING)),
+    "surveys:code": (None, everyone(OK)),
+    "surveys:answer_code": ("slip", everyone(OK)),
+    "surveys:answer_link": ("survey_link", everyone(OK)),
+    "surveys:kiosk": ("kiosk", everyone(OK)),
 }
 
 
@@ -177,7 +197,19 @@ RECRUITMENT_ARGUMENTS = {
     "forum": lambda w: _forum(w).forum.public_code,
     "forum_meeting": lambda w: _forum(w).closed_meeting.code,
     "suggestion": lambda w: _forum(w).suggestion.code,
+    "instrument": lambda w: shipped("staff-recovery").pk,
+    "survey": lambda w: _survey(w).round.code,
+    "survey_unit": lambda w: [_survey(w).round.code, w.unit_a1.code],
+    "survey_link": lambda w: [_survey(w).round.link_code, w.unit_a1.code],
+    "slip": lambda w: _survey(w).slip_code,
+    "kiosk": lambda w: _survey(w).kiosk_code,
 }
+
+
+def _survey(world):
+    if not hasattr(world, "survey"):
+        world.survey = make_survey(world)
+    return world.survey
 
 
 def _forum(world):
@@ -211,7 +243,8 @@ def url_for(name, argument, world):
         _workday(world)
         return reverse(name)
     if argument in RECRUITMENT_ARGUMENTS:
-        return reverse(name, args=[RECRUITMENT_ARGUMENTS[argument](world)])
+        value = RECRUITMENT_ARGUMENTS[argument](world)
+        return reverse(name, args=value if isinstance(value, list) else [value])
     if argument == "reset":
         # Not a persona: logging in changes last_login, which invalidates the token.
         user = UserFactory(email="reset@test.se")

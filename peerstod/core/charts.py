@@ -83,3 +83,41 @@ def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[int | None]])
     plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def stacked_shares(
+    labels: Sequence[str], shares: Sequence[Sequence[float]], legend: Sequence[str]
+) -> str:
+    """Horizontal 100 % bars, one per label, split by answer option (a Likert chart)."""
+    colours = ["#8c2d04", "#d9821e", "#b8b8b8", "#4d8fc0", "#00507a", "#002f4a", "#6b3fa0"]
+    if len(legend) > len(colours):
+        colours = colours + [BRAND] * (len(legend) - len(colours))
+    if len(legend) <= 5:
+        colours = [colours[i] for i in (0, 1, 2, 3, 4)][: len(legend)]
+    height = 0.5 * len(labels) + 1.4
+    figure, axes = plt.subplots(figsize=(7.5, height), dpi=100)
+    positions = list(range(len(labels)))[::-1]
+    left = [0.0] * len(labels)
+    for index, name in enumerate(legend):
+        widths = [row[index] for row in shares]
+        axes.barh(positions, widths, left=left, color=colours[index], label=str(name), height=0.6)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    axes.set_yticks(positions, labels=list(labels), fontsize=9, color=INK)
+    axes.set_xlim(0, 100)
+    axes.tick_params(axis="x", colors=INK, labelsize=9)
+    axes.set_xlabel("%", color=INK, fontsize=9)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.legend(
+        frameon=False,
+        fontsize=8,
+        ncol=min(len(legend), 3),
+        loc="upper center",
+        bbox_to_anchor=(0.4, -0.25 if len(labels) < 4 else -0.12),
+    )
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]

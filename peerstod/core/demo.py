@@ -76,6 +76,7 @@ ORGANISATIONS: list[tuple[str, str, str | None, list[tuple[str, str, str, int | 
         [
             ("Psykosavdelning 4", UnitKind.INPATIENT_PSYCHOSIS, "Göteborg", 40),
             ("NHV självskadebeteende", UnitKind.SELF_HARM, "Göteborg", 22),
+            ("Allmänpsykiatrisk avdelning 21", UnitKind.GENERAL_PSYCHIATRY, "Göteborg", 22),
         ],
     ),
     (
@@ -137,6 +138,12 @@ USERS = [
         "evaluator@example.org",
         "Erik Utvärderare",
         Role.EVALUATOR,
+        "Västra Götalandsregionen, psykiatri",
+    ),
+    DemoUser(
+        "coordinator.vgr@example.org",
+        "Vera Samordnare",
+        Role.PROGRAMME_COORDINATOR,
         "Västra Götalandsregionen, psykiatri",
     ),
     DemoUser(
@@ -233,6 +240,18 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
         supervision_demo.load(
             network=organisations[NETWORK],
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
+            today=date.today(),
+        )
+        from peerstod.surveys import demo as surveys_demo
+
+        vgr = organisations["Västra Götalandsregionen, psykiatri"]
+        surveys_demo.load(
+            region=vgr,
+            units=[
+                Unit.objects.get(organisation=vgr, name="Psykosavdelning 4"),
+                Unit.objects.get(organisation=vgr, name="Allmänpsykiatrisk avdelning 21"),
+            ],
+            patient_unit=Unit.objects.get(organisation=vgr, name="Allmänpsykiatrisk avdelning 21"),
             today=date.today(),
         )
     return [u for u in USERS if u.can_log_in]

@@ -25,6 +25,12 @@ RECRUITMENT_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR, Rol
 TRAINING_ROLES = (Role.NETWORK_COORDINATOR, Role.TRAINER)
 PLACEMENT_ROLES = (Role.PROGRAMME_COORDINATOR, Role.UNIT_MANAGER)
 REPORT_ROLES = (Role.PEER_SUPPORTER, Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
+SURVEY_ROLES = (
+    Role.PROGRAMME_COORDINATOR,
+    Role.EVALUATOR,
+    Role.NETWORK_COORDINATOR,
+    Role.UNIT_MANAGER,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         (_("Activity reports"), "work:report", REPORT_ROLES),
         (_("Placement"), "placement:overview", PLACEMENT_ROLES),
         (_("Forum"), "forum:index", REPORT_ROLES),
+        (_("Surveys"), "surveys:index", SURVEY_ROLES),
         (_("Supervision"), "supervision:home", (Role.SUPERVISOR,)),
         (_("My supervision"), "supervision:mine", (Role.PEER_SUPPORTER,)),
         (_("Check-ins"), "supervision:check_ins", PLACEMENT_ROLES),

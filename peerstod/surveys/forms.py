@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from peerstod.surveys.instrument import Instrument as Definition
+from peerstod.surveys.models import Channel, Round
+
+MAX_UPLOAD = 200_000
+
+
+class InstrumentImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Instrument file (YAML)"),
+        help_text=_("At most 200 kB. See the shipped instruments for the format."),
+    )
+    rights_confirmed = forms.BooleanField(
+        label=_(
+            "My organisation has the right to use this instrument (permission or licence "
+            "where one is needed)."
+        ),
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 200 kB."))
+        return upload
+
+
+class RoundForm(forms.ModelForm):
+    channels = forms.MultipleChoiceField(
+        label=_("Ways to answer"),
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Round
+        fields = ["title", "instrument", "audience", "number", "opens_on", "closes_on", "units"]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}),
+            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "units": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "number": _("1 before the start, 2 after six months, 3 after twelve, and so on."),
+        }
+
+    def __init__(self, *args, instruments, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = instruments
+        self.fields["units"].queryset = units
+
+
+class SlipsForm(forms.Form):
+    unit = forms.ChoiceField(label=_("Unit"))
+    count = forms.IntegerField(label=_("Number of slips"), min_value=1, max_value=500, initial=20)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.code, u.name) for u in units]
+
+
+class InvitedForm(forms.Form):
+    unit = forms.ChoiceField(label=_("Unit"))
+    channel = forms.ChoiceField(
+        label=_("Way to answer"),
+        choices=[(c, label) for c, label in Channel.choices if c != Channel.SLIP],
+    )
+    invited = forms.IntegerField(label=_("Number invited"), min_value=0, max_value=100_000)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.code, u.name) for u in units]
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your slip"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+
+
+def item_field(key: str) -> str:
+    return f"q_{key}"
+
+
+def important_field(key: str) -> str:
+    return f"i_{key}"
+
+
+class AnswerForm(forms.Form):
+    """The questions of one instrument version in one language. Every question may be
+    skipped; the service checks the answers again against the scale."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, definition: Definition, audience: str, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        self.audience = audience
+        self.items = definition.items_for(audience)
+        for item in self.items:
+            label = item.text_for(audience, language)
+            if item.scale is None:
+                self.fields[item_field(item.key)] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=2000,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                )
+                continue
+            scale = item.scale
+            choices = list(zip(map(str, scale.values()), scale.labels[language], strict=True))
+            choices += [(str(v), labels[language]) for v, labels in scale.excluded.items()]
+            self.fields[item_field(item.key)] = forms.ChoiceField(
+                label=label, required=False, choices=choices, widget=forms.RadioSelect
+            )
+            if item.importance:
+                self.fields[important_field(item.key)] = forms.BooleanField(
+                    label=_("This matters to me"), required=False
+                )
+
+    def rows(self):
+        """(question field, importance field or None, is text) in order, for the template."""
+        for item in self.items:
+            field = self[item_field(item.key)]
+            marker = self[important_field(item.key)] if item.importance else None
+            yield field, marker, item.scale is None
+
+    def payload(self) -> dict:
+        data = self.cleaned_data
+        answers, important, texts = {}, [], {}
+        for item in self.items:
+            value = data.get(item_field(item.key))
+            if item.scale is None:
+                texts[item.key] = value or ""
+            else:
+                answers[item.key] = value or None
+                if item.importance and data.get(important_field(item.key)):
+                    important.append(item.key)
+        return {"answers": answers, "important": important, "texts": texts, "token": data["token"]}

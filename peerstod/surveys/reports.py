@@ -1,0 +1,184 @@
+"""Survey results for pages and exports: results and comparisons built from scoped
+reads, the distribution chart, the Excel workbook and the PDF of printed slips."""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from dataclasses import dataclass
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from peerstod.core import charts
+from peerstod.core.exports import workbook_response
+from peerstod.surveys import results, selectors, services
+from peerstod.surveys.models import Round
+
+
+def language_for(definition) -> str:
+    language = (get_language() or "sv")[:2]
+    return language if language in definition.languages else definition.languages[0]
+
+
+def round_results(*, survey_round: Round, unit_ids: set[int] | None = None) -> results.Results:
+    """Results of a round; an open round gives interim results in whole steps."""
+    definition = survey_round.instrument.definition
+    units = [(u.pk, u.name) for u in selectors.round_units(survey_round=survey_round)]
+    computed = results.compute(
+        instrument=definition,
+        audience=survey_round.audience,
+        language=language_for(definition),
+        rows=selectors.answer_rows(survey_round=survey_round),
+        units=units,
+        interim=not survey_round.is_closed(timezone.localdate()),
+        total_label=_("All units"),
+    )
+    if unit_ids is not None:
+        computed.groups = [g for g in computed.groups if g.key in unit_ids]
+    return computed
+
+
+@dataclass
+class ComparisonRow:
+    label: str
+    subscale: str
+    difference: results.Difference | None
+
+
+def comparison(*, first: Round, second: Round, unit_ids: set[int] | None) -> list[ComparisonRow]:
+    """Second round minus first, for the whole rounds and for each unit in both, where
+    each side is shown in its own round's results (so nothing hidden there is revealed
+    by the comparison)."""
+    definition = first.instrument.definition
+    shown = [round_results(survey_round=r) for r in (first, second)]
+    rows_first = selectors.answer_rows(survey_round=first)
+    rows_second = selectors.answer_rows(survey_round=second)
+    if shown[0].interim:
+        rows_first = results.interim_sample(rows_first, shown[0].limit)
+    if shown[1].interim:
+        rows_second = results.interim_sample(rows_second, shown[1].limit)
+    language = language_for(definition)
+    labels = {s.key: definition.localised(s.title, language) for s in shown[0].subscales}
+    found: list[ComparisonRow] = []
+
+    def add(label: str, groups, unit_filter: set[int] | None) -> None:
+        a = results.scores_by_subscale(definition, rows_first, unit_filter)
+        b = results.scores_by_subscale(definition, rows_second, unit_filter)
+        for key, title in labels.items():
+            both_shown = all(g.subscales.get(key) is not None for g in groups)
+            found.append(
+                ComparisonRow(
+                    label,
+                    title,
+                    results.compare(a.get(key, []), b.get(key, [])) if both_shown else None,
+                )
+            )
+
+    add(_("All units"), [shown[0].total, shown[1].total], None)
+    second_groups = {g.key: g for g in shown[1].groups}
+    for group in shown[0].groups:
+        if group.key in second_groups and (unit_ids is None or group.key in unit_ids):
+            add(group.label, [group, second_groups[group.key]], {group.key})  # type: ignore[arg-type]
+    return found
+
+
+def distribution_chart(distributions: list[results.Distribution], labels: list[str]) -> str:
+    return charts.stacked_shares(
+        [d.text if len(d.text) <= 60 else d.text[:57] + "…" for d in distributions],
+        [d.shares() for d in distributions],
+        labels,
+    )
+
+
+def _number(value: float, decimals: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.{decimals}f}"
+
+
+def results_workbook(*, survey_round: Round, computed: results.Results):
+    definition = survey_round.instrument.definition
+    language = language_for(definition)
+    header = [_("Group"), _("Subscale"), _("n"), _("Mean"), _("95 % CI low"), _("95 % CI high")]
+    rows = []
+    for group in [*computed.groups, computed.total]:
+        for subscale in computed.subscales:
+            found = group.subscales.get(subscale.key)
+            title = definition.localised(subscale.title, language)
+            if found is None:
+                rows.append([group.label, title, "–", "–", "–", "–"])
+            else:
+                rows.append(
+                    [
+                        group.label,
+                        title,
+                        found.n,
+                        round(found.mean, 2),
+                        round(found.low, 2),
+                        round(found.high, 2),
+                    ]
+                )
+    about = [
+        [str(survey_round)],
+        [definition.localised(definition.title, language)],
+        [
+            _(
+                "Groups with fewer than %(n)s answers are hidden (–), and so is a second group "
+                "where one hidden group could otherwise be worked out from the total."
+            )
+            % {"n": computed.limit}
+        ],
+    ]
+    if computed.interim:
+        about.append([_("Interim results: the round is still open.")])
+    citation = definition.licence.get("citation")
+    if citation:
+        about.append([_("Source: %(citation)s") % {"citation": citation}])
+    return workbook_response(
+        f"enkat-{survey_round.code}.xlsx",
+        [(_("Results"), header, rows), (_("About"), [_("Note")], about)],
+    )
+
+
+def qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage)
+    return image.to_string(encoding="unicode")
+
+
+def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
+    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
+
+    site = settings.SITE_URL.rstrip("/")
+    slips = []
+    for code in codes:
+        url = site + reverse("surveys:answer_code", args=[code])
+        svg = qr_svg(url)
+        slips.append(
+            {
+                "code": services.format_code(code),
+                "qr": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+            }
+        )
+    html = render_to_string(
+        "surveys/slips.html",
+        {
+            "round": survey_round,
+            "unit": unit,
+            "slips": slips,
+            "entry_url": site + reverse("surveys:code"),
+            "title": survey_round.instrument.definition.localised(
+                survey_round.instrument.definition.title, "sv"
+            ),
+        },
+    )
+    buffer = io.BytesIO()
+    HTML(string=html).write_pdf(buffer)
+    return buffer.getvalue()

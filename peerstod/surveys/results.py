@@ -1,0 +1,232 @@
+"""Results of survey rounds: n, mean and 95 % confidence interval per unit and subscale,
+answer distributions, and the comparison of two rounds, all through small-number
+suppression.
+
+Groups smaller than SURVEY_MIN_GROUP are hidden, and where a round's total is shown a
+second unit is hidden with a lone hidden one (complementary suppression), so no unit's
+figures can be recovered from the total and the other units. While a round is still
+open, its interim results grow in whole steps of the minimum group: two views taken a
+day apart never differ by fewer answers than a group may have.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from django.conf import settings
+from statsmodels.stats.meta_analysis import effectsize_smd
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+from peerstod.core.suppression import Cell, suppress_counts
+from peerstod.surveys.instrument import Instrument, Subscale
+
+TOTAL = "total"
+Z95 = 1.959963984540054
+
+
+def minimum_group() -> int:
+    return settings.SURVEY_MIN_GROUP
+
+
+@dataclass(frozen=True)
+class Estimate:
+    n: int
+    mean: float
+    low: float
+    high: float
+    sd: float
+
+
+@dataclass
+class Group:
+    """One unit (or the whole round) in the results."""
+
+    key: object  # unit id or TOTAL
+    label: str
+    responses: Cell
+    subscales: dict[str, Estimate | None] = field(default_factory=dict)
+
+
+@dataclass
+class Distribution:
+    """Shares per answer option of one item, for the round's total."""
+
+    item: str
+    text: str
+    counts: list[int]
+    excluded: int
+
+    @property
+    def answered(self) -> int:
+        return sum(self.counts)
+
+    def shares(self) -> list[float]:
+        return [100 * c / self.answered if self.answered else 0.0 for c in self.counts]
+
+
+@dataclass
+class Results:
+    subscales: list[Subscale]
+    groups: list[Group]
+    total: Group
+    distributions: dict[str, list[Distribution]]
+    interim: bool
+    counted: int
+    received: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class Difference:
+    first: Estimate
+    second: Estimate
+    difference: float
+    low: float
+    high: float
+    effect: float
+    effect_low: float
+    effect_high: float
+
+
+def estimate(values: Sequence[float]) -> Estimate:
+    data = DescrStatsW(np.asarray(values, dtype=float))
+    low, high = data.tconfint_mean() if len(values) > 1 else (math.nan, math.nan)
+    return Estimate(len(values), float(data.mean), float(low), float(high), float(data.std))
+
+
+def interim_sample(rows: Iterable[dict], limit: int) -> list[dict]:
+    """The earliest whole steps of `limit` answers per unit, for an open round."""
+    by_unit: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_unit[row["unit_id"]].append(row)
+    kept: list[dict] = []
+    for unit_rows in by_unit.values():
+        kept += unit_rows[: len(unit_rows) // limit * limit]
+    return kept
+
+
+def compute(
+    *,
+    instrument: Instrument,
+    audience: str,
+    language: str,
+    rows: list[dict],
+    units: list[tuple[int, str]],
+    interim: bool,
+    total_label: str,
+    limit: int | None = None,
+) -> Results:
+    """`rows` are the round's answers (unit_id, answers, important) in the order they came."""
+    limit = limit or minimum_group()
+    received = len(rows)
+    if interim:
+        rows = interim_sample(rows, limit)
+    subscales = instrument.subscales_for(audience)
+    scores: dict[str, dict[int, list[float]]] = {s.key: defaultdict(list) for s in subscales}
+    responses: dict[int, int] = {unit_id: 0 for unit_id, _label in units}
+    for row in rows:
+        responses[row["unit_id"]] = responses.get(row["unit_id"], 0) + 1
+        for key, value in instrument.score(row["answers"], set(row["important"])).items():
+            if key in scores:
+                scores[key][row["unit_id"]].append(value)
+
+    response_table = suppress_counts(responses, limit=limit)
+    groups = [
+        Group(unit_id, label, response_table.cells[(unit_id, "n")]) for unit_id, label in units
+    ]
+    total = Group(TOTAL, total_label, response_table.total)
+    for subscale in subscales:
+        per_unit = scores[subscale.key]
+        table = suppress_counts({u: len(per_unit.get(u, [])) for u, _l in units}, limit=limit)
+        for group in groups:
+            shown = not group.responses.suppressed and not table.cells[(group.key, "n")].suppressed
+            values = per_unit.get(group.key, [])  # type: ignore[call-overload]
+            group.subscales[subscale.key] = estimate(values) if shown and values else None
+        all_values = [v for values in per_unit.values() for v in values]
+        shown = not total.responses.suppressed and not table.total.suppressed
+        total.subscales[subscale.key] = estimate(all_values) if shown and all_values else None
+
+    distributions: dict[str, list[Distribution]] = {}
+    if not total.responses.suppressed and total.responses.value:
+        for subscale in subscales:
+            distributions[subscale.key] = [
+                _distribution(instrument, key, audience, language, rows) for key in subscale.items
+            ]
+    return Results(
+        subscales=subscales,
+        groups=groups,
+        total=total,
+        distributions=distributions,
+        interim=interim,
+        counted=len(rows),
+        received=received,
+        limit=limit,
+    )
+
+
+def _distribution(
+    instrument: Instrument, key: str, audience: str, language: str, rows: list[dict]
+) -> Distribution:
+    item = instrument.item(key)
+    scale = item.scale
+    assert scale is not None
+    counts = [0] * (scale.maximum - scale.minimum + 1)
+    excluded = 0
+    for row in rows:
+        value = row["answers"].get(key)
+        if value is None:
+            continue
+        if value in scale.excluded:
+            excluded += 1
+        else:
+            counts[value - scale.minimum] += 1
+    return Distribution(key, item.text_for(audience, language), counts, excluded)
+
+
+def compare(
+    first: Sequence[float], second: Sequence[float], *, limit: int | None = None
+) -> Difference | None:
+    """Second minus first with Welch's 95 % CI and Hedges' g (bias-corrected standardised
+    mean difference) with its CI; None when either group is too small to show."""
+    limit = limit or minimum_group()
+    if len(first) < limit or len(second) < limit:
+        return None
+    a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    low, high = CompareMeans(DescrStatsW(b), DescrStatsW(a)).tconfint_diff(usevar="unequal")
+    sd_a, sd_b = float(a.std(ddof=1)), float(b.std(ddof=1))
+    if sd_a == 0 and sd_b == 0:
+        effect, variance = 0.0, 0.0
+    else:
+        effect, variance = effectsize_smd(b.mean(), sd_b, len(b), a.mean(), sd_a, len(a))
+    spread = Z95 * math.sqrt(float(variance))
+    return Difference(
+        first=estimate(first),
+        second=estimate(second),
+        difference=float(b.mean() - a.mean()),
+        low=float(low),
+        high=float(high),
+        effect=float(effect),
+        effect_low=float(effect) - spread,
+        effect_high=float(effect) + spread,
+    )
+
+
+def scores_by_subscale(
+    instrument: Instrument, rows: Iterable[dict], unit_ids: set[int] | None = None
+) -> dict[str, list[float]]:
+    found: dict[str, list[float]] = defaultdict(list)
+    for row in rows:
+        if unit_ids is not None and row["unit_id"] not in unit_ids:
+            continue
+        for key, value in instrument.score(row["answers"], set(row["important"])).items():
+            found[key].append(value)
+    return found
+
+
+def is_interim(last_day: date, today: date) -> bool:
+    return today <= last_day

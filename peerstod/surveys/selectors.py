@@ -1,0 +1,196 @@
+"""Scoped reads for surveys. Public answer pages read only by an opaque code."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import Scope
+from peerstod.orgs.models import Organisation, Unit
+from peerstod.surveys.models import (
+    Channel,
+    Instrument,
+    Invitation,
+    Kiosk,
+    Response,
+    Round,
+    TextAnswer,
+    TextStatus,
+)
+
+COORDINATORS = (Role.PROGRAMME_COORDINATOR,)
+# Final results of closed rounds: the organisation's coordinators and evaluators, the
+# network's coordinators through agreements, and unit managers for their own units.
+RESULT_READERS = (
+    Role.PROGRAMME_COORDINATOR,
+    Role.EVALUATOR,
+    Role.NETWORK_COORDINATOR,
+    Role.UNIT_MANAGER,
+)
+ORGANISATION_READERS = (Role.PROGRAMME_COORDINATOR, Role.EVALUATOR, Role.NETWORK_COORDINATOR)
+PAPER_ROLES = (Role.PROGRAMME_COORDINATOR, Role.UNIT_MANAGER)
+
+
+def coordinated_organisations(*, scope: Scope) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR))
+
+
+def instruments(*, scope: Scope) -> QuerySet[Instrument]:
+    """Shipped instruments and those the user's organisations have loaded."""
+    return Instrument.objects.filter(
+        Q(organisation__isnull=True)
+        | Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS))
+    ).select_related("organisation")
+
+
+def instrument_get(*, scope: Scope, pk: int) -> Instrument:
+    return get_object_or_404(instruments(scope=scope), pk=pk)
+
+
+def rounds(*, scope: Scope) -> QuerySet[Round]:
+    return (
+        Round.objects.filter(
+            Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS))
+            | Q(units__in=scope.unit_ids(*PAPER_ROLES))
+        )
+        .distinct()
+        .select_related("instrument", "organisation")
+        .annotate(answers=Count("responses", distinct=True))
+    )
+
+
+def round_get(*, scope: Scope, code: str) -> Round:
+    found = (
+        Round.objects.filter(
+            Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS))
+            | Q(units__in=scope.unit_ids(*PAPER_ROLES))
+        )
+        .select_related("instrument", "organisation")
+        .filter(code=code)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def is_coordinator(*, scope: Scope, survey_round: Round) -> bool:
+    return survey_round.organisation_id in scope.organisation_ids(Role.PROGRAMME_COORDINATOR)
+
+
+def visible_units(*, scope: Scope, survey_round: Round) -> list[Unit]:
+    """Units whose rows the user may see: all of them for organisation readers, their
+    own units for unit managers."""
+    units = list(survey_round.units.order_by("name"))
+    if survey_round.organisation_id in scope.organisation_ids(*ORGANISATION_READERS):
+        return units
+    own = scope.unit_ids(*PAPER_ROLES)
+    return [u for u in units if u.pk in own]
+
+
+def paper_units(*, scope: Scope, survey_round: Round) -> list[Unit]:
+    units = list(survey_round.units.order_by("name"))
+    if is_coordinator(scope=scope, survey_round=survey_round):
+        return units
+    own = scope.unit_ids(Role.UNIT_MANAGER)
+    return [u for u in units if u.pk in own]
+
+
+def round_units(*, survey_round: Round) -> list[Unit]:
+    return list(survey_round.units.order_by("name"))
+
+
+def answer_rows(*, survey_round: Round) -> list[dict]:
+    """Every answer of a round in the order they came: for computing results only."""
+    return list(
+        dict(row)
+        for row in Response.objects.filter(round=survey_round)
+        .order_by("pk")
+        .values("unit_id", "answers", "important")
+    )
+
+
+def response_rates(*, survey_round: Round) -> dict[tuple[int, str], tuple[int, int | None]]:
+    """(unit, channel) → (answers, invited or None). Counts of answers say nothing of
+    what anyone answered; they are for following the distribution."""
+    answers = {
+        (row["unit_id"], row["channel"]): row["n"]
+        for row in Response.objects.filter(round=survey_round)
+        .values("unit_id", "channel")
+        .annotate(n=Count("pk"))
+    }
+    invited = {
+        (i.unit_id, i.channel): i.invited for i in Invitation.objects.filter(round=survey_round)
+    }
+    keys = set(answers) | set(invited)
+    return {key: (answers.get(key, 0), invited.get(key)) for key in keys}
+
+
+def comparable_rounds(*, scope: Scope, survey_round: Round) -> QuerySet[Round]:
+    return (
+        rounds(scope=scope)
+        .filter(
+            instrument__key=survey_round.instrument.key,
+            audience=survey_round.audience,
+            organisation=survey_round.organisation,
+        )
+        .exclude(pk=survey_round.pk)
+        .order_by("number")
+    )
+
+
+def kiosks(*, survey_round: Round) -> QuerySet[Kiosk]:
+    return Kiosk.objects.filter(round=survey_round, active=True).select_related("unit")
+
+
+def texts_pending(*, survey_round: Round) -> QuerySet[TextAnswer]:
+    return TextAnswer.objects.filter(round=survey_round, status=TextStatus.PENDING).select_related(
+        "unit"
+    )
+
+
+def text_get(*, scope: Scope, pk: int) -> TextAnswer:
+    return get_object_or_404(
+        TextAnswer.objects.select_related("round", "round__organisation"),
+        pk=pk,
+        round__organisation_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR),
+    )
+
+
+def texts_published(*, survey_round: Round, unit_ids: list[int]) -> QuerySet[TextAnswer]:
+    return TextAnswer.objects.filter(
+        round=survey_round, unit_id__in=unit_ids, status=TextStatus.APPROVED
+    ).order_by("unit__name", "pk")
+
+
+# ---------------------------------------------------------------- public
+
+
+def round_by_link(*, code: str) -> Round:
+    found = Round.objects.select_related("instrument").filter(link_code=code).first()
+    if found is None or Channel.LINK not in found.channels:
+        raise Http404
+    return found
+
+
+def kiosk_by_code(*, code: str) -> Kiosk:
+    return get_object_or_404(
+        Kiosk.objects.select_related("round", "round__instrument", "unit"), code=code, active=True
+    )
+
+
+def today_open(*, survey_round: Round, day: date) -> bool:
+    return survey_round.is_open(day)
+
+
+def text_minimum() -> int:
+    return settings.SURVEY_MIN_TEXT_GROUP
+
+
+def minimum_group() -> int:
+    return settings.SURVEY_MIN_GROUP

@@ -1,0 +1,489 @@
+"""Every change to surveys: instruments imported from YAML, rounds and their channels,
+one-time codes, and anonymous answers that are validated whole before anything is saved."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import Scope
+from peerstod.core import audit
+from peerstod.core.codes import ALPHABET
+from peerstod.core.privacy import no_personal_data
+from peerstod.orgs.models import Organisation, Unit
+from peerstod.surveys import instrument as definition
+from peerstod.surveys.models import (
+    AccessCode,
+    Audience,
+    Channel,
+    Instrument,
+    Invitation,
+    Kiosk,
+    Language,
+    LicenceKind,
+    Response,
+    Round,
+    TextAnswer,
+    TextStatus,
+    UsedForm,
+)
+
+SHIPPED = Path(__file__).resolve().parent / "instruments"
+CODE_LENGTH = 8
+MAX_SLIPS = 500
+MAX_TEXT = 2000
+FORM_SALT = "peerstod.surveys.form"
+FORM_MAX_AGE = 12 * 3600
+
+
+def code_digest(code: str) -> str:
+    """The keyed hash a slip's code is stored as."""
+    normalised = "".join(ch for ch in code.lower() if ch.isalnum())
+    return salted_hmac("peerstod.surveys.code", normalised).hexdigest()
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _require_coordinator(scope: Scope, organisation_id: int) -> None:
+    if organisation_id not in scope.organisation_ids(Role.PROGRAMME_COORDINATOR):
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------- instruments
+
+
+def install_shipped() -> int:
+    """Load the instruments that come with Peerstöd; idempotent. Returns how many were new."""
+    added = 0
+    for path in sorted(SHIPPED.glob("*.yaml")):
+        source = path.read_text(encoding="utf-8")
+        parsed = definition.load(source)
+        _instrument, created = Instrument.objects.get_or_create(
+            organisation=None,
+            key=parsed.key,
+            version=parsed.version,
+            defaults={
+                "title": parsed.title[parsed.languages[0]],
+                "licence_kind": parsed.licence["kind"],
+                "source": source,
+            },
+        )
+        added += created
+    return added
+
+
+def instrument_import(
+    *, scope: Scope, actor, organisation: Organisation, source: bytes, rights_confirmed: bool
+) -> Instrument:
+    """An organisation loads an instrument it has the right to use. A malformed file is
+    rejected with the line and field at fault; an existing key and version is refused."""
+    _require_coordinator(scope, organisation.pk)
+    try:
+        parsed = definition.load(source)
+    except definition.DefinitionError as error:
+        raise ValidationError({"file": str(error)}) from error
+    if parsed.licence["kind"] != LicenceKind.FREE and not rights_confirmed:
+        raise ValidationError(
+            {"rights_confirmed": _("Confirm that your organisation may use this instrument.")}
+        )
+    exists = Instrument.objects.filter(key=parsed.key, version=parsed.version).filter(
+        Q(organisation=organisation) | Q(organisation__isnull=True)
+    )
+    if exists.exists():
+        raise ValidationError(
+            {
+                "file": _(
+                    "Version %(version)s of %(key)s is already loaded. Give a changed "
+                    "instrument a new version number."
+                )
+                % {"version": parsed.version, "key": parsed.key}
+            }
+        )
+    instrument = Instrument(
+        organisation=organisation,
+        key=parsed.key,
+        version=parsed.version,
+        title=parsed.title[parsed.languages[0]],
+        licence_kind=parsed.licence["kind"],
+        source=source.decode("utf-8"),
+        rights_confirmed_by=actor,
+    )
+    instrument.full_clean()
+    with transaction.atomic():
+        instrument.save()
+        audit.record(
+            actor=actor,
+            action="survey.instrument.import",
+            obj=instrument,
+            organisation=organisation,
+            key=parsed.key,
+            version=parsed.version,
+        )
+    return instrument
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def round_create(
+    *,
+    scope: Scope,
+    actor,
+    organisation: Organisation,
+    instrument: Instrument,
+    audience: str,
+    number: int,
+    title: str,
+    opens_on: date,
+    closes_on: date,
+    units: list[Unit],
+    channels: list[str],
+) -> Round:
+    _require_coordinator(scope, organisation.pk)
+    errors: dict[str, str] = {}
+    if instrument.organisation_id not in (None, organisation.pk):
+        errors["instrument"] = _("Choose an instrument your organisation may use.")
+    elif audience not in instrument.definition.respondents:
+        errors["audience"] = (
+            _("This instrument has no version for %(audience)s.")
+            % {"audience": Audience(audience).label.lower()}
+            if audience in Audience.values
+            else _("Choose who answers.")
+        )
+    if not units:
+        errors["units"] = _("Choose at least one unit.")
+    elif any(
+        u.organisation_id not in scope.organisation_ids(Role.PROGRAMME_COORDINATOR) for u in units
+    ):
+        errors["units"] = _("Choose units of your own organisation.")
+    if not channels or any(c not in Channel.values for c in channels):
+        errors["channels"] = _("Choose at least one way to answer.")
+    if errors:
+        raise ValidationError(errors)
+    survey_round = Round(
+        organisation=organisation,
+        instrument=instrument,
+        audience=audience,
+        number=number,
+        title=title,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        channels=sorted(set(channels)),
+        created_by=actor,
+    )
+    if closes_on < opens_on:
+        raise ValidationError(
+            {"closes_on": _("The round must close on or after the day it opens.")}
+        )
+    survey_round.full_clean()
+    with transaction.atomic():
+        survey_round.save()
+        survey_round.units.set(units)
+        audit.record(
+            actor=actor, action="survey.round.create", obj=survey_round, organisation=organisation
+        )
+    return survey_round
+
+
+def round_close(*, scope: Scope, actor, survey_round: Round, day: date) -> None:
+    """Close a round early: no answers are taken after today."""
+    _require_coordinator(scope, survey_round.organisation_id)
+    if survey_round.is_closed(day):
+        raise ValidationError(_("The round is already closed."))
+    survey_round.closed_early_on = max(day, survey_round.opens_on)
+    survey_round.save(update_fields=["closed_early_on"])
+    audit.record(
+        actor=actor,
+        action="survey.round.close",
+        obj=survey_round,
+        organisation=survey_round.organisation,
+    )
+
+
+def _require_unit(survey_round: Round, unit: Unit) -> None:
+    if not survey_round.units.filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": _("The unit is not part of this round.")})
+
+
+def invited_set(
+    *, scope: Scope, actor, survey_round: Round, unit: Unit, channel: str, invited: int
+) -> Invitation:
+    """How many were invited through a channel: the denominator of its response rate."""
+    _require_coordinator(scope, survey_round.organisation_id)
+    _require_unit(survey_round, unit)
+    if channel not in Channel.values or channel == Channel.SLIP:
+        raise ValidationError({"channel": _("Printed slips are counted when they are made.")})
+    if not isinstance(invited, int) or not 0 <= invited <= 100_000:
+        raise ValidationError({"invited": _("Give a whole number from 0 to 100,000.")})
+    invitation, _created = Invitation.objects.update_or_create(
+        round=survey_round, unit=unit, channel=channel, defaults={"invited": invited}
+    )
+    return invitation
+
+
+def slips_create(*, scope: Scope, actor, survey_round: Round, unit: Unit, count: int) -> list[str]:
+    """Make `count` one-time codes for printed slips. The plain codes are returned once,
+    for the PDF, and only their keyed hashes are kept."""
+    _require_coordinator(scope, survey_round.organisation_id)
+    _require_unit(survey_round, unit)
+    if Channel.SLIP not in survey_round.channels:
+        raise ValidationError(_("This round is not answered on printed slips."))
+    if not isinstance(count, int) or not 1 <= count <= MAX_SLIPS:
+        raise ValidationError(
+            {"count": _("Make from 1 to %(max)s slips at a time.") % {"max": MAX_SLIPS}}
+        )
+    codes = ["".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
+    with transaction.atomic():
+        AccessCode.objects.bulk_create(
+            AccessCode(round=survey_round, unit=unit, digest=code_digest(c)) for c in codes
+        )
+        invitation, _created = Invitation.objects.get_or_create(
+            round=survey_round, unit=unit, channel=Channel.SLIP
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(invited=F("invited") + count)
+        audit.record(
+            actor=actor,
+            action="survey.slips.create",
+            obj=survey_round,
+            organisation=survey_round.organisation,
+            unit=unit.code,
+            count=count,
+        )
+    return codes
+
+
+def kiosk_open(*, scope: Scope, actor, survey_round: Round, unit: Unit) -> Kiosk:
+    if not (
+        survey_round.organisation_id in scope.organisation_ids(Role.PROGRAMME_COORDINATOR)
+        or unit.pk in scope.unit_ids(Role.UNIT_MANAGER)
+    ):
+        raise PermissionDenied
+    _require_unit(survey_round, unit)
+    if Channel.KIOSK not in survey_round.channels:
+        raise ValidationError(_("This round is not answered on a kiosk."))
+    kiosk, _created = Kiosk.objects.get_or_create(round=survey_round, unit=unit, active=True)
+    return kiosk
+
+
+# ---------------------------------------------------------------- answering
+
+
+def form_token() -> str:
+    """A signed one-time token in each answer form: a second submission of the same form
+    (a double tap on the kiosk, a reload) is recognised and not counted again."""
+    return signing.dumps(secrets.token_urlsafe(16), salt=FORM_SALT)
+
+
+def code_round(code: str) -> AccessCode:
+    """The unused code behind what someone typed; one message for unknown and used codes,
+    so that the answer never tells whether a code ever existed."""
+    found = (
+        AccessCode.objects.select_related("round", "unit")
+        .filter(digest=code_digest(code), used=False)
+        .first()
+    )
+    if found is None:
+        raise ValidationError(
+            _("The code does not work. Check that you typed it as printed on the slip.")
+        )
+    return found
+
+
+def _check_open(survey_round: Round, day: date) -> None:
+    if day < survey_round.opens_on:
+        raise ValidationError(_("The survey opens on %(day)s.") % {"day": survey_round.opens_on})
+    if survey_round.is_closed(day):
+        raise ValidationError(_("The survey is closed. Thank you for wanting to answer."))
+
+
+def _clean_answers(
+    survey_round: Round, answers: dict[str, Any], important: list[str], texts: dict[str, str]
+) -> tuple[dict[str, int], list[str], dict[str, str]]:
+    parsed = survey_round.instrument.definition
+    asked = {i.key: i for i in parsed.items_for(survey_round.audience)}
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, int] = {}
+    for key, raw in answers.items():
+        item = asked.get(key)
+        if item is None or item.scale is None:
+            errors.setdefault("__all__", []).append(
+                _("The answer names a question that is not in this survey.")
+            )
+            continue
+        if raw in (None, ""):
+            continue
+        value = None
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            value = raw
+        elif isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 3:
+            value = int(raw)
+        if value is None or not item.scale.allows(value):
+            errors.setdefault(key, []).append(
+                _("Choose one of the answers given (%(low)s–%(high)s).")
+                % {"low": item.scale.minimum, "high": item.scale.maximum}
+            )
+            continue
+        clean[key] = value
+    marked = []
+    for key in important:
+        item = asked.get(key)
+        if item is None or not item.importance:
+            errors.setdefault("__all__", []).append(
+                _("Only questions that ask for it can be marked important.")
+            )
+        else:
+            marked.append(key)
+    clean_texts: dict[str, str] = {}
+    for key, text in texts.items():
+        item = asked.get(key)
+        if item is None or item.kind != "text":
+            errors.setdefault("__all__", []).append(
+                _("The answer names a question that is not in this survey.")
+            )
+            continue
+        text = (text or "").strip()
+        if not text:
+            continue
+        if len(text) > MAX_TEXT:
+            errors.setdefault(key, []).append(
+                _("Write at most %(count)s characters.") % {"count": MAX_TEXT}
+            )
+            continue
+        try:
+            no_personal_data(text)
+        except ValidationError as error:
+            errors.setdefault(key, []).extend(error.messages)
+            continue
+        clean_texts[key] = text
+    if errors:
+        raise ValidationError(errors)
+    if not clean and not clean_texts:
+        raise ValidationError(_("Answer at least one question before you send."))
+    return clean, sorted(set(marked)), clean_texts
+
+
+def submit(
+    *,
+    survey_round: Round,
+    unit: Unit,
+    channel: str,
+    language: str,
+    answers: dict[str, Any],
+    important: list[str],
+    texts: dict[str, str],
+    token: str,
+    day: date,
+    code: str | None = None,
+) -> None:
+    """Save one anonymous answer: validated whole, then saved whole or not at all. The
+    answer keeps only the date; the code, if any, is marked used and left unlinked."""
+    _check_open(survey_round, day)
+    if channel not in survey_round.channels:
+        raise ValidationError(_("This round is not answered that way."))
+    if language not in Language.values:
+        language = Language.SV
+    _require_unit(survey_round, unit)
+    try:
+        nonce = signing.loads(token, salt=FORM_SALT, max_age=FORM_MAX_AGE)
+    except signing.BadSignature as error:
+        raise ValidationError(
+            _("The form has expired. Your answers were not saved; please fill it in again.")
+        ) from error
+    clean, marked, clean_texts = _clean_answers(survey_round, answers, important, texts)
+    try:
+        with transaction.atomic():
+            if code is not None:
+                used = AccessCode.objects.filter(
+                    digest=code_digest(code), round=survey_round, unit=unit, used=False
+                ).update(used=True)
+                if used != 1:
+                    raise ValidationError(
+                        _("The code does not work. Check that you typed it as printed on the slip.")
+                    )
+            UsedForm.objects.create(round=survey_round, digest=code_digest(f"form:{nonce}"))
+            Response.objects.create(
+                round=survey_round,
+                unit=unit,
+                channel=channel,
+                language=language,
+                answered_on=day,
+                answers=clean,
+                important=marked,
+            )
+            TextAnswer.objects.bulk_create(
+                TextAnswer(round=survey_round, unit=unit, item=key, text=text)
+                for key, text in clean_texts.items()
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("These answers have already been received. Thank you!"), code="duplicate"
+        ) from error
+
+
+def paper_enter(
+    *,
+    scope: Scope,
+    actor,
+    survey_round: Round,
+    unit: Unit,
+    answers: dict[str, Any],
+    important: list[str],
+    texts: dict[str, str],
+    token: str,
+    day: date,
+    code: str | None = None,
+) -> None:
+    """Staff type in an answer given on paper. With the slip's code, the code is used up
+    so that the same slip cannot also be answered online or typed in twice."""
+    if not (
+        survey_round.organisation_id in scope.organisation_ids(Role.PROGRAMME_COORDINATOR)
+        or unit.pk in scope.unit_ids(Role.UNIT_MANAGER)
+    ):
+        raise PermissionDenied
+    submit(
+        survey_round=survey_round,
+        unit=unit,
+        channel=Channel.PAPER,
+        language=Language.SV,
+        answers=answers,
+        important=important,
+        texts=texts,
+        token=token,
+        day=day,
+        code=code or None,
+    )
+    audit.record(
+        actor=actor,
+        action="survey.paper.enter",
+        obj=survey_round,
+        organisation=survey_round.organisation,
+        unit=unit.code,
+    )
+
+
+def text_moderate(*, scope: Scope, actor, answer: TextAnswer, approve: bool) -> None:
+    _require_coordinator(scope, answer.round.organisation_id)
+    if answer.status != TextStatus.PENDING:
+        raise ValidationError(_("Already handled."))
+    answer.status = TextStatus.APPROVED if approve else TextStatus.REJECTED
+    answer.moderated_by = actor
+    answer.save(update_fields=["status", "moderated_by"])
+    audit.record(
+        actor=actor,
+        action="survey.text.moderate",
+        obj=answer.round,
+        organisation=answer.round.organisation,
+        approved=approve,
+    )

@@ -1,0 +1,554 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from peerstod.core import audit
+from peerstod.core.forms import add_service_errors
+from peerstod.core.permissions import role_required
+from peerstod.surveys import reports, selectors, services
+from peerstod.surveys.forms import (
+    AnswerForm,
+    CodeForm,
+    InstrumentImportForm,
+    InvitedForm,
+    RoundForm,
+    SlipsForm,
+)
+from peerstod.surveys.models import Channel
+
+READERS = selectors.RESULT_READERS
+COORDINATORS = selectors.COORDINATORS
+
+
+@role_required(*READERS)
+def index(request: HttpRequest, scope) -> HttpResponse:
+    organisations = list(selectors.coordinated_organisations(scope=scope))
+    form = None
+    if organisations:
+        organisation = organisations[0]
+        form = RoundForm(
+            request.POST or None,
+            instruments=selectors.instruments(scope=scope),
+            units=organisation.units.order_by("name"),
+            prefix="round",
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                survey_round = services.round_create(
+                    scope=scope,
+                    actor=request.user,
+                    organisation=organisation,
+                    instrument=data["instrument"],
+                    audience=data["audience"],
+                    number=data["number"],
+                    title=data["title"],
+                    opens_on=data["opens_on"],
+                    closes_on=data["closes_on"],
+                    units=list(data["units"]),
+                    channels=data["channels"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The round is created."))
+                return redirect("surveys:round", code=survey_round.code)
+    return render(
+        request,
+        "surveys/index.html",
+        {"rounds": selectors.rounds(scope=scope), "form": form, "today": timezone.localdate()},
+    )
+
+
+@role_required(*READERS)
+def instruments(request: HttpRequest, scope) -> HttpResponse:
+    organisations = list(selectors.coordinated_organisations(scope=scope))
+    form = (
+        InstrumentImportForm(request.POST or None, request.FILES or None) if organisations else None
+    )
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            instrument = services.instrument_import(
+                scope=scope,
+                actor=request.user,
+                organisation=organisations[0],
+                source=form.cleaned_data["file"].read(),
+                rights_confirmed=form.cleaned_data["rights_confirmed"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The instrument is loaded."))
+            return redirect("surveys:instrument", pk=instrument.pk)
+    return render(
+        request,
+        "surveys/instruments.html",
+        {"instruments": selectors.instruments(scope=scope), "form": form},
+    )
+
+
+@role_required(*READERS)
+def instrument(request: HttpRequest, scope, pk: int) -> HttpResponse:
+    item = selectors.instrument_get(scope=scope, pk=pk)
+    definition = item.definition
+    language = reports.language_for(definition)
+    versions = [
+        (
+            respondent,
+            [
+                (
+                    question.text_for(respondent, language),
+                    question.scale.labels[language] if question.scale else None,
+                    question,
+                )
+                for question in definition.items_for(respondent)
+            ],
+        )
+        for respondent in definition.respondents
+    ]
+    return render(
+        request,
+        "surveys/instrument.html",
+        {
+            "instrument": item,
+            "definition": definition,
+            "language": language,
+            "title": definition.localised(definition.title, language),
+            "versions": versions,
+            "subscales": [
+                (definition.localised(s.title, language), s) for s in definition.subscales
+            ],
+        },
+    )
+
+
+def _unit(units, code: str):
+    found = next((u for u in units if u.code == code), None)
+    if found is None:
+        raise ValidationError({"unit": _("Choose one of the round's units.")})
+    return found
+
+
+@role_required(*READERS)
+def round_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
+    survey_round = selectors.round_get(scope=scope, code=code)
+    coordinator = selectors.is_coordinator(scope=scope, survey_round=survey_round)
+    units = selectors.round_units(survey_round=survey_round)
+    visible = selectors.visible_units(scope=scope, survey_round=survey_round)
+    invited_form = InvitedForm(
+        request.POST if request.POST.get("action") == "invited" else None,
+        units=units,
+        prefix="invited",
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "close" and coordinator:
+                services.round_close(
+                    scope=scope,
+                    actor=request.user,
+                    survey_round=survey_round,
+                    day=timezone.localdate(),
+                )
+                messages.success(request, _("The round is closed."))
+            elif action == "invited" and invited_form.is_valid():
+                services.invited_set(
+                    scope=scope,
+                    actor=request.user,
+                    survey_round=survey_round,
+                    unit=_unit(units, invited_form.cleaned_data["unit"]),
+                    channel=invited_form.cleaned_data["channel"],
+                    invited=invited_form.cleaned_data["invited"],
+                )
+                messages.success(request, _("Saved."))
+            elif action == "kiosk":
+                kiosk = services.kiosk_open(
+                    scope=scope,
+                    actor=request.user,
+                    survey_round=survey_round,
+                    unit=_unit(visible, request.POST.get("unit", "")),
+                )
+                return redirect("surveys:kiosk", code=kiosk.code)
+            elif action != "invited":
+                raise Http404
+            else:
+                raise ValidationError(
+                    " ".join(e for errors in invited_form.errors.values() for e in errors)
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("surveys:round", code=code)
+    rates = selectors.response_rates(survey_round=survey_round)
+    today = timezone.localdate()
+    table = []
+    for unit in visible:
+        cells = []
+        for channel in survey_round.channels:
+            answered, invited = rates.get((unit.pk, channel), (0, None))
+            share = round(100 * answered / invited) if invited else None
+            cells.append((answered, invited, share))
+        table.append((unit, cells))
+    links = [
+        (
+            unit,
+            request.build_absolute_uri(
+                reverse("surveys:answer_link", args=[survey_round.link_code, unit.code])
+            ),
+        )
+        for unit in visible
+    ]
+    return render(
+        request,
+        "surveys/round.html",
+        {
+            "round": survey_round,
+            "coordinator": coordinator,
+            "channels": [Channel(c) for c in survey_round.channels],
+            "table": table,
+            "links": links if Channel.LINK in survey_round.channels else [],
+            "kiosks": selectors.kiosks(survey_round=survey_round),
+            "visible": visible,
+            "paper_units": selectors.paper_units(scope=scope, survey_round=survey_round),
+            "slips_form": SlipsForm(units=units, prefix="slips"),
+            "invited_form": invited_form,
+            "is_open": survey_round.is_open(today),
+            "is_closed": survey_round.is_closed(today),
+            "pending": selectors.texts_pending(survey_round=survey_round).count()
+            if coordinator
+            else 0,
+            "others": selectors.comparable_rounds(scope=scope, survey_round=survey_round),
+        },
+    )
+
+
+@require_POST
+@role_required(*COORDINATORS)
+def slips(request: HttpRequest, scope, code: str) -> HttpResponse:
+    survey_round = selectors.round_get(scope=scope, code=code)
+    units = selectors.round_units(survey_round=survey_round)
+    form = SlipsForm(request.POST, units=units, prefix="slips")
+    try:
+        if not form.is_valid():
+            raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+        unit = _unit(units, form.cleaned_data["unit"])
+        codes = services.slips_create(
+            scope=scope,
+            actor=request.user,
+            survey_round=survey_round,
+            unit=unit,
+            count=form.cleaned_data["count"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("surveys:round", code=code)
+    pdf = reports.slips_pdf(survey_round=survey_round, unit=unit, codes=codes)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="lappar-{code}-{unit.code}.pdf"'
+    return response
+
+
+@require_GET
+@role_required(*READERS)
+def link_qr(request: HttpRequest, scope, code: str, unit: str) -> HttpResponse:
+    survey_round = selectors.round_get(scope=scope, code=code)
+    try:
+        found = _unit(selectors.visible_units(scope=scope, survey_round=survey_round), unit)
+    except ValidationError as error:
+        raise Http404 from error
+    url = request.build_absolute_uri(
+        reverse("surveys:answer_link", args=[survey_round.link_code, found.code])
+    )
+    return HttpResponse(reports.qr_svg(url), content_type="image/svg+xml")
+
+
+@role_required(*selectors.PAPER_ROLES)
+def paper(request: HttpRequest, scope, code: str) -> HttpResponse:
+    survey_round = selectors.round_get(scope=scope, code=code)
+    units = selectors.paper_units(scope=scope, survey_round=survey_round)
+    if not units or Channel.PAPER not in survey_round.channels:
+        raise Http404
+    definition = survey_round.instrument.definition
+    language = reports.language_for(definition)
+    form = AnswerForm(
+        request.POST or None,
+        definition=definition,
+        audience=survey_round.audience,
+        language=language,
+        initial={"token": services.form_token()},
+    )
+    chosen = request.POST.get("unit", "")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paper_enter(
+                scope=scope,
+                actor=request.user,
+                survey_round=survey_round,
+                unit=_unit(units, chosen),
+                day=timezone.localdate(),
+                code=request.POST.get("code", "").strip() or None,
+                **form.payload(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The answer is saved. Type in the next one."))
+            return redirect(f"{reverse('surveys:paper', args=[code])}?enhet={chosen}")
+    return render(
+        request,
+        "surveys/paper.html",
+        {
+            "round": survey_round,
+            "form": form,
+            "units": units,
+            "chosen": chosen or request.GET.get("enhet", ""),
+        },
+    )
+
+
+@role_required(*READERS)
+def results(request: HttpRequest, scope, code: str) -> HttpResponse:
+    survey_round = selectors.round_get(scope=scope, code=code)
+    coordinator = selectors.is_coordinator(scope=scope, survey_round=survey_round)
+    today = timezone.localdate()
+    if not survey_round.is_closed(today) and not coordinator:
+        return render(request, "surveys/results_wait.html", {"round": survey_round}, status=200)
+    visible = selectors.visible_units(scope=scope, survey_round=survey_round)
+    computed = reports.round_results(survey_round=survey_round, unit_ids={u.pk for u in visible})
+    audit.record(
+        actor=request.user,
+        action="survey.results.read",
+        obj=survey_round,
+        organisation=survey_round.organisation,
+        export=request.GET.get("format") == "xlsx",
+    )
+    if request.GET.get("format") == "xlsx":
+        return reports.results_workbook(survey_round=survey_round, computed=computed)
+    definition = survey_round.instrument.definition
+    language = reports.language_for(definition)
+    scale_labels = {}
+    charts = []
+    for subscale in computed.subscales:
+        distributions = computed.distributions.get(subscale.key)
+        if not distributions:
+            continue
+        scale = definition.item(subscale.items[0]).scale
+        scale_labels[subscale.key] = scale.labels[language]
+        charts.append(
+            (
+                definition.localised(subscale.title, language),
+                reports.distribution_chart(distributions, scale.labels[language]),
+                distributions,
+                scale.labels[language],
+            )
+        )
+    texts = []
+    text_groups = [
+        g
+        for g in computed.groups
+        if g.responses.value is not None and g.responses.value >= selectors.text_minimum()
+    ]
+    if text_groups:
+        texts = list(
+            selectors.texts_published(
+                survey_round=survey_round, unit_ids=[g.key for g in text_groups]
+            )
+        )
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "round": survey_round,
+            "results": computed,
+            "definition": definition,
+            "titles": [(definition.localised(s.title, language), s) for s in computed.subscales],
+            "charts": charts,
+            "texts": texts,
+            "text_minimum": selectors.text_minimum(),
+            "others": selectors.comparable_rounds(scope=scope, survey_round=survey_round),
+            "citation": definition.licence.get("citation"),
+        },
+    )
+
+
+@role_required(*READERS)
+def compare(request: HttpRequest, scope, code: str) -> HttpResponse:
+    survey_round = selectors.round_get(scope=scope, code=code)
+    others = selectors.comparable_rounds(scope=scope, survey_round=survey_round)
+    other = next((r for r in others if r.code == request.GET.get("med")), None)
+    if other is None:
+        raise Http404
+    first, second = sorted([survey_round, other], key=lambda r: r.number)
+    today = timezone.localdate()
+    coordinator = selectors.is_coordinator(scope=scope, survey_round=survey_round)
+    if not coordinator and not (first.is_closed(today) and second.is_closed(today)):
+        return render(request, "surveys/results_wait.html", {"round": survey_round})
+    visible = {u.pk for u in selectors.visible_units(scope=scope, survey_round=survey_round)}
+    rows = reports.comparison(first=first, second=second, unit_ids=visible)
+    audit.record(
+        actor=request.user,
+        action="survey.compare.read",
+        obj=survey_round,
+        organisation=survey_round.organisation,
+        other=other.code,
+    )
+    return render(
+        request,
+        "surveys/compare.html",
+        {"first": first, "second": second, "rows": rows, "limit": reports.results.minimum_group()},
+    )
+
+
+@role_required(*COORDINATORS)
+def moderate(request: HttpRequest, scope, code: str) -> HttpResponse:
+    survey_round = selectors.round_get(scope=scope, code=code)
+    if not selectors.is_coordinator(scope=scope, survey_round=survey_round):
+        raise Http404
+    if request.method == "POST":
+        try:
+            answer = selectors.text_get(scope=scope, pk=int(request.POST.get("answer", "0")))
+        except ValueError as error:
+            raise Http404 from error
+        try:
+            services.text_moderate(
+                scope=scope,
+                actor=request.user,
+                answer=answer,
+                approve=request.POST.get("approve") == "yes",
+            )
+            messages.success(request, _("Saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("surveys:moderate", code=code)
+    pending = list(selectors.texts_pending(survey_round=survey_round))
+    audit.record(
+        actor=request.user,
+        action="survey.texts.read",
+        obj=survey_round,
+        organisation=survey_round.organisation,
+        count=len(pending),
+    )
+    return render(request, "surveys/moderate.html", {"round": survey_round, "pending": pending})
+
+
+# ---------------------------------------------------------------- public answering
+
+
+def _answer(
+    request, *, survey_round, unit, channel, code=None, template="surveys/answer.html", extra=None
+):
+    definition = survey_round.instrument.definition
+    language = reports.language_for(definition)
+    today = timezone.localdate()
+    form = AnswerForm(
+        request.POST or None,
+        definition=definition,
+        audience=survey_round.audience,
+        language=language,
+        initial={"token": services.form_token()},
+    )
+    closed = None
+    if not survey_round.is_open(today):
+        closed = (
+            _("The survey opens on %(day)s.") % {"day": survey_round.opens_on}
+            if today < survey_round.opens_on
+            else _("The survey is closed. Thank you for wanting to answer.")
+        )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit(
+                survey_round=survey_round,
+                unit=unit,
+                channel=channel,
+                language=language,
+                day=today,
+                code=code,
+                **form.payload(),
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "duplicate":
+                return render(
+                    request,
+                    "surveys/thanks.html",
+                    {"again": True, "minimum": selectors.minimum_group(), **(extra or {})},
+                )
+            add_service_errors(form, error)
+        else:
+            return render(
+                request,
+                "surveys/thanks.html",
+                {"again": False, "minimum": selectors.minimum_group(), **(extra or {})},
+            )
+    return render(
+        request,
+        template,
+        {
+            "round": survey_round,
+            "unit": unit,
+            "form": form,
+            "closed": closed,
+            "title": definition.localised(definition.title, language),
+            "description": definition.localised(definition.description, language)
+            if definition.description
+            else "",
+            "citation": definition.licence.get("citation"),
+            **(extra or {}),
+        },
+    )
+
+
+@never_cache
+def code_entry(request: HttpRequest) -> HttpResponse:
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        typed = "".join(ch for ch in form.cleaned_data["code"].lower() if ch.isalnum())
+        try:
+            services.code_round(typed)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("surveys:answer_code", code=typed)
+    return render(request, "surveys/code.html", {"form": form})
+
+
+@never_cache
+def answer_code(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        access = services.code_round(code)
+    except ValidationError as error:
+        return render(
+            request,
+            "surveys/code.html",
+            {"form": CodeForm(), "problem": " ".join(error.messages)},
+            status=404,
+        )
+    return _answer(
+        request, survey_round=access.round, unit=access.unit, channel=Channel.SLIP, code=code
+    )
+
+
+@never_cache
+def answer_link(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    survey_round = selectors.round_by_link(code=code)
+    try:
+        found = _unit(selectors.round_units(survey_round=survey_round), unit)
+    except ValidationError as error:
+        raise Http404 from error
+    return _answer(request, survey_round=survey_round, unit=found, channel=Channel.LINK)
+
+
+@never_cache
+def kiosk(request: HttpRequest, code: str) -> HttpResponse:
+    station = selectors.kiosk_by_code(code=code)
+    return _answer(
+        request,
+        survey_round=station.round,
+        unit=station.unit,
+        channel=Channel.KIOSK,
+        extra={"kiosk": station},
+    )
