@@ -9,11 +9,20 @@ from datetime import date, timedelta
 
 from peerstod.accounts.models import User
 from peerstod.orgs.models import Organisation, Unit
-from peerstod.surveys.models import Instrument, Invitation, Response, Round, TextAnswer, TextStatus
+from peerstod.surveys import services
+from peerstod.surveys.models import (
+    AccessCode,
+    Instrument,
+    Invitation,
+    Response,
+    Round,
+    TextAnswer,
+    TextStatus,
+)
 
 # (round number, name, opens, closes, answers per unit, level the answers lean towards)
 STAFF_ROUNDS = [
-    (1, "Personalenkät omgång 1 – före start", date(2025, 9, 1), date(2025, 9, 30), (8, 6), 3.2),
+    (1, "Personalenkät omgång 1 – före start", date(2025, 9, 1), date(2025, 9, 30), (8, 6), 3.3),
     (
         2,
         "Personalenkät omgång 2 – efter sex månader",
@@ -105,6 +114,12 @@ def load(*, region: Organisation, units: list[Unit], patient_unit: Unit, today: 
         created_by=coordinator,
     )
     survey_round.units.set([patient_unit])
+    # Twenty slips were printed and handed out; their plain codes went with the PDF.
+    codes = [services.code_digest(f"demo-slip-{n}-{rng.random()}") for n in range(20)]
+    AccessCode.objects.bulk_create(
+        AccessCode(round=survey_round, unit=patient_unit, digest=digest, used=n < 4)
+        for n, digest in enumerate(codes)
+    )
     Invitation.objects.create(round=survey_round, unit=patient_unit, channel="slip", invited=20)
     reversed_items = {"stigma_ashamed", "stigma_withdraw"}
     for day in range(4):
@@ -115,7 +130,7 @@ def load(*, region: Organisation, units: list[Unit], patient_unit: Unit, today: 
         Response.objects.create(
             round=survey_round,
             unit=patient_unit,
-            channel="paper",
+            channel="slip",
             answered_on=today - timedelta(days=10 - 2 * day),
             answers=answers,
         )

@@ -193,7 +193,10 @@ def round_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             answered, invited = rates.get((unit.pk, channel), (0, None))
             share = round(100 * answered / invited) if invited else None
             cells.append((answered, invited, share))
-        table.append((unit, cells))
+        answered = sum(c[0] for c in cells)
+        invited = sum(c[1] or 0 for c in cells)
+        share = round(100 * answered / invited) if invited else None
+        table.append((unit, cells, (answered, invited, share)))
     links = [
         (
             unit,
