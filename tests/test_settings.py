@@ -66,3 +66,9 @@ def test_a_suppression_threshold_below_three_refuses_to_start():
     result = run_peerstod("check", DEBUG="true", SUPPRESSION_THRESHOLD="2")
     assert result.returncode != 0
     assert "SUPPRESSION_THRESHOLD" in result.stderr
+
+
+def test_a_survey_minimum_group_below_three_refuses_to_start():
+    result = run_peerstod("check", DEBUG="true", SURVEY_MIN_GROUP="2")
+    assert result.returncode != 0
+    assert "SURVEY_MIN_GROUP" in result.stderr

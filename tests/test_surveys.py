@@ -544,3 +544,37 @@ def test_another_organisation_cannot_reach_a_round(world, login):
     )
     assert response.status_code == 404
     assert not AccessCode.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_results_page_costs_the_same_queries_for_few_and_many_answers(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    survey_round = make_round(world)
+    close(survey_round)
+    client = login(world.users["coordinator"])
+    url = reverse("surveys:results", args=[survey_round.code])
+
+    def grow(n):
+        Response.objects.bulk_create(
+            Response(
+                round=survey_round,
+                unit=unit,
+                channel="link",
+                answered_on=survey_round.opens_on,
+                answers=staff_answers(3 + index % 3),
+            )
+            for index in range(n)
+            for unit in (world.unit_a1, world.unit_a2)
+        )
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    grow(10)  # enough for free text too, so the same reads happen both times
+    few = queries()
+    grow(200)
+    assert queries() == few

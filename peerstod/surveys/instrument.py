@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -125,8 +126,12 @@ class Instrument:
     subscales: tuple[Subscale, ...]
     description: dict[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def _by_key(self) -> dict[str, Item]:
+        return {i.key: i for i in self.items}
+
     def item(self, key: str) -> Item:
-        return next(i for i in self.items if i.key == key)
+        return self._by_key[key]
 
     def items_for(self, respondent: str) -> list[Item]:
         return [i for i in self.items if i.asked_of(respondent)]

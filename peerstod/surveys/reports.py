@@ -58,35 +58,26 @@ def comparison(*, first: Round, second: Round, unit_ids: set[int] | None) -> lis
     each side is shown in its own round's results (so nothing hidden there is revealed
     by the comparison)."""
     definition = first.instrument.definition
-    shown = [round_results(survey_round=r) for r in (first, second)]
-    rows_first = selectors.answer_rows(survey_round=first)
-    rows_second = selectors.answer_rows(survey_round=second)
-    if shown[0].interim:
-        rows_first = results.interim_sample(rows_first, shown[0].limit)
-    if shown[1].interim:
-        rows_second = results.interim_sample(rows_second, shown[1].limit)
+    a, b = (round_results(survey_round=r) for r in (first, second))
     language = language_for(definition)
-    labels = {s.key: definition.localised(s.title, language) for s in shown[0].subscales}
+    labels = {s.key: definition.localised(s.title, language) for s in a.subscales}
     found: list[ComparisonRow] = []
 
-    def add(label: str, groups, unit_filter: set[int] | None) -> None:
-        a = results.scores_by_subscale(definition, rows_first, unit_filter)
-        b = results.scores_by_subscale(definition, rows_second, unit_filter)
+    def add(label: str, groups: tuple[results.Group, results.Group], unit_id) -> None:
         for key, title in labels.items():
             both_shown = all(g.subscales.get(key) is not None for g in groups)
-            found.append(
-                ComparisonRow(
-                    label,
-                    title,
-                    results.compare(a.get(key, []), b.get(key, [])) if both_shown else None,
-                )
+            difference = (
+                results.compare(a.pooled(key, unit_id), b.pooled(key, unit_id), limit=a.limit)
+                if both_shown
+                else None
             )
+            found.append(ComparisonRow(label, title, difference))
 
-    add(_("All units"), [shown[0].total, shown[1].total], None)
-    second_groups = {g.key: g for g in shown[1].groups}
-    for group in shown[0].groups:
+    add(_("All units"), (a.total, b.total), None)
+    second_groups = {g.key: g for g in b.groups}
+    for group in a.groups:
         if group.key in second_groups and (unit_ids is None or group.key in unit_ids):
-            add(group.label, [group, second_groups[group.key]], {group.key})  # type: ignore[arg-type]
+            add(group.label, (group, second_groups[group.key]), group.key)
     return found
 
 

@@ -79,6 +79,14 @@ class Results:
     counted: int
     received: int
     limit: int
+    # subscale → unit id → scores of the answers counted; for comparisons only
+    scores: dict[str, dict[int, list[float]]] = field(default_factory=dict)
+
+    def pooled(self, subscale: str, unit_id: int | None = None) -> list[float]:
+        per_unit = self.scores.get(subscale, {})
+        if unit_id is not None:
+            return per_unit.get(unit_id, [])
+        return [v for values in per_unit.values() for v in values]
 
 
 @dataclass(frozen=True)
@@ -166,6 +174,7 @@ def compute(
         counted=len(rows),
         received=received,
         limit=limit,
+        scores={key: dict(values) for key, values in scores.items()},
     )
 
 
@@ -214,18 +223,6 @@ def compare(
         effect_low=float(effect) - spread,
         effect_high=float(effect) + spread,
     )
-
-
-def scores_by_subscale(
-    instrument: Instrument, rows: Iterable[dict], unit_ids: set[int] | None = None
-) -> dict[str, list[float]]:
-    found: dict[str, list[float]] = defaultdict(list)
-    for row in rows:
-        if unit_ids is not None and row["unit_id"] not in unit_ids:
-            continue
-        for key, value in instrument.score(row["answers"], set(row["important"])).items():
-            found[key].append(value)
-    return found
 
 
 def is_interim(last_day: date, today: date) -> bool:
