@@ -578,3 +578,136 @@ def test_the_results_page_costs_the_same_queries_for_few_and_many_answers(world,
     few = queries()
     grow(200)
     assert queries() == few
+
+
+# ---------------------------------------------------------------- pages
+
+
+@pytest.mark.django_db
+def test_the_coordinator_creates_a_round_and_a_bad_window_saves_nothing(world, login):
+    from peerstod.surveys.models import Round
+
+    client = login(world.users["coordinator"])
+    data = {
+        "round-title": "Personalenkät omgång 1",
+        "round-instrument": shipped("staff-recovery").pk,
+        "round-audience": "staff",
+        "round-number": 1,
+        "round-opens_on": "2026-12-01",
+        "round-closes_on": "2026-11-01",
+        "round-units": [world.unit_a1.pk],
+        "round-channels": ["link", "kiosk"],
+    }
+    page = client.post(reverse("surveys:index"), data)
+    assert page.status_code == 200 and "Inget sparades" in page.content.decode()
+    assert not Round.objects.exists()
+    data["round-units"] = [world.unit_b1.pk]  # another organisation's unit
+    data["round-closes_on"] = "2026-12-31"
+    assert client.post(reverse("surveys:index"), data).status_code == 200
+    assert not Round.objects.exists()
+    data["round-units"] = [world.unit_a1.pk, world.unit_a2.pk]
+    created = client.post(reverse("surveys:index"), data)
+    survey_round = Round.objects.get()
+    assert created.url == reverse("surveys:round", args=[survey_round.code])
+    assert set(survey_round.units.all()) == {world.unit_a1, world.unit_a2}
+    assert survey_round.channels == ["kiosk", "link"]
+
+
+@pytest.mark.django_db
+def test_a_valid_instrument_file_loads_through_the_page(world, login):
+    client = login(world.users["coordinator"])
+    upload = io.BytesIO(STAFF_YAML.replace("key: staff-recovery", "key: var-egen").encode())
+    upload.name = "egen.yaml"
+    response = client.post(reverse("surveys:instruments"), {"file": upload})
+    loaded = Instrument.objects.get(organisation=world.region_a)
+    assert response.url == reverse("surveys:instrument", args=[loaded.pk])
+    page = client.get(response.url).content.decode()
+    assert "Personalens syn på återhämtning" in page and "omvänd poäng" in page
+    # Another organisation neither sees nor reaches it.
+    outsider = login(world.users["outsider"])
+    assert outsider.get(reverse("surveys:instrument", args=[loaded.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_answer_through_the_unit_link_in_english(world, client):
+    survey_round = make_round(world)
+    url = reverse("surveys:answer_link", args=[survey_round.link_code, world.unit_a2.code])
+    client.cookies["django_language"] = "en"
+    page = client.get(url)
+    assert "People with severe mental illness can recover." in page.content.decode()
+    token = page.context["form"]["token"].value()
+    client.post(url, {"token": token, "q_rec_possible": "5", "q_rec_hope": "9"})
+    stored = Response.objects.get()
+    assert (stored.unit, stored.channel, stored.language) == (world.unit_a2, "link", "en")
+    assert stored.answers == {"rec_possible": 5, "rec_hope": 9}
+    other = reverse("surveys:answer_link", args=[survey_round.link_code, world.unit_b1.code])
+    assert client.get(other).status_code == 404
+
+
+@pytest.mark.django_db
+def test_out_of_scale_answer_in_the_form_keeps_nothing(world, client):
+    survey_round = make_round(world)
+    url = reverse("surveys:answer_link", args=[survey_round.link_code, world.unit_a1.code])
+    token = client.get(url).context["form"]["token"].value()
+    page = client.post(url, {"token": token, "q_rec_possible": "7", "q_rec_hope": "4"})
+    assert page.status_code == 200 and "Inget sparades" in page.content.decode()
+    assert not Response.objects.exists()
+    forged = client.post(url, {"token": "forged", "q_rec_hope": "4"})
+    assert "gått ut" in forged.content.decode() and not Response.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_coordinator_sets_invited_moderates_and_closes_early(world, login):
+    survey_round = make_round(world)
+    answer(survey_round, world.unit_a1, staff_answers(4), texts={"comment": "Mer handledning"})
+    client = login(world.users["coordinator"])
+    url = reverse("surveys:round", args=[survey_round.code])
+    client.post(
+        url,
+        {
+            "action": "invited",
+            "invited-unit": world.unit_a1.code,
+            "invited-channel": "link",
+            "invited-invited": 30,
+        },
+    )
+    assert "1 / 30 (3 %)" in client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "action": "invited",
+            "invited-unit": world.unit_a1.code,
+            "invited-channel": "link",
+            "invited-invited": -4,
+        },
+    )
+    assert Invitation.objects.get(unit=world.unit_a1, channel="link").invited == 30
+    text = TextAnswer.objects.get()
+    moderate = reverse("surveys:moderate", args=[survey_round.code])
+    assert "Mer handledning" in client.get(moderate).content.decode()
+    client.post(moderate, {"answer": text.pk, "approve": "no"})
+    text.refresh_from_db()
+    assert text.status == "rejected" and text.moderated_by == world.users["coordinator"]
+    manager = login(world.users["manager"])
+    assert manager.post(moderate, {"answer": text.pk, "approve": "yes"}).status_code == 403
+    client = login(world.users["coordinator"])
+    client.post(url, {"action": "close"})
+    survey_round.refresh_from_db()
+    assert survey_round.closed_early_on == timezone.localdate() - timezone.timedelta(days=1)
+    assert survey_round.is_closed(timezone.localdate())
+    with pytest.raises(ValidationError, match="stängd|closed"):
+        answer(survey_round, world.unit_a1, staff_answers(4))
+
+
+@pytest.mark.django_db
+def test_the_overview_points_to_open_rounds_and_finished_results(world, login):
+    open_round = make_round(world, title="Höstens personalenkät")
+    answer(open_round, world.unit_a1, staff_answers(4), texts={"comment": "Bra"})
+    finished = make_round(world, number=2, title="Vårens personalenkät")
+    close(finished)
+    page = login(world.users["coordinator"]).get(reverse("core:dashboard")).content.decode()
+    assert "Enkäten Höstens personalenkät är öppen" in page and "1 svar hittills" in page
+    assert "1 fritextsvar i Höstens personalenkät väntar på granskning" in page
+    evaluator = login(world.users["evaluator"]).get(reverse("core:dashboard")).content.decode()
+    assert "Resultat: Vårens personalenkät" in evaluator
+    assert "Höstens personalenkät" not in evaluator

@@ -144,6 +144,7 @@ def _programme_coordinator(scope: Scope) -> Section:
             )
         )
     steps.append(Step(_("Add a unit"), reverse("orgs:unit_create")))
+    steps += _survey_steps(scope)
     return Section(
         role=Role.PROGRAMME_COORDINATOR,
         title=_("Programme coordinator"),
@@ -232,9 +233,47 @@ def _evaluator(scope: Scope) -> Section:
     kinds = [k for k in UnitKind if k.value in unit_counts]
     table = suppression.suppress_counts({k.value: peer_counts.get(k.value, 0) for k in kinds})
     rows = [(k.label, unit_counts[k.value], table.cells[(k.value, "n")]) for k in kinds]
+    from peerstod.surveys.selectors import closed_rounds
+
+    steps = [
+        Step(
+            _("Results of %(round)s") % {"round": r.title},
+            reverse("surveys:results", args=[r.code]),
+        )
+        for r in closed_rounds(scope=scope, day=scope.day)[:3]
+    ]
     return Section(
         role=Role.EVALUATOR,
         title=_("Evaluator"),
         template="core/dashboard/evaluator.html",
+        steps=steps,
         data={"rows": rows, "total": table.total},
     )
+
+
+def _survey_steps(scope: Scope) -> list[Step]:
+    """Open survey rounds and free-text answers waiting for moderation."""
+    from peerstod.surveys.selectors import open_rounds
+
+    steps = []
+    for survey_round in open_rounds(scope=scope, day=scope.day)[:5]:
+        steps.append(
+            Step(
+                _("The survey %(round)s is open until %(day)s: %(n)s answers so far")
+                % {
+                    "round": survey_round.title,
+                    "day": survey_round.last_day().isoformat(),
+                    "n": survey_round.answers,
+                },
+                reverse("surveys:round", args=[survey_round.code]),
+            )
+        )
+        if survey_round.pending:
+            steps.append(
+                Step(
+                    _("%(n)s free-text answers in %(round)s wait for moderation")
+                    % {"n": survey_round.pending, "round": survey_round.title},
+                    reverse("surveys:moderate", args=[survey_round.code]),
+                )
+            )
+    return steps

@@ -194,3 +194,32 @@ def text_minimum() -> int:
 
 def minimum_group() -> int:
     return settings.SURVEY_MIN_GROUP
+
+
+def open_rounds(*, scope: Scope, day: date) -> QuerySet[Round]:
+    """Rounds the user's organisations run that take answers today, with their counts."""
+    return (
+        Round.objects.filter(
+            organisation_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR),
+            opens_on__lte=day,
+            closes_on__gte=day,
+        )
+        .filter(Q(closed_early_on__isnull=True) | Q(closed_early_on__gte=day))
+        .annotate(
+            answers=Count("responses", distinct=True),
+            pending=Count(
+                "text_answers",
+                filter=Q(text_answers__status=TextStatus.PENDING),
+                distinct=True,
+            ),
+        )
+        .order_by("closes_on")
+    )
+
+
+def closed_rounds(*, scope: Scope, day: date) -> QuerySet[Round]:
+    return (
+        Round.objects.filter(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS))
+        .filter(Q(closed_early_on__lt=day) | Q(closed_early_on__isnull=True, closes_on__lt=day))
+        .order_by("-closes_on")
+    )

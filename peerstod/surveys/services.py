@@ -4,7 +4,7 @@ one-time codes, and anonymous answers that are validated whole before anything i
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +202,8 @@ def round_close(*, scope: Scope, actor, survey_round: Round, day: date) -> None:
     _require_coordinator(scope, survey_round.organisation_id)
     if survey_round.is_closed(day):
         raise ValidationError(_("The round is already closed."))
-    survey_round.closed_early_on = max(day, survey_round.opens_on)
+    # The last day answers were taken is yesterday: from now on the round is closed.
+    survey_round.closed_early_on = day - timedelta(days=1)
     survey_round.save(update_fields=["closed_early_on"])
     audit.record(
         actor=actor,
