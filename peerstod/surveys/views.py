@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -174,6 +175,8 @@ def round_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                     survey_round=survey_round,
                     unit=_unit(visible, request.POST.get("unit", "")),
                 )
+                # The tablet is handed to patients: nobody may reach this account from it.
+                logout(request)
                 return redirect("surveys:kiosk", code=kiosk.code)
             elif action != "invited":
                 raise Http404

@@ -94,12 +94,28 @@ def test_slips_and_the_kiosk(page, phone):
     log_in(phone, "coordinator.vgr@example.org")
     phone.goto("/enkater/")
     phone.get_by_role("link", name=PATIENT_ROUND).click()
-    phone.get_by_role("button", name="Öppna kiosken").click()
+    phone.clock.install()
+    phone.get_by_role("button", name="Starta kiosken på den här enheten").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text(
         "Patienters upplevelse av peer support"
     )
+    # The tablet is handed over: the coordinator is logged out on it.
+    expect(phone.get_by_role("link", name="Logga in")).to_be_visible()
     assert_accessible(phone)
     kiosk_url = phone.url
+
+    # Someone walks away half-way: a notice first, then an empty survey.
+    _answer(phone, "Jag tror att mitt liv kan bli bättre.", "Stämmer helt")
+    phone.clock.fast_forward("04:05")
+    expect(phone.get_by_role("alert")).to_contain_text("Svarar du fortfarande")
+    assert_accessible(phone)
+    phone.get_by_role("button", name="Jag svarar fortfarande").click()
+    expect(phone.get_by_role("alert")).to_be_hidden()
+    phone.clock.fast_forward("04:05")
+    expect(phone.get_by_role("alert")).to_be_visible()
+    with phone.expect_navigation():
+        phone.clock.fast_forward("00:35")
+    expect(phone.get_by_role("radio", checked=True)).to_have_count(0)
     _answer(phone, "Jag kan påverka min egen situation.", "Stämmer delvis")
     phone.get_by_label("Vill du säga något mer").fill("Mitt personnummer är 19121212-1212")
     phone.get_by_role("button", name="Skicka mina svar").click()
