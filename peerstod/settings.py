@@ -223,6 +223,9 @@ if SURVEY_MIN_GROUP < 3:
     raise ImproperlyConfigured("SURVEY_MIN_GROUP may not be below 3.")
 SURVEY_MIN_TEXT_GROUP = max(env_int("SURVEY_MIN_TEXT_GROUP", 10), SURVEY_MIN_GROUP)
 
+# Indicator imports larger than this are refused before they are read.
+OUTCOMES_MAX_IMPORT_BYTES = env_int("OUTCOMES_MAX_IMPORT_BYTES", 10_000_000)
+
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "peerstod-demo")
 
 # A unit is ready for a peer supporter when at least this share of its staff has been

@@ -149,6 +149,16 @@ MATRIX = {
     "surveys:answer_code": ("slip", everyone(OK)),
     "surveys:answer_link": ("survey_link", everyone(OK)),
     "surveys:kiosk": ("kiosk", everyone(OK)),
+    "outcomes:index": (None, allow("admin", "coordinator", "evaluator", "manager", "outsider")),
+    "outcomes:analysis": (None, allow("admin", "coordinator", "evaluator", "manager", "outsider")),
+    "outcomes:import": (None, allow("admin", "coordinator", "outsider")),
+    "outcomes:template": (None, allow("admin", "coordinator", "outsider")),
+    "outcomes:entry": (None, allow("admin", "coordinator", "outsider")),
+    # The demo's example file exists only where the demo runs (DEBUG).
+    "outcomes:demo_file": (
+        None,
+        allow(**dict.fromkeys(("admin", "coordinator", "outsider"), MISSING)),
+    ),
 }
 
 

@@ -121,3 +121,54 @@ def stacked_shares(
     plt.close(figure)
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]
+
+
+def time_series(
+    months: Sequence,
+    *,
+    observed: Sequence[float | None],
+    fitted: Sequence[float | None],
+    counterfactual: Sequence[float | None],
+    comparison: Sequence[float | None] | None,
+    start,
+    labels: dict[str, str],
+) -> str:
+    """Observed monthly rates (points), the model's fitted line, the counterfactual
+    (dashed) after the start, and a comparison series (grey points)."""
+    figure, axes = plt.subplots(figsize=(7.5, 3.8), dpi=100)
+    x = list(months)
+
+    def points(values):
+        return [m for m, v in zip(x, values, strict=True) if v is not None], [
+            v for v in values if v is not None
+        ]
+
+    if comparison is not None:
+        cx, cy = points(comparison)
+        axes.plot(cx, cy, "s", color="#8a8a8a", markersize=4, label=labels["comparison"])
+    ox, oy = points(observed)
+    axes.plot(ox, oy, "o", color=BRAND, markersize=4.5, label=labels["observed"])
+    fx, fy = points(fitted)
+    if fy:
+        axes.plot(fx, fy, "-", color=INK, linewidth=1.6, label=labels["fitted"])
+    kx, ky = points(counterfactual)
+    if ky:
+        axes.plot(kx, ky, "--", color="#b35900", linewidth=1.6, label=labels["counterfactual"])
+    if start is not None:
+        axes.axvline(start, color="#6b3fa0", linewidth=1, linestyle=":")
+        axes.text(
+            start, axes.get_ylim()[1], " " + labels["start"], color="#6b3fa0", fontsize=8, va="top"
+        )
+    axes.set_ylabel(labels["y"], color=INK, fontsize=9)
+    axes.tick_params(colors=INK, labelsize=8)
+    axes.set_ylim(bottom=0)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(figure)
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]

@@ -242,6 +242,13 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
             today=date.today(),
         )
+        from peerstod.outcomes import demo as outcomes_demo
+
+        outcomes_demo.load(
+            unit_20=Unit.objects.get(name="Rättspsykiatrisk avdelning 20"),
+            unit_21=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
+            today=date.today(),
+        )
         from peerstod.surveys import demo as surveys_demo
 
         vgr = organisations["Västra Götalandsregionen, psykiatri"]

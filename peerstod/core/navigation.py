@@ -25,6 +25,7 @@ RECRUITMENT_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR, Rol
 TRAINING_ROLES = (Role.NETWORK_COORDINATOR, Role.TRAINER)
 PLACEMENT_ROLES = (Role.PROGRAMME_COORDINATOR, Role.UNIT_MANAGER)
 REPORT_ROLES = (Role.PEER_SUPPORTER, Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
+OUTCOME_ROLES = (Role.PROGRAMME_COORDINATOR, Role.EVALUATOR, Role.UNIT_MANAGER)
 SURVEY_ROLES = (
     Role.PROGRAMME_COORDINATOR,
     Role.EVALUATOR,
@@ -53,6 +54,7 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         (_("Placement"), "placement:overview", PLACEMENT_ROLES),
         (_("Forum"), "forum:index", REPORT_ROLES),
         (_("Surveys"), "surveys:index", SURVEY_ROLES),
+        (_("Outcomes"), "outcomes:index", OUTCOME_ROLES),
         (_("Supervision"), "supervision:home", (Role.SUPERVISOR,)),
         (_("My supervision"), "supervision:mine", (Role.PEER_SUPPORTER,)),
         (_("Check-ins"), "supervision:check_ins", PLACEMENT_ROLES),

@@ -1,0 +1,196 @@
+"""Did it change? Monthly series of an indicator per 1,000 bed-days for a unit or a group
+of units: before/after rates, interrupted time series (`its.analyse`) and
+difference-in-differences against comparison units, each with a sentence a politician
+can read. Plain Python with statsmodels; the selectors hand in the rows."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from peerstod.outcomes.its import MIN_POINTS_EACH_SIDE, Z95, RateRatio, Result, SeriesError, analyse
+
+PER = 1000
+
+
+@dataclass
+class Series:
+    months: list[date] = field(default_factory=list)
+    counts: list[float] = field(default_factory=list)
+    bed_days: list[float] = field(default_factory=list)
+
+    def rates(self) -> list[float]:
+        return [PER * c / d for c, d in zip(self.counts, self.bed_days, strict=True)]
+
+    def __len__(self) -> int:
+        return len(self.months)
+
+
+def build_series(
+    rows: Iterable[tuple[int, date, float, float]], unit_ids: set[int], *, until: date | None = None
+) -> Series:
+    """Sum the units' counts and bed-days per month; a month counts only when every unit
+    in the group has both figures. `rows` are (unit, month, count, bed-days)."""
+    by_month: dict[date, dict[int, tuple[float, float]]] = defaultdict(dict)
+    for unit_id, month, count, bed_days in rows:
+        if unit_id in unit_ids:
+            by_month[month][unit_id] = (count, bed_days)
+    series = Series()
+    for month in sorted(by_month):
+        if until is not None and month > until:
+            continue
+        found = by_month[month]
+        if set(found) != unit_ids:
+            continue
+        series.months.append(month)
+        series.counts.append(sum(c for c, _d in found.values()))
+        series.bed_days.append(sum(d for _c, d in found.values()))
+    return series
+
+
+@dataclass
+class BeforeAfter:
+    events_before: float
+    days_before: float
+    events_after: float
+    days_after: float
+    months_before: int
+    months_after: int
+    ratio: RateRatio | None
+
+    @property
+    def rate_before(self) -> float | None:
+        return PER * self.events_before / self.days_before if self.days_before else None
+
+    @property
+    def rate_after(self) -> float | None:
+        return PER * self.events_after / self.days_after if self.days_after else None
+
+
+def before_after(series: Series, start: date) -> BeforeAfter:
+    before = [
+        (c, d)
+        for m, c, d in zip(series.months, series.counts, series.bed_days, strict=True)
+        if m < start
+    ]
+    after = [
+        (c, d)
+        for m, c, d in zip(series.months, series.counts, series.bed_days, strict=True)
+        if m >= start
+    ]
+    eb, db = sum(c for c, _ in before), sum(d for _, d in before)
+    ea, da = sum(c for c, _ in after), sum(d for _, d in after)
+    ratio = None
+    if eb > 0 and ea > 0 and db > 0 and da > 0:
+        log_ratio = math.log((ea / da) / (eb / db))
+        se = math.sqrt(1 / ea + 1 / eb)
+        ratio = RateRatio(
+            math.exp(log_ratio), math.exp(log_ratio - Z95 * se), math.exp(log_ratio + Z95 * se)
+        )
+    return BeforeAfter(eb, db, ea, da, len(before), len(after), ratio)
+
+
+def interrupted(
+    series: Series, start: date, *, harmonics: int = 0, slope_change: bool = False
+) -> Result:
+    after = [1 if m >= start else 0 for m in series.months]
+    origin = series.months[0] if series.months else start
+    time = [(m.year - origin.year) * 12 + m.month - origin.month + 1 for m in series.months]
+    return analyse(
+        series.counts,
+        series.bed_days,
+        time,
+        after,
+        month=[m.month for m in series.months],
+        harmonics=harmonics,
+        slope_change=slope_change,
+    )
+
+
+def difference_in_differences(treated: Series, comparison: Series, start: date) -> RateRatio:
+    """Two-way fixed effects Poisson model (month effects common to both groups, a group
+    effect, and the group × after interaction), offset log bed-days, quasi-Poisson
+    standard errors. exp(interaction) is the rate ratio attributable to peer support if
+    the two groups would otherwise have moved in parallel."""
+    import numpy as np
+    import statsmodels.api as sm
+
+    months = sorted(set(treated.months) & set(comparison.months))
+    if sum(m < start for m in months) < 2 or sum(m >= start for m in months) < 2:
+        raise SeriesError("(series)", "needs at least two common months before and after")
+    rows = []
+    for group, series in ((1, treated), (0, comparison)):
+        lookup = {
+            m: (c, d) for m, c, d in zip(series.months, series.counts, series.bed_days, strict=True)
+        }
+        for index, month in enumerate(months):
+            count, bed_days = lookup[month]
+            rows.append((group, index, 1 if month >= start else 0, count, bed_days))
+    n_months = len(months)
+    design = np.zeros((len(rows), n_months + 2))
+    y = np.zeros(len(rows))
+    offset = np.zeros(len(rows))
+    for r, (group, index, after, count, bed_days) in enumerate(rows):
+        design[r, index] = 1.0  # month effect (one per month, no separate constant)
+        design[r, n_months] = group
+        design[r, n_months + 1] = group * after
+        y[r] = count
+        offset[r] = math.log(bed_days)
+    model = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
+    b, se = float(model.params[-1]), float(model.bse[-1])
+    return RateRatio(math.exp(b), math.exp(b - Z95 * se), math.exp(b + Z95 * se))
+
+
+# ---------------------------------------------------------------- words
+
+
+def _percent(value: float) -> str:
+    return number_format(round(abs(1 - value) * 100), 0)
+
+
+def sentence_change(ratio: RateRatio, *, indicator: str, against: str) -> str:
+    """What a rate ratio says, in words a politician can read."""
+    values = {
+        "indicator": indicator[:1].lower() + indicator[1:],
+        "against": against,
+        "low": _percent(ratio.high) if ratio.high < 1 else _percent(ratio.low),
+        "high": _percent(ratio.low) if ratio.high < 1 else _percent(ratio.high),
+        "change": _percent(ratio.estimate),
+    }
+    if ratio.high < 1:
+        return capfirst(
+            _(
+                "%(indicator)s per 1,000 bed-days fell by %(change)s percent %(against)s "
+                "(95 %% confidence interval %(low)s to %(high)s percent)."
+            )
+            % values
+        )
+    if ratio.low > 1:
+        return capfirst(
+            _(
+                "%(indicator)s per 1,000 bed-days rose by %(change)s percent %(against)s "
+                "(95 %% confidence interval %(low)s to %(high)s percent)."
+            )
+            % values
+        )
+    return capfirst(
+        _(
+            "We cannot say that %(indicator)s changed %(against)s: the estimate is "
+            "uncertain enough to fit both a fall and a rise."
+        )
+        % values
+    )
+
+
+def sentence_too_short(before: int, after: int) -> str:
+    return _(
+        "The series is too short to say anything: it takes at least %(n)s months before and "
+        "%(n)s after the start (here %(before)s and %(after)s)."
+    ) % {"n": MIN_POINTS_EACH_SIDE, "before": before, "after": after}

@@ -1,0 +1,283 @@
+"""The analysis of one indicator for a unit or a group of units, as shown on the page and
+in the PDF and Excel reports: series, before/after, interrupted time series,
+difference-in-differences, chart and sentences. Monthly counts from 1 to below the
+threshold are hidden in tables and left out of the chart (they still count in the
+models, which publish only rate ratios)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from peerstod.core import charts
+from peerstod.core.exports import workbook_response
+from peerstod.core.suppression import Cell, suppress_each
+from peerstod.orgs.models import Unit
+from peerstod.outcomes import analysis, selectors
+from peerstod.outcomes.its import RateRatio, Result, SeriesError
+from peerstod.outcomes.models import Indicator, PeerSupportPeriod
+
+
+@dataclass
+class Row:
+    month: date
+    count: Cell
+    bed_days: float
+    rate: float | None
+    fitted: float | None
+    counterfactual: float | None
+
+
+@dataclass
+class Report:
+    units: list[Unit]
+    comparison: list[Unit]
+    indicator: Indicator
+    harmonics: int
+    slope_change: bool
+    start: date | None = None
+    problems: list[str] = field(default_factory=list)
+    series: analysis.Series = field(default_factory=analysis.Series)
+    comparison_series: analysis.Series | None = None
+    before_after: analysis.BeforeAfter | None = None
+    before_after_cells: dict[str, Cell] = field(default_factory=dict)
+    its: Result | None = None
+    did: RateRatio | None = None
+    sentences: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    chart: str = ""
+    threshold: int = field(default_factory=lambda: settings.SUPPRESSION_THRESHOLD)
+
+    @property
+    def hidden_max(self) -> int:
+        return self.threshold - 1
+
+    @property
+    def title(self) -> str:
+        names = ", ".join(u.name for u in self.units)
+        return f"{self.indicator}: {names}"
+
+
+def _start(
+    units: list[Unit], periods: list[PeerSupportPeriod]
+) -> tuple[date | None, date | None, list[str]]:
+    """The first month all the units had peer support, and the last (if it stopped)."""
+    problems, starts, ends = [], [], []
+    for unit in units:
+        own = [p for p in periods if p.unit_id == unit.pk]
+        if not own:
+            problems.append(
+                _("Give the month peer support started on %(unit)s (under Outcomes).")
+                % {"unit": unit.name}
+            )
+            continue
+        first = min(own, key=lambda p: p.starts_on)
+        starts.append(first.starts_on)
+        if first.ends_on:
+            ends.append(first.ends_on)
+    if problems:
+        return None, None, problems
+    return max(starts), (min(ends) if ends else None), []
+
+
+def build(
+    *,
+    units: list[Unit],
+    comparison: list[Unit],
+    indicator: Indicator,
+    harmonics: int = 0,
+    slope_change: bool = False,
+) -> Report:
+    report = Report(units, comparison, indicator, harmonics, slope_change)
+    if not indicator.is_count:
+        report.problems.append(
+            _("Rates per 1,000 bed-days are for counts of events; choose a count indicator.")
+        )
+        return report
+    unit_ids = {u.pk for u in units}
+    start, end, problems = _start(units, list(selectors.periods(unit_ids=list(unit_ids))))
+    report.problems += problems
+    if start is None:
+        return report
+    report.start = start
+    rows = selectors.series_rows(unit_ids=unit_ids, indicator=indicator)
+    series = analysis.build_series(rows, unit_ids, until=end)
+    # Months between the first and the last unit's start are a transition: left out.
+    earliest = min((p.starts_on for p in selectors.periods(unit_ids=list(unit_ids))), default=start)
+    keep = [i for i, m in enumerate(series.months) if not (earliest <= m < start)]
+    series = analysis.Series(
+        [series.months[i] for i in keep],
+        [series.counts[i] for i in keep],
+        [series.bed_days[i] for i in keep],
+    )
+    report.series = series
+    if not series.months:
+        report.problems.append(_("There are no months with both the indicator and bed-days."))
+        return report
+    label = str(indicator)
+    report.before_after = analysis.before_after(series, start)
+    ba = report.before_after
+    report.before_after_cells = suppress_each(
+        {"before": int(ba.events_before), "after": int(ba.events_after)}
+    )
+    before_n, after_n = ba.months_before, ba.months_after
+    if min(before_n, after_n) < analysis.MIN_POINTS_EACH_SIDE:
+        report.sentences.append(analysis.sentence_too_short(before_n, after_n))
+    else:
+        try:
+            report.its = analysis.interrupted(
+                series, start, harmonics=harmonics, slope_change=slope_change
+            )
+        except (SeriesError, ValueError) as error:
+            report.problems.append(str(error))
+        else:
+            report.sentences.append(
+                analysis.sentence_change(
+                    report.its.level,
+                    indicator=label,
+                    against=_("when peer support started, compared with the trend before"),
+                )
+            )
+    if comparison:
+        comparison_ids = {u.pk for u in comparison}
+        report.comparison_series = analysis.build_series(
+            selectors.series_rows(unit_ids=comparison_ids, indicator=indicator),
+            comparison_ids,
+            until=end,
+        )
+        if min(before_n, after_n) >= analysis.MIN_POINTS_EACH_SIDE:
+            try:
+                report.did = analysis.difference_in_differences(
+                    series, report.comparison_series, start
+                )
+            except (SeriesError, ValueError) as error:
+                report.problems.append(str(error))
+            else:
+                report.sentences.append(
+                    analysis.sentence_change(
+                        report.did,
+                        indicator=label,
+                        against=_("compared with %(units)s, which had no peer support")
+                        % {"units": ", ".join(u.name for u in comparison)},
+                    )
+                )
+    _rows_and_chart(report)
+    return report
+
+
+def _rows_and_chart(report: Report) -> None:
+    series = report.series
+    cells = suppress_each({m: int(c) for m, c in zip(series.months, series.counts, strict=True)})
+    fitted = report.its.fitted if report.its else [None] * len(series)
+    counter = report.its.counterfactual if report.its else [None] * len(series)
+    for i, month in enumerate(series.months):
+        days = series.bed_days[i]
+        shown = not cells[month].suppressed
+        report.rows.append(
+            Row(
+                month=month,
+                count=cells[month],
+                bed_days=days,
+                rate=analysis.PER * series.counts[i] / days if shown else None,
+                fitted=analysis.PER * fitted[i] / days if fitted[i] is not None else None,
+                counterfactual=(
+                    analysis.PER * counter[i] / days
+                    if counter[i] is not None and report.start and month >= report.start
+                    else None
+                ),
+            )
+        )
+    comparison_rates = None
+    if report.comparison_series and len(report.comparison_series):
+        cs = report.comparison_series
+        comparison_cells = suppress_each(
+            {m: int(c) for m, c in zip(cs.months, cs.counts, strict=True)}
+        )
+        lookup = {
+            m: (analysis.PER * c / d if not comparison_cells[m].suppressed else None)
+            for m, c, d in zip(cs.months, cs.counts, cs.bed_days, strict=True)
+        }
+        comparison_rates = [lookup.get(m) for m in series.months]
+    report.chart = charts.time_series(
+        [r.month for r in report.rows],
+        observed=[r.rate for r in report.rows],
+        fitted=[r.fitted for r in report.rows],
+        counterfactual=[r.counterfactual for r in report.rows],
+        comparison=comparison_rates,
+        start=report.start,
+        labels={
+            "observed": ", ".join(u.name for u in report.units),
+            "fitted": _("Model"),
+            "counterfactual": _("Expected without peer support"),
+            "comparison": ", ".join(u.name for u in report.comparison),
+            "start": _("Peer support starts"),
+            "y": _("per 1,000 bed-days"),
+        },
+    )
+
+
+def pdf(report: Report, *, organisation_name: str) -> bytes:
+    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
+
+    html = render_to_string(
+        "outcomes/report_pdf.html", {"report": report, "organisation": organisation_name}
+    )
+    buffer = io.BytesIO()
+    HTML(string=html).write_pdf(buffer)
+    return buffer.getvalue()
+
+
+def _ratio_row(name: str, ratio: RateRatio | None) -> list[object]:
+    if ratio is None:
+        return [name, "–", "–", "–"]
+    return [name, round(ratio.estimate, 3), round(ratio.low, 3), round(ratio.high, 3)]
+
+
+def workbook(report: Report):
+    header = [
+        _("Month"),
+        _("Events"),
+        _("Bed-days"),
+        _("Per 1,000 bed-days"),
+        _("Model"),
+        _("Expected without peer support"),
+    ]
+    rows = [
+        [
+            r.month.strftime("%Y-%m"),
+            r.count.value if r.count.value is not None else "–",
+            round(r.bed_days),
+            round(r.rate, 2) if r.rate is not None else "–",
+            round(r.fitted, 2) if r.fitted is not None else "",
+            round(r.counterfactual, 2) if r.counterfactual is not None else "",
+        ]
+        for r in report.rows
+    ]
+    ratios = [
+        _ratio_row(_("Before/after"), report.before_after.ratio if report.before_after else None),
+        _ratio_row(
+            _("Level change (interrupted time series)"), report.its.level if report.its else None
+        ),
+        _ratio_row(_("Change in trend per month"), report.its.slope if report.its else None),
+        _ratio_row(_("Difference-in-differences"), report.did),
+    ]
+    about = [[s] for s in report.sentences] + [
+        [_("Monthly counts from 1 to below the threshold are hidden (–).")]
+    ]
+    return workbook_response(
+        f"utfall-{report.indicator.key}.xlsx",
+        [
+            (_("Months"), header, rows),
+            (
+                _("Rate ratios"),
+                [_("Analysis"), _("Rate ratio"), _("95 % CI low"), _("95 % CI high")],
+                ratios,
+            ),
+            (_("About"), [_("Note")], about),
+        ],
+    )

@@ -1,0 +1,114 @@
+"""Scoped reads for outcomes: the organisation's coordinators and evaluators see its
+units, unit managers their own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+
+from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import Scope
+from peerstod.orgs.models import Organisation, Unit
+from peerstod.outcomes.models import (
+    Builtin,
+    ComparisonUnit,
+    Indicator,
+    IndicatorValue,
+    PeerSupportPeriod,
+)
+
+READERS = (Role.PROGRAMME_COORDINATOR, Role.EVALUATOR, Role.UNIT_MANAGER)
+WRITERS = (Role.PROGRAMME_COORDINATOR,)
+
+
+def units(*, scope: Scope) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(pk__in=scope.unit_ids(*READERS))
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def writable_units(*, scope: Scope) -> QuerySet[Unit]:
+    return Unit.objects.filter(organisation_id__in=scope.organisation_ids(*WRITERS)).order_by(
+        "name"
+    )
+
+
+def coordinated_organisations(*, scope: Scope) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=scope.organisation_ids(*WRITERS))
+
+
+def can_write(*, scope: Scope) -> bool:
+    return scope.has_role(*WRITERS)
+
+
+def indicators(*, scope: Scope) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id__in=scope.organisation_ids(*READERS))
+    )
+
+
+def indicator_by_key(*, scope: Scope, key: str) -> Indicator | None:
+    return indicators(scope=scope).filter(key=key).first()
+
+
+def bed_days() -> Indicator:
+    return Indicator.objects.get(organisation__isnull=True, key=Builtin.BED_DAYS)
+
+
+def coverage(*, unit_ids: list[int]) -> dict[int, dict]:
+    """Per unit: how many months have bed-days, and the first and last of them."""
+    return {
+        row["unit_id"]: dict(row)
+        for row in IndicatorValue.objects.filter(
+            unit_id__in=unit_ids, indicator__key=Builtin.BED_DAYS
+        )
+        .values("unit_id")
+        .annotate(n=Count("pk"), first=Min("month"), last=Max("month"))
+    }
+
+
+def periods(*, unit_ids: list[int]) -> QuerySet[PeerSupportPeriod]:
+    return PeerSupportPeriod.objects.filter(unit_id__in=unit_ids).select_related("unit")
+
+
+def period_get(*, scope: Scope, pk: int) -> PeerSupportPeriod | None:
+    return (
+        PeerSupportPeriod.objects.select_related("unit")
+        .filter(pk=pk, unit__organisation_id__in=scope.organisation_ids(*WRITERS))
+        .first()
+    )
+
+
+def comparison_ids(*, unit_ids: list[int]) -> set[int]:
+    return set(
+        ComparisonUnit.objects.filter(unit_id__in=unit_ids).values_list("unit_id", flat=True)
+    )
+
+
+def series_rows(
+    *, unit_ids: set[int], indicator: Indicator
+) -> list[tuple[int, date, float, float]]:
+    """(unit, month, indicator value, bed-days) for every unit-month with both."""
+    values = {
+        (v.unit_id, v.month): float(v.value)
+        for v in IndicatorValue.objects.filter(unit_id__in=unit_ids, indicator=indicator).only(
+            "unit_id", "month", "value"
+        )
+    }
+    rows = []
+    for v in IndicatorValue.objects.filter(
+        unit_id__in=unit_ids, indicator__key=Builtin.BED_DAYS, indicator__organisation=None
+    ).only("unit_id", "month", "value"):
+        found = values.get((v.unit_id, v.month))
+        if found is not None and v.value > 0:
+            rows.append((v.unit_id, v.month, found, float(v.value)))
+    return rows
+
+
+def month_values(*, unit: Unit, month: date) -> dict[int, object]:
+    return dict(
+        IndicatorValue.objects.filter(unit=unit, month=month).values_list("indicator_id", "value")
+    )

@@ -1,0 +1,368 @@
+"""Every change to outcomes: indicator values entered or imported (all rows checked
+first, saved together or not at all, idempotent), peer-support periods and comparison
+units."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import Scope
+from peerstod.core import audit
+from peerstod.orgs.models import Organisation, Unit
+from peerstod.outcomes import imports
+from peerstod.outcomes.imports import ImportFailed, Problem
+from peerstod.outcomes.models import (
+    BUILTIN_MEASURE,
+    HEADERS,
+    Builtin,
+    ComparisonUnit,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    PeerSupportPeriod,
+)
+
+UNIT_COLUMNS = ("enhet", "unit")
+MONTH_COLUMNS = ("manad", "month")
+MAX_VALUE = Decimal("9999999999")
+
+
+def install_builtin() -> int:
+    """The built-in indicators; idempotent."""
+    added = 0
+    for key, label in Builtin.choices:
+        _indicator, created = Indicator.objects.get_or_create(
+            organisation=None,
+            key=key,
+            defaults={"name": str(label), "measure": BUILTIN_MEASURE.get(key, Measure.COUNT)},
+        )
+        added += created
+    return added
+
+
+def _coordinated_units(scope: Scope) -> dict[int, Unit]:
+    return {
+        u.pk: u
+        for u in Unit.objects.filter(
+            organisation_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR)
+        )
+    }
+
+
+def _require_unit(scope: Scope, unit: Unit) -> None:
+    if unit.organisation_id not in scope.organisation_ids(Role.PROGRAMME_COORDINATOR):
+        raise PermissionDenied
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def indicator_add(*, scope: Scope, actor, organisation: Organisation, name: str, measure: str):
+    """An organisation's own indicator, e.g. "Fasthållningar" or "Läkarbesök"."""
+    if organisation.pk not in scope.organisation_ids(Role.PROGRAMME_COORDINATOR):
+        raise PermissionDenied
+    key = imports.fold(name)
+    key = re.sub(r"[^a-z0-9_]", "", key)[:60]
+    if not key:
+        raise ValidationError({"name": _("Give the indicator a name.")})
+    known = {k for keys in HEADERS.values() for k in keys} | set(Builtin.values)
+    if key in known or Indicator.objects.filter(organisation=organisation, key=key).exists():
+        raise ValidationError({"name": _("There is already an indicator with that name.")})
+    indicator = Indicator(organisation=organisation, key=key, name=name.strip(), measure=measure)
+    indicator.full_clean()
+    indicator.save()
+    audit.record(
+        actor=actor, action="outcomes.indicator.add", obj=indicator, organisation=organisation
+    )
+    return indicator
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass
+class Outcome:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    rows: int = 0
+
+
+def _check_value(indicator: Indicator, number: Decimal) -> str | None:
+    if number < 0:
+        return _("A value cannot be negative.")
+    if number > MAX_VALUE:
+        return _("The value is too large.")
+    if indicator.measure != Measure.AVERAGE and number != number.to_integral_value():
+        return _("Give a whole number.")
+    if indicator.key == Builtin.BED_DAYS and number == 0:
+        return _(
+            "Bed-days must be above zero: rates are per 1,000 bed-days. Leave out a month "
+            "when the unit was closed."
+        )
+    return None
+
+
+def _save(actor, values: dict[tuple[int, date, int], Decimal], units: dict[int, Unit]) -> Outcome:
+    outcome = Outcome()
+    existing = {
+        (v.unit_id, v.month, v.indicator_id): v
+        for v in IndicatorValue.objects.filter(
+            unit_id__in={k[0] for k in values}, month__in={k[1] for k in values}
+        )
+    }
+    create, update = [], []
+    for (unit_id, month, indicator_id), number in values.items():
+        found = existing.get((unit_id, month, indicator_id))
+        if found is None:
+            create.append(
+                IndicatorValue(
+                    unit_id=unit_id,
+                    month=month,
+                    indicator_id=indicator_id,
+                    value=number,
+                    entered_by=actor,
+                )
+            )
+        elif found.value != number:
+            found.value, found.entered_by = number, actor
+            update.append(found)
+        else:
+            outcome.unchanged += 1
+    with transaction.atomic():
+        IndicatorValue.objects.bulk_create(create, batch_size=1000)
+        IndicatorValue.objects.bulk_update(update, ["value", "entered_by"], batch_size=1000)
+    outcome.new, outcome.changed = len(create), len(update)
+    return outcome
+
+
+def values_set(
+    *, scope: Scope, actor, unit: Unit, month: date, values: dict[Indicator, Decimal | None]
+) -> Outcome:
+    """One unit-month typed into the form; empty fields leave what is stored."""
+    _require_unit(scope, unit)
+    month = first_of_month(month)
+    if month > first_of_month(date.today()):
+        raise ValidationError({"month": _("The month is in the future.")})
+    errors = {}
+    clean = {}
+    for indicator, number in values.items():
+        if number is None:
+            continue
+        problem = _check_value(indicator, number)
+        if problem:
+            errors[f"i_{indicator.pk}"] = problem
+        else:
+            clean[(unit.pk, month, indicator.pk)] = number
+    if errors:
+        raise ValidationError(errors)
+    if not clean:
+        raise ValidationError(_("Fill in at least one value."))
+    outcome = _save(actor, clean, {unit.pk: unit})
+    audit.record(
+        actor=actor,
+        action="outcomes.values.set",
+        obj=unit,
+        organisation=unit.organisation,
+        month=month.isoformat(),
+    )
+    return outcome
+
+
+def import_file(*, scope: Scope, actor, name: str, data: bytes) -> Outcome:
+    """Import a wide file: one row per unit and month, one column per indicator. Every
+    row is checked first; nothing is saved if any row fails (ImportFailed with every
+    problem). Importing the same file again changes nothing."""
+    if not scope.has_role(Role.PROGRAMME_COORDINATOR):
+        raise PermissionDenied
+    limit = settings.OUTCOMES_MAX_IMPORT_BYTES
+    if len(data) > limit:
+        raise ImportFailed(
+            [
+                Problem(
+                    1,
+                    "-",
+                    _("The file is larger than %(mb)s MB. Split it by year or by unit.")
+                    % {"mb": limit // 1_000_000},
+                )
+            ]
+        )
+    sheet = imports.read(name, data)
+    if len(sheet.rows) > imports.MAX_ROWS:
+        raise ImportFailed(
+            [Problem(1, "-", _("At most %(n)s rows at a time.") % {"n": imports.MAX_ROWS})]
+        )
+    units = _coordinated_units(scope)
+    by_name = {imports.fold(u.name): u for u in units.values()}
+    by_name.update({u.code: u for u in units.values()})
+    organisation_ids = scope.organisation_ids(Role.PROGRAMME_COORDINATOR)
+    indicators = {}
+    for indicator in Indicator.objects.filter(organisation__isnull=True) | Indicator.objects.filter(
+        organisation_id__in=organisation_ids
+    ):
+        names = HEADERS.get(indicator.key, ()) if indicator.organisation_id is None else ()
+        for alias in (*names, indicator.key, imports.fold(indicator.name)):
+            indicators[alias] = indicator
+
+    problems: list[Problem] = []
+    header = [imports.fold(h) for h in sheet.header]
+    columns: dict[int, Indicator] = {}
+    unit_col = month_col = None
+    for index, (raw, folded) in enumerate(zip(sheet.header, header, strict=True)):
+        if folded in UNIT_COLUMNS:
+            unit_col = index
+        elif folded in MONTH_COLUMNS:
+            month_col = index
+        elif folded in indicators:
+            if indicators[folded] in columns.values():
+                problems.append(Problem(1, raw, _("The column appears twice.")))
+            columns[index] = indicators[folded]
+        elif folded:
+            problems.append(
+                Problem(
+                    1,
+                    raw,
+                    _("Unknown column. Use the names in the template, or add the indicator first."),
+                )
+            )
+    if unit_col is None:
+        problems.append(Problem(1, "enhet", _("The column is missing.")))
+    if month_col is None:
+        problems.append(Problem(1, "månad", _("The column is missing.")))
+    if not columns:
+        problems.append(Problem(1, "-", _("No indicator columns.")))
+    if problems:
+        raise ImportFailed(problems)
+    assert unit_col is not None and month_col is not None
+
+    this_month = first_of_month(date.today())
+    seen: dict[tuple[int, date], int] = {}
+    values: dict[tuple[int, date, int], Decimal] = {}
+    for line, cells in sheet.rows:
+        cells = cells + [None] * (len(header) - len(cells))
+        unit_name = str(cells[unit_col] or "").strip()
+        unit = by_name.get(imports.fold(unit_name)) or by_name.get(unit_name)
+        if unit is None:
+            problems.append(
+                Problem(
+                    line,
+                    sheet.header[unit_col],
+                    _("Unknown unit %(name)s: use the name of one of your own units.")
+                    % {"name": unit_name or "–"},
+                )
+            )
+        month = imports.parse_month(cells[month_col])
+        if month is None:
+            problems.append(
+                Problem(line, sheet.header[month_col], _("Write the month as YYYY-MM."))
+            )
+        elif month > this_month:
+            problems.append(
+                Problem(line, sheet.header[month_col], _("The month is in the future."))
+            )
+        if unit is not None and month is not None:
+            if (unit.pk, month) in seen:
+                problems.append(
+                    Problem(
+                        line,
+                        sheet.header[month_col],
+                        _("The same unit and month as on line %(line)s.")
+                        % {"line": seen[(unit.pk, month)]},
+                    )
+                )
+            seen.setdefault((unit.pk, month), line)
+        for index, indicator in columns.items():
+            try:
+                number = imports.parse_number(cells[index])
+            except ValueError:
+                problems.append(
+                    Problem(
+                        line,
+                        sheet.header[index],
+                        _("%(value)s is not a number.") % {"value": str(cells[index])[:40]},
+                    )
+                )
+                continue
+            if number is None:
+                continue
+            problem = _check_value(indicator, number)
+            if problem:
+                problems.append(Problem(line, sheet.header[index], problem))
+            elif unit is not None and month is not None:
+                values[(unit.pk, month, indicator.pk)] = number
+    if problems:
+        raise ImportFailed(problems)
+    outcome = _save(actor, values, units)
+    outcome.rows = len(sheet.rows)
+    audit.record(
+        actor=actor,
+        action="outcomes.import",
+        file=name[:100],
+        rows=outcome.rows,
+        new=outcome.new,
+        changed=outcome.changed,
+    )
+    return outcome
+
+
+# ---------------------------------------------------------------- periods
+
+
+def period_set(
+    *, scope: Scope, actor, unit: Unit, starts_on: date, ends_on: date | None
+) -> PeerSupportPeriod:
+    _require_unit(scope, unit)
+    starts_on = first_of_month(starts_on)
+    ends_on = first_of_month(ends_on) if ends_on else None
+    if ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The last month comes before the first.")})
+    overlapping = PeerSupportPeriod.objects.filter(unit=unit).exclude(ends_on__lt=starts_on)
+    if ends_on:
+        overlapping = overlapping.exclude(starts_on__gt=ends_on)
+    if overlapping.exists():
+        raise ValidationError(
+            {"starts_on": _("The unit already has peer support in part of this period.")}
+        )
+    if ComparisonUnit.objects.filter(unit=unit).exists():
+        raise ValidationError(
+            {"starts_on": _("The unit is a comparison unit without peer support.")}
+        )
+    period = PeerSupportPeriod(unit=unit, starts_on=starts_on, ends_on=ends_on)
+    period.full_clean()
+    period.save()
+    audit.record(
+        actor=actor, action="outcomes.period.set", obj=unit, organisation=unit.organisation
+    )
+    return period
+
+
+def period_remove(*, scope: Scope, actor, period: PeerSupportPeriod) -> None:
+    _require_unit(scope, period.unit)
+    period.delete()
+
+
+def comparison_set(*, scope: Scope, actor, unit: Unit, comparison: bool) -> None:
+    _require_unit(scope, unit)
+    if comparison:
+        if PeerSupportPeriod.objects.filter(unit=unit).exists():
+            raise ValidationError(_("A unit with peer support cannot be a comparison unit."))
+        ComparisonUnit.objects.get_or_create(unit=unit)
+    else:
+        ComparisonUnit.objects.filter(unit=unit).delete()
+    audit.record(
+        actor=actor,
+        action="outcomes.comparison.set",
+        obj=unit,
+        organisation=unit.organisation,
+        comparison=comparison,
+    )

@@ -1,0 +1,253 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from peerstod.core import audit
+from peerstod.core.exports import XLSX, workbook_response
+from peerstod.core.forms import add_service_errors
+from peerstod.core.permissions import role_required
+from peerstod.outcomes import reports, selectors, services
+from peerstod.outcomes.forms import AnalysisForm, ImportForm, IndicatorForm, PeriodForm, ValuesForm
+from peerstod.outcomes.imports import ImportFailed
+from peerstod.outcomes.models import Builtin
+
+READERS = selectors.READERS
+WRITERS = selectors.WRITERS
+
+
+def _pick(units, code: str):
+    found = next((u for u in units if u.code == code), None)
+    if found is None:
+        raise ValidationError({"unit": _("Choose one of your own units.")})
+    return found
+
+
+@role_required(*READERS)
+def index(request: HttpRequest, scope) -> HttpResponse:
+    units = list(selectors.units(scope=scope))
+    unit_ids = [u.pk for u in units]
+    writable = list(selectors.writable_units(scope=scope))
+    period_form = PeriodForm(
+        request.POST if request.POST.get("action") == "period" else None,
+        units=writable,
+        prefix="period",
+    )
+    indicator_form = IndicatorForm(
+        request.POST if request.POST.get("action") == "indicator" else None, prefix="indicator"
+    )
+    if request.method == "POST":
+        if not selectors.can_write(scope=scope):
+            raise Http404
+        action = request.POST.get("action")
+        try:
+            if action == "period" and period_form.is_valid():
+                data = period_form.cleaned_data
+                services.period_set(
+                    scope=scope,
+                    actor=request.user,
+                    unit=_pick(writable, data["unit"]),
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                )
+                messages.success(request, _("Saved."))
+                return redirect("outcomes:index")
+            if action in ("compare", "uncompare"):
+                services.comparison_set(
+                    scope=scope,
+                    actor=request.user,
+                    unit=_pick(writable, request.POST.get("unit", "")),
+                    comparison=action == "compare",
+                )
+                messages.success(request, _("Saved."))
+                return redirect("outcomes:index")
+            if action == "remove_period":
+                period = selectors.period_get(scope=scope, pk=int(request.POST.get("period", 0)))
+                if period is None:
+                    raise Http404
+                services.period_remove(scope=scope, actor=request.user, period=period)
+                messages.success(request, _("Removed."))
+                return redirect("outcomes:index")
+            if action == "indicator" and indicator_form.is_valid():
+                organisation = selectors.coordinated_organisations(scope=scope).first()
+                if organisation is None:
+                    raise Http404
+                services.indicator_add(
+                    scope=scope,
+                    actor=request.user,
+                    organisation=organisation,
+                    **indicator_form.cleaned_data,
+                )
+                messages.success(request, _("The indicator is added."))
+                return redirect("outcomes:index")
+        except ValidationError as error:
+            target = indicator_form if action == "indicator" else period_form
+            add_service_errors(target, error)
+        except ValueError as error:
+            raise Http404 from error
+    coverage = selectors.coverage(unit_ids=unit_ids)
+    periods = list(selectors.periods(unit_ids=unit_ids))
+    comparisons = selectors.comparison_ids(unit_ids=unit_ids)
+    rows = [
+        (
+            unit,
+            coverage.get(unit.pk),
+            [p for p in periods if p.unit_id == unit.pk],
+            unit.pk in comparisons,
+            unit in writable,
+        )
+        for unit in units
+    ]
+    return render(
+        request,
+        "outcomes/index.html",
+        {
+            "rows": rows,
+            "can_write": selectors.can_write(scope=scope) and bool(writable),
+            "period_form": period_form,
+            "indicator_form": indicator_form,
+            "indicators": selectors.indicators(scope=scope),
+        },
+    )
+
+
+@role_required(*WRITERS)
+def import_file(request: HttpRequest, scope) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems, outcome = [], None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcome = services.import_file(
+                scope=scope, actor=request.user, name=upload.name, data=upload.read()
+            )
+        except ImportFailed as error:
+            problems = error.problems
+    return render(
+        request,
+        "outcomes/import.html",
+        {
+            "form": form,
+            "problems": problems[:200],
+            "more": max(len(problems) - 200, 0),
+            "outcome": outcome,
+            "debug_demo": settings.DEBUG,
+        },
+    )
+
+
+@require_GET
+@role_required(*WRITERS)
+def template(request: HttpRequest, scope) -> HttpResponse:
+    """An Excel template with the columns the import understands and the user's units."""
+    header = [
+        "enhet",
+        "månad",
+        "vårddygn",
+        "inskrivningar",
+        "utskrivningar",
+        "återinskrivningar 30",
+        "medelvårdtid",
+        "bältesläggningar",
+        "avskiljningar",
+        "tvångsmedicineringar",
+        "vidbehovsdoser",
+    ]
+    month = timezone.localdate().replace(day=1).strftime("%Y-%m")
+    rows = [
+        [u.name, month] + [""] * (len(header) - 2) for u in selectors.writable_units(scope=scope)
+    ]
+    return workbook_response("utfall-mall.xlsx", [(_("Indicators"), header, rows)])
+
+
+@require_GET
+@role_required(*WRITERS)
+def demo_file(request: HttpRequest, scope) -> HttpResponse:
+    """The demo's example file (fictional figures for forensic units 20 and 21); only
+    where the demo runs."""
+    if not settings.DEBUG:
+        raise Http404
+    from peerstod.outcomes.demo import workbook_bytes
+
+    response = HttpResponse(workbook_bytes(timezone.localdate()), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="utfall-avd-20-21-exempel.xlsx"'
+    return response
+
+
+@role_required(*WRITERS)
+def entry(request: HttpRequest, scope) -> HttpResponse:
+    units = list(selectors.writable_units(scope=scope))
+    indicators = list(selectors.indicators(scope=scope))
+    form = ValuesForm(request.POST or None, units=units, indicators=indicators)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.values_set(
+                scope=scope,
+                actor=request.user,
+                unit=_pick(units, form.cleaned_data["unit"]),
+                month=form.cleaned_data["month"],
+                values=form.values(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Saved: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
+                % vars(outcome),
+            )
+            return redirect("outcomes:entry")
+    return render(request, "outcomes/entry.html", {"form": form})
+
+
+@role_required(*READERS)
+def analysis(request: HttpRequest, scope) -> HttpResponse:
+    units = list(selectors.units(scope=scope))
+    comparison_ids = selectors.comparison_ids(unit_ids=[u.pk for u in units])
+    indicators = list(selectors.indicators(scope=scope))
+    data = request.GET.copy()
+    if "indicator" not in data:
+        data.setdefault("indicator", Builtin.RESTRAINT)
+    form = AnalysisForm(
+        data if request.GET else None,
+        units=[u for u in units if u.pk not in comparison_ids],
+        comparisons=[u for u in units if u.pk in comparison_ids],
+        indicators=indicators,
+        initial={"indicator": Builtin.RESTRAINT},
+    )
+    report = None
+    if request.GET and form.is_valid():
+        chosen = [u for u in units if u.code in form.cleaned_data["units"]]
+        report = reports.build(
+            units=chosen,
+            comparison=[u for u in units if u.code in form.cleaned_data["comparison"]],
+            indicator=next(i for i in indicators if i.key == form.cleaned_data["indicator"]),
+            harmonics=form.cleaned_data["harmonics"] or 0,
+            slope_change=form.cleaned_data["slope_change"],
+        )
+        export = request.GET.get("format")
+        audit.record(
+            actor=request.user,
+            action="outcomes.analysis.read",
+            organisation=chosen[0].organisation if chosen else None,
+            export=export or "",
+        )
+        if export == "xlsx":
+            return reports.workbook(report)
+        if export == "pdf":
+            response = HttpResponse(
+                reports.pdf(report, organisation_name=chosen[0].organisation.name),
+                content_type="application/pdf",
+            )
+            response["Content-Disposition"] = 'attachment; filename="utfall.pdf"'
+            return response
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "outcomes/analysis.html",
+        {"form": form, "report": report, "query": query},
+    )
