@@ -150,7 +150,19 @@ def time_series(
     axes.plot(ox, oy, "o", color=BRAND, markersize=4.5, label=labels["observed"])
     fx, fy = points(fitted)
     if fy:
-        axes.plot(fx, fy, "-", color=INK, linewidth=1.6, label=labels["fitted"])
+        # Drawn in two pieces, so the line does not pretend to fall smoothly at the start.
+        before = [(m, v) for m, v in zip(fx, fy, strict=True) if start is None or m < start]
+        after = [(m, v) for m, v in zip(fx, fy, strict=True) if start is not None and m >= start]
+        for index, piece in enumerate((before, after)):
+            if piece:
+                axes.plot(
+                    [m for m, _ in piece],
+                    [v for _, v in piece],
+                    "-",
+                    color=INK,
+                    linewidth=1.6,
+                    label=labels["fitted"] if index == 0 or not before else None,
+                )
     kx, ky = points(counterfactual)
     if ky:
         axes.plot(kx, ky, "--", color="#b35900", linewidth=1.6, label=labels["counterfactual"])

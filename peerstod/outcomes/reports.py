@@ -7,6 +7,7 @@ models, which publish only rate ratios)."""
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -223,6 +224,10 @@ def _rows_and_chart(report: Report) -> None:
 
 def pdf(report: Report, *, organisation_name: str) -> bytes:
     from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
+
+    # WeasyPrint warns about every SVG presentation style it does not use; the chart is
+    # drawn right all the same.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     html = render_to_string(
         "outcomes/report_pdf.html", {"report": report, "organisation": organisation_name}
