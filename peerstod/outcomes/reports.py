@@ -212,14 +212,20 @@ def _rows_and_chart(report: Report) -> None:
         comparison=comparison_rates,
         start=report.start,
         labels={
-            "observed": ", ".join(u.name for u in report.units),
+            "observed": _names(report.units),
             "fitted": _("Model"),
             "counterfactual": _("Expected without peer support"),
-            "comparison": ", ".join(u.name for u in report.comparison),
+            "comparison": _names(report.comparison),
             "start": _("Peer support starts"),
             "y": _("per 1,000 bed-days"),
         },
     )
+
+
+def _names(units: list[Unit]) -> str:
+    if len(units) <= 3:
+        return ", ".join(u.name for u in units)
+    return _("%(n)s units") % {"n": len(units)}
 
 
 def pdf(report: Report, *, organisation_name: str) -> bytes:
