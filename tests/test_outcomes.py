@@ -425,6 +425,7 @@ def test_the_analysis_page_pdf_and_excel(world, login):
     xlsx = client.get(reverse("outcomes:analysis"), {**query, "format": "xlsx"})
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book["Månader"].max_row == 37
+    assert len(book["Månader"]._charts) == 1
     assert AuditEvent.objects.filter(action="outcomes.analysis.read").count() == 3
 
 

@@ -4,7 +4,7 @@ small-number suppression; hidden cells are written as "–" with a note."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -14,7 +14,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def workbook_response(
-    filename: str, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]
+    filename: str,
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]],
+    *,
+    decorate: Callable[[Workbook], None] | None = None,
 ) -> HttpResponse:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -30,6 +33,8 @@ def workbook_response(
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+    if decorate is not None:
+        decorate(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -280,6 +280,23 @@ def workbook(report: Report):
     about = [[s] for s in report.sentences] + [
         [_("Monthly counts from 1 to below the threshold are hidden (–).")]
     ]
+
+    def chart(book) -> None:
+        """The same chart as on the page: rates, model and the counterfactual."""
+        from openpyxl.chart import LineChart, Reference
+
+        sheet = book.worksheets[0]
+        line = LineChart()
+        line.title = str(report.indicator)
+        line.y_axis.title = _("Per 1,000 bed-days")
+        line.height, line.width = 9, 22
+        last = len(rows) + 1
+        line.add_data(
+            Reference(sheet, min_col=4, max_col=6, min_row=1, max_row=last), titles_from_data=True
+        )
+        line.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
+        sheet.add_chart(line, "H2")
+
     return workbook_response(
         f"utfall-{report.indicator.key}.xlsx",
         [
@@ -291,4 +308,5 @@ def workbook(report: Report):
             ),
             (_("About"), [_("Note")], about),
         ],
+        decorate=chart if rows else None,
     )
