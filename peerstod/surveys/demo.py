@@ -36,7 +36,7 @@ STAFF_ROUNDS = [
         "Personalenkät omgång 3 – efter tolv månader",
         date(2026, 9, 1),
         date(2026, 9, 30),
-        (9, 6),
+        (10, 5),
         3.9,
     ),
 ]

@@ -128,3 +128,37 @@ def test_slips_and_the_kiosk(page, phone):
     phone.get_by_role("link", name="Nästa person").click()
     assert phone.url == kiosk_url
     expect(phone.get_by_role("radio", checked=True)).to_have_count(0)
+
+
+def test_instruments_moderation_and_a_new_round(page):
+    """The coordinator's other survey pages: instruments, an instrument, moderation and
+    the form for a new round, each checked with axe."""
+    log_in(page, "coordinator.vgr@example.org")
+    page.goto("/enkater/")
+    page.get_by_role("link", name="Instrument", exact=True).click()
+    expect(page.get_by_role("table", name="Instrument")).to_contain_text(
+        "Peer supporters arbetssituation"
+    )
+    assert_accessible(page)
+    page.get_by_role("link", name="Peer supporters arbetssituation").click()
+    expect(page.get_by_text("räknas om viktig").first).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/enkater/")
+    form = page.locator("form", has=page.get_by_role("button", name="Skapa omgången"))
+    form.get_by_label("Omgångens namn").fill("Peer supporters arbetssituation 2027")
+    form.get_by_label("Instrument").select_option(label="Peer supporters arbetssituation (v1)")
+    form.get_by_label("Vilka som svarar").select_option("peer_supporter")
+    form.get_by_label("Öppnar").fill("2026-11-01")
+    form.get_by_label("Stänger").fill("2026-10-01")
+    form.get_by_label("Psykosavdelning 4").check()
+    form.get_by_label("Öppen länk för personal").check()
+    form.get_by_role("button", name="Skapa omgången").click()
+    expect(page.get_by_role("alert")).to_contain_text("Inget sparades")
+    assert_accessible(page)
+
+    page.goto("/enkater/")
+    page.get_by_role("link", name=re.compile("omgång 3")).click()
+    page.get_by_role("link", name="Resultat", exact=True).click()
+    expect(page.get_by_text("Peer supportern har fått oss att prata annorlunda om hopp.")).to_be_visible()
+    assert_accessible(page)
