@@ -422,11 +422,14 @@ def test_the_analysis_page_pdf_and_excel(world, login):
     assert "Skillnad i skillnader" in page.content.decode()
     pdf = client.get(reverse("outcomes:analysis"), {**query, "format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
+    regional = client.get(reverse("outcomes:analysis"), {**query, "format": "regional"})
+    assert regional.content[:5] == b"%PDF-"
+    assert len(regional.content) > 1.5 * len(pdf.content)  # restraint and PRN doses, summary
     xlsx = client.get(reverse("outcomes:analysis"), {**query, "format": "xlsx"})
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book["Månader"].max_row == 37
     assert len(book["Månader"]._charts) == 1
-    assert AuditEvent.objects.filter(action="outcomes.analysis.read").count() == 3
+    assert AuditEvent.objects.filter(action="outcomes.analysis.read").count() == 4
 
 
 @pytest.mark.django_db

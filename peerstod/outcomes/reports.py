@@ -228,7 +228,9 @@ def _names(units: list[Unit]) -> str:
     return _("%(n)s units") % {"n": len(units)}
 
 
-def pdf(report: Report, *, organisation_name: str) -> bytes:
+def pdf(reports: list[Report], *, organisation_name: str) -> bytes:
+    """One report per indicator: the first is the one chosen, then the others (the
+    regional follow-up), each with its sentences, chart and rate ratios."""
     from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
 
     # WeasyPrint warns about every SVG presentation style it does not use; the chart is
@@ -236,11 +238,51 @@ def pdf(report: Report, *, organisation_name: str) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     html = render_to_string(
-        "outcomes/report_pdf.html", {"report": report, "organisation": organisation_name}
+        "outcomes/report_pdf.html",
+        {
+            "reports": reports,
+            "report": reports[0],
+            "organisation": organisation_name,
+            "summary": [r for r in reports if r.sentences or r.problems],
+        },
     )
     buffer = io.BytesIO()
     HTML(string=html).write_pdf(buffer)
     return buffer.getvalue()
+
+
+def build_all(
+    *,
+    units: list[Unit],
+    comparison: list[Unit],
+    first: Indicator,
+    indicators: list[Indicator],
+    harmonics: int = 0,
+    slope_change: bool = False,
+) -> list[Report]:
+    """The chosen indicator and then every other count indicator that has figures."""
+    found = [
+        build(
+            units=units,
+            comparison=comparison,
+            indicator=first,
+            harmonics=harmonics,
+            slope_change=slope_change,
+        )
+    ]
+    for indicator in indicators:
+        if indicator.pk == first.pk or not indicator.is_count:
+            continue
+        report = build(
+            units=units,
+            comparison=comparison,
+            indicator=indicator,
+            harmonics=harmonics,
+            slope_change=slope_change,
+        )
+        if report.rows:
+            found.append(report)
+    return found
 
 
 def _ratio_row(name: str, ratio: RateRatio | None) -> list[object]:

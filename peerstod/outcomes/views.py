@@ -238,9 +238,20 @@ def analysis(request: HttpRequest, scope) -> HttpResponse:
         )
         if export == "xlsx":
             return reports.workbook(report)
-        if export == "pdf":
+        if export in ("pdf", "regional"):
+            if export == "regional":
+                all_reports = reports.build_all(
+                    units=chosen,
+                    comparison=[u for u in units if u.code in form.cleaned_data["comparison"]],
+                    first=report.indicator,
+                    indicators=indicators,
+                    harmonics=report.harmonics,
+                    slope_change=report.slope_change,
+                )
+            else:
+                all_reports = [report]
             response = HttpResponse(
-                reports.pdf(report, organisation_name=chosen[0].organisation.name),
+                reports.pdf(all_reports, organisation_name=chosen[0].organisation.name),
                 content_type="application/pdf",
             )
             response["Content-Disposition"] = 'attachment; filename="utfall.pdf"'

@@ -160,5 +160,7 @@ def test_instruments_moderation_and_a_new_round(page):
     page.goto("/enkater/")
     page.get_by_role("link", name=re.compile("omgång 3")).click()
     page.get_by_role("link", name="Resultat", exact=True).click()
-    expect(page.get_by_text("Peer supportern har fått oss att prata annorlunda om hopp.")).to_be_visible()
+    expect(
+        page.get_by_text("Peer supportern har fått oss att prata annorlunda om hopp.")
+    ).to_be_visible()
     assert_accessible(page)
