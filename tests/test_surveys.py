@@ -530,6 +530,10 @@ def test_the_excel_export_obeys_the_same_suppression(world, login):
     assert rows[("Avdelning A1", "Syn på återhämtning")] == ("–", "–", "–", "–")
     assert rows[("Avdelning A2", "Syn på återhämtning")] == ("–", "–", "–", "–")
     assert rows[("Alla enheter", "Syn på återhämtning")][0] == 10
+    pdf = login(world.users["evaluator"]).get(
+        reverse("surveys:results", args=[survey_round.code]), {"format": "pdf"}
+    )
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
 
 
 @pytest.mark.django_db

@@ -173,3 +173,15 @@ def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
     buffer = io.BytesIO()
     HTML(string=html).write_pdf(buffer)
     return buffer.getvalue()
+
+
+def results_pdf(context: dict) -> bytes:
+    """The results page as an A4 report, with the same suppression."""
+    import logging
+
+    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    buffer = io.BytesIO()
+    HTML(string=render_to_string("surveys/results_pdf.html", context)).write_pdf(buffer)
+    return buffer.getvalue()

@@ -331,7 +331,7 @@ def results(request: HttpRequest, scope, code: str) -> HttpResponse:
         action="survey.results.read",
         obj=survey_round,
         organisation=survey_round.organisation,
-        export=request.GET.get("format") == "xlsx",
+        export=request.GET.get("format", ""),
     )
     if request.GET.get("format") == "xlsx":
         return reports.results_workbook(survey_round=survey_round, computed=computed)
@@ -365,21 +365,22 @@ def results(request: HttpRequest, scope, code: str) -> HttpResponse:
                 survey_round=survey_round, unit_ids=[g.key for g in text_groups]
             )
         )
-    return render(
-        request,
-        "surveys/results.html",
-        {
-            "round": survey_round,
-            "results": computed,
-            "definition": definition,
-            "titles": [(definition.localised(s.title, language), s) for s in computed.subscales],
-            "charts": charts,
-            "texts": texts,
-            "text_minimum": selectors.text_minimum(),
-            "others": selectors.comparable_rounds(scope=scope, survey_round=survey_round),
-            "citation": definition.licence.get("citation"),
-        },
-    )
+    context = {
+        "round": survey_round,
+        "results": computed,
+        "definition": definition,
+        "titles": [(definition.localised(s.title, language), s) for s in computed.subscales],
+        "charts": charts,
+        "texts": texts,
+        "text_minimum": selectors.text_minimum(),
+        "others": selectors.comparable_rounds(scope=scope, survey_round=survey_round),
+        "citation": definition.licence.get("citation"),
+    }
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(reports.results_pdf(context), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="enkat-{code}.pdf"'
+        return response
+    return render(request, "surveys/results.html", context)
 
 
 @role_required(*READERS)
