@@ -139,6 +139,49 @@ def results_workbook(*, survey_round: Round, computed: results.Results):
     )
 
 
+def results_context(*, survey_round: Round, computed: results.Results) -> dict:
+    """What the results page and its PDF show: tables, distribution charts, and the
+    published free text of units with enough answers."""
+    definition = survey_round.instrument.definition
+    language = language_for(definition)
+    charts = []
+    for subscale in computed.subscales:
+        distributions = computed.distributions.get(subscale.key)
+        scale = definition.item(subscale.items[0]).scale
+        if not distributions or scale is None:
+            continue
+        labels = scale.labels[language]
+        charts.append(
+            (
+                definition.localised(subscale.title, language),
+                distribution_chart(distributions, labels),
+                distributions,
+                labels,
+            )
+        )
+    minimum = selectors.text_minimum()
+    text_units = [
+        g.key
+        for g in computed.groups
+        if g.responses.value is not None and g.responses.value >= minimum
+    ]
+    texts = (
+        list(selectors.texts_published(survey_round=survey_round, unit_ids=text_units))
+        if text_units
+        else []
+    )
+    return {
+        "round": survey_round,
+        "results": computed,
+        "definition": definition,
+        "titles": [(definition.localised(s.title, language), s) for s in computed.subscales],
+        "charts": charts,
+        "texts": texts,
+        "text_minimum": minimum,
+        "citation": definition.licence.get("citation"),
+    }
+
+
 def qr_svg(url: str) -> str:
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage)
     return image.to_string(encoding="unicode")

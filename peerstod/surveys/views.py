@@ -335,47 +335,8 @@ def results(request: HttpRequest, scope, code: str) -> HttpResponse:
     )
     if request.GET.get("format") == "xlsx":
         return reports.results_workbook(survey_round=survey_round, computed=computed)
-    definition = survey_round.instrument.definition
-    language = reports.language_for(definition)
-    scale_labels = {}
-    charts = []
-    for subscale in computed.subscales:
-        distributions = computed.distributions.get(subscale.key)
-        if not distributions:
-            continue
-        scale = definition.item(subscale.items[0]).scale
-        scale_labels[subscale.key] = scale.labels[language]
-        charts.append(
-            (
-                definition.localised(subscale.title, language),
-                reports.distribution_chart(distributions, scale.labels[language]),
-                distributions,
-                scale.labels[language],
-            )
-        )
-    texts = []
-    text_groups = [
-        g
-        for g in computed.groups
-        if g.responses.value is not None and g.responses.value >= selectors.text_minimum()
-    ]
-    if text_groups:
-        texts = list(
-            selectors.texts_published(
-                survey_round=survey_round, unit_ids=[g.key for g in text_groups]
-            )
-        )
-    context = {
-        "round": survey_round,
-        "results": computed,
-        "definition": definition,
-        "titles": [(definition.localised(s.title, language), s) for s in computed.subscales],
-        "charts": charts,
-        "texts": texts,
-        "text_minimum": selectors.text_minimum(),
-        "others": selectors.comparable_rounds(scope=scope, survey_round=survey_round),
-        "citation": definition.licence.get("citation"),
-    }
+    context = reports.results_context(survey_round=survey_round, computed=computed)
+    context["others"] = selectors.comparable_rounds(scope=scope, survey_round=survey_round)
     if request.GET.get("format") == "pdf":
         response = HttpResponse(reports.results_pdf(context), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="enkat-{code}.pdf"'
