@@ -304,22 +304,23 @@ def test_periods_do_not_overlap_and_comparison_units_have_none(world):
 # ---------------------------------------------------------------- analysis
 
 
-def test_difference_in_differences_recovers_a_known_effect():
+@pytest.mark.parametrize("true_effect", [0.7, 1.0, 1.3])
+def test_difference_in_differences_recovers_a_known_effect(true_effect):
     rng = np.random.default_rng(11)
     treated, comparison = analysis.Series(), analysis.Series()
     start = date(2023, 7, 1)
     for index, month in enumerate(months(36)):
         common = math.exp(0.3 * math.sin(index / 3))  # a shock both groups share
-        for series, effect in ((treated, 0.7), (comparison, 1.0)):
+        for series, effect in ((treated, true_effect), (comparison, 1.0)):
             days = 2000.0
             rate = 10 * common * (effect if month >= start else 1)
             series.months.append(month)
             series.counts.append(float(rng.poisson(rate * days / 1000)))
             series.bed_days.append(days)
     found = analysis.difference_in_differences(treated, comparison, start)
-    assert found.low < 0.7 < found.high
-    assert 0.6 < found.estimate < 0.8
-    assert found.high < 1
+    assert found.low < true_effect < found.high
+    assert abs(found.estimate - true_effect) < 0.1
+    assert (found.high < 1) == (true_effect < 1) and (found.low > 1) == (true_effect > 1)
 
 
 def test_before_after_rates_per_thousand_bed_days():
