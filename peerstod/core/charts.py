@@ -89,11 +89,8 @@ def stacked_shares(
     labels: Sequence[str], shares: Sequence[Sequence[float]], legend: Sequence[str]
 ) -> str:
     """Horizontal 100 % bars, one per label, split by answer option (a Likert chart)."""
-    colours = ["#8c2d04", "#d9821e", "#b8b8b8", "#4d8fc0", "#00507a", "#002f4a", "#6b3fa0"]
-    if len(legend) > len(colours):
-        colours = colours + [BRAND] * (len(legend) - len(colours))
-    if len(legend) <= 5:
-        colours = [colours[i] for i in (0, 1, 2, 3, 4)][: len(legend)]
+    palette = ["#8c2d04", "#d9821e", "#b8b8b8", "#4d8fc0", "#00507a", "#002f4a", "#6b3fa0"]
+    colours = [palette[i % len(palette)] for i in range(len(legend))]
     height = 0.5 * len(labels) + 1.4
     figure, axes = plt.subplots(figsize=(7.5, height), dpi=100)
     positions = list(range(len(labels)))[::-1]

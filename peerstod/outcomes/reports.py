@@ -6,17 +6,15 @@ models, which publish only rate ratios)."""
 
 from __future__ import annotations
 
-import io
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from peerstod.core import charts
 from peerstod.core.exports import workbook_response
+from peerstod.core.pdf import render_pdf
 from peerstod.core.suppression import Cell, suppress_each
 from peerstod.orgs.models import Unit
 from peerstod.outcomes import analysis, selectors
@@ -101,7 +99,8 @@ def build(
         )
         return report
     unit_ids = {u.pk for u in units}
-    start, end, problems = _start(units, list(selectors.periods(unit_ids=list(unit_ids))))
+    periods = list(selectors.periods(unit_ids=list(unit_ids)))
+    start, end, problems = _start(units, periods)
     report.problems += problems
     if start is None:
         return report
@@ -109,7 +108,7 @@ def build(
     rows = selectors.series_rows(unit_ids=unit_ids, indicator=indicator)
     series = analysis.build_series(rows, unit_ids, until=end)
     # Months between the first and the last unit's start are a transition: left out.
-    earliest = min((p.starts_on for p in selectors.periods(unit_ids=list(unit_ids))), default=start)
+    earliest = min((p.starts_on for p in periods), default=start)
     keep = [i for i, m in enumerate(series.months) if not (earliest <= m < start)]
     series = analysis.Series(
         [series.months[i] for i in keep],
@@ -231,13 +230,7 @@ def _names(units: list[Unit]) -> str:
 def pdf(reports: list[Report], *, organisation_name: str) -> bytes:
     """One report per indicator: the first is the one chosen, then the others (the
     regional follow-up), each with its sentences, chart and rate ratios."""
-    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
-
-    # WeasyPrint warns about every SVG presentation style it does not use; the chart is
-    # drawn right all the same.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-
-    html = render_to_string(
+    return render_pdf(
         "outcomes/report_pdf.html",
         {
             "reports": reports,
@@ -246,9 +239,6 @@ def pdf(reports: list[Report], *, organisation_name: str) -> bytes:
             "summary": [r for r in reports if r.sentences or r.problems],
         },
     )
-    buffer = io.BytesIO()
-    HTML(string=html).write_pdf(buffer)
-    return buffer.getvalue()
 
 
 def build_all(

@@ -50,14 +50,6 @@ def indicators(*, scope: Scope) -> QuerySet[Indicator]:
     )
 
 
-def indicator_by_key(*, scope: Scope, key: str) -> Indicator | None:
-    return indicators(scope=scope).filter(key=key).first()
-
-
-def bed_days() -> Indicator:
-    return Indicator.objects.get(organisation__isnull=True, key=Builtin.BED_DAYS)
-
-
 def coverage(*, unit_ids: list[int]) -> dict[int, dict]:
     """Per unit: how many months have bed-days, and the first and last of them."""
     return {
@@ -106,9 +98,3 @@ def series_rows(
         if found is not None and v.value > 0:
             rows.append((v.unit_id, v.month, found, float(v.value)))
     return rows
-
-
-def month_values(*, unit: Unit, month: date) -> dict[int, object]:
-    return dict(
-        IndicatorValue.objects.filter(unit=unit, month=month).values_list("indicator_id", "value")
-    )

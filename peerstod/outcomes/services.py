@@ -113,7 +113,7 @@ def _check_value(indicator: Indicator, number: Decimal) -> str | None:
     return None
 
 
-def _save(actor, values: dict[tuple[int, date, int], Decimal], units: dict[int, Unit]) -> Outcome:
+def _save(actor, values: dict[tuple[int, date, int], Decimal]) -> Outcome:
     outcome = Outcome()
     existing = {
         (v.unit_id, v.month, v.indicator_id): v
@@ -168,7 +168,7 @@ def values_set(
         raise ValidationError(errors)
     if not clean:
         raise ValidationError(_("Fill in at least one value."))
-    outcome = _save(actor, clean, {unit.pk: unit})
+    outcome = _save(actor, clean)
     audit.record(
         actor=actor,
         action="outcomes.values.set",
@@ -302,7 +302,7 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes) -> Outcome:
                 values[(unit.pk, month, indicator.pk)] = number
     if problems:
         raise ImportFailed(problems)
-    outcome = _save(actor, values, units)
+    outcome = _save(actor, values)
     outcome.rows = len(sheet.rows)
     audit.record(
         actor=actor,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerstod.core import charts
 from peerstod.core.exports import workbook_response
+from peerstod.core.pdf import render_pdf
 from peerstod.recruitment import funnel as funnel_module
 from peerstod.recruitment import selectors
 from peerstod.recruitment.models import Call
@@ -114,12 +114,8 @@ def funnel_workbook(report: FunnelReport):
 
 
 def certificate_pdf(certification, *, request=None) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
-
-    html = render_to_string(
+    return render_pdf(
         "recruitment/certificate.html",
         {"certification": certification, "cohort": certification.cohort},
+        base_url=request.build_absolute_uri("/") if request else None,
     )
-    return HTML(
-        string=html, base_url=request.build_absolute_uri("/") if request else None
-    ).write_pdf()

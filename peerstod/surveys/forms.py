@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.surveys.instrument import MAX_SOURCE_BYTES
 from peerstod.surveys.instrument import Instrument as Definition
 from peerstod.surveys.models import Channel, Round
 
-MAX_UPLOAD = 200_000
+MAX_UPLOAD = MAX_SOURCE_BYTES
 
 
 class InstrumentImportForm(forms.Form):

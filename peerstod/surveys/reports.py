@@ -4,14 +4,11 @@ reads, the distribution chart, the Excel workbook and the PDF of printed slips."
 from __future__ import annotations
 
 import base64
-import io
-import math
 from dataclasses import dataclass
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from peerstod.core import charts
 from peerstod.core.exports import workbook_response
+from peerstod.core.pdf import render_pdf
 from peerstod.surveys import results, selectors, services
 from peerstod.surveys.models import Round
 
@@ -87,12 +85,6 @@ def distribution_chart(distributions: list[results.Distribution], labels: list[s
         [d.shares() for d in distributions],
         labels,
     )
-
-
-def _number(value: float, decimals: int = 2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:.{decimals}f}"
 
 
 def results_workbook(*, survey_round: Round, computed: results.Results):
@@ -188,8 +180,6 @@ def qr_svg(url: str) -> str:
 
 
 def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
-
     site = settings.SITE_URL.rstrip("/")
     slips = []
     for code in codes:
@@ -201,7 +191,7 @@ def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
                 "qr": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
             }
         )
-    html = render_to_string(
+    return render_pdf(
         "surveys/slips.html",
         {
             "round": survey_round,
@@ -213,18 +203,8 @@ def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
             ),
         },
     )
-    buffer = io.BytesIO()
-    HTML(string=html).write_pdf(buffer)
-    return buffer.getvalue()
 
 
 def results_pdf(context: dict) -> bytes:
     """The results page as an A4 report, with the same suppression."""
-    import logging
-
-    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    buffer = io.BytesIO()
-    HTML(string=render_to_string("surveys/results_pdf.html", context)).write_pdf(buffer)
-    return buffer.getvalue()
+    return render_pdf("surveys/results_pdf.html", context)

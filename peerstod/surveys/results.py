@@ -15,7 +15,6 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 from django.conf import settings
@@ -223,7 +222,3 @@ def compare(
         effect_low=float(effect) - spread,
         effect_high=float(effect) + spread,
     )
-
-
-def is_interim(last_day: date, today: date) -> bool:
-    return today <= last_day

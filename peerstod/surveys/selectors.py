@@ -184,16 +184,8 @@ def kiosk_by_code(*, code: str) -> Kiosk:
     )
 
 
-def today_open(*, survey_round: Round, day: date) -> bool:
-    return survey_round.is_open(day)
-
-
 def text_minimum() -> int:
     return settings.SURVEY_MIN_TEXT_GROUP
-
-
-def minimum_group() -> int:
-    return settings.SURVEY_MIN_GROUP
 
 
 def open_rounds(*, scope: Scope, day: date) -> QuerySet[Round]:

@@ -443,14 +443,14 @@ def _answer(
                 return render(
                     request,
                     "surveys/thanks.html",
-                    {"again": True, "minimum": selectors.minimum_group(), **(extra or {})},
+                    {"again": True, "minimum": reports.results.minimum_group(), **(extra or {})},
                 )
             add_service_errors(form, error)
         else:
             return render(
                 request,
                 "surveys/thanks.html",
-                {"again": False, "minimum": selectors.minimum_group(), **(extra or {})},
+                {"again": False, "minimum": reports.results.minimum_group(), **(extra or {})},
             )
     return render(
         request,
