@@ -52,28 +52,20 @@ def instrument_get(*, scope: Scope, pk: int) -> Instrument:
     return get_object_or_404(instruments(scope=scope), pk=pk)
 
 
+def _readable(scope: Scope) -> QuerySet[Round]:
+    """Rounds of the user's organisations, and rounds that include a unit they manage."""
+    return Round.objects.filter(
+        Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS))
+        | Q(units__in=scope.unit_ids(*PAPER_ROLES))
+    ).select_related("instrument", "organisation")
+
+
 def rounds(*, scope: Scope) -> QuerySet[Round]:
-    return (
-        Round.objects.filter(
-            Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS))
-            | Q(units__in=scope.unit_ids(*PAPER_ROLES))
-        )
-        .distinct()
-        .select_related("instrument", "organisation")
-        .annotate(answers=Count("responses", distinct=True))
-    )
+    return _readable(scope).distinct().annotate(answers=Count("responses", distinct=True))
 
 
 def round_get(*, scope: Scope, code: str) -> Round:
-    found = (
-        Round.objects.filter(
-            Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS))
-            | Q(units__in=scope.unit_ids(*PAPER_ROLES))
-        )
-        .select_related("instrument", "organisation")
-        .filter(code=code)
-        .first()
-    )
+    found = _readable(scope).filter(code=code).first()
     if found is None:
         raise Http404
     return found
