@@ -41,9 +41,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_htmx",
     "js_lib_htmx",
     "peerstod.core",
+    "peerstod.notifications",
     "peerstod.accounts",
     "peerstod.orgs",
     "peerstod.people",
@@ -58,13 +60,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "peerstod.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "peerstod.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "peerstod.core.middleware.PrivateCacheMiddleware",
+    "peerstod.core.audit.ReadAuditMiddleware",
+    "peerstod.core.usecase.WriteGuardMiddleware",
     "peerstod.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -100,6 +108,22 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # One writer at a time from the start of a transaction: a check that guards a limit
+    # (seats, 100 %) cannot be raced by a second writer that read before the first wrote.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+
+# The cache that rate limits (and later locks) count in: shared by every app server.
+# The database by default; Redis when REDIS_URL is set.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "peerstod.core.cache.AtomicDatabaseCache", "LOCATION": "peerstod_cache"}
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -125,12 +149,14 @@ LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:start"
 
 # Lockout after repeated failures (django-axes): five wrong passwords for one e-mail
-# address lock it for 15 minutes, whichever machine they come from. Not by IP address:
-# a whole hospital reaches us through one NAT address, and five typos on a ward would
-# lock out the region (hence axes.W006 is silenced below).
+# address from one client address lock that pair for 15 minutes. Not by e-mail alone,
+# or anyone could lock anyone out with five requests; not by address alone, or five
+# typos behind a hospital's NAT would lock out the ward. Guessing across many
+# addresses is slowed by the login rate limit per address (RATE_LIMITS["login"]).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "peerstod.core.clientip.client_ip_for_axes"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
@@ -158,12 +184,67 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", default=False)
+# Proxies in front of the app that append to X-Forwarded-For (the load balancer: 1).
+PROXY_COUNT = env_int("PROXY_COUNT", 1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# A request body larger than this is refused before any view sees it.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 2_621_440)
-FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Content-Security-Policy (django-csp): no inline script or style, nothing from
+# another host. Charts are inline SVG drawn with presentation attributes, not styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# Rate limits per client address, counted in the shared cache ("count/period").
+RATE_LIMITS = {
+    "login": env_str("RATE_LIMIT_LOGIN", "30/m"),
+    "password_reset": env_str("RATE_LIMIT_PASSWORD_RESET", "5/h"),
+    "apply": env_str("RATE_LIMIT_APPLY", "10/h"),
+    "survey_code": env_str("RATE_LIMIT_SURVEY_CODE", "60/h"),
+    "survey_link": env_str("RATE_LIMIT_SURVEY_LINK", "30/h"),
+    "box": env_str("RATE_LIMIT_BOX", f"{env_int('FORUM_BOX_PER_HOUR', 5)}/h"),
+}
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")  # our database cache counts atomically
+
+# In development and in the tests, a write during a request outside a use case fails
+# loudly (core.usecase.WriteGuardMiddleware).
+STRICT_WRITES = env_bool("STRICT_WRITES", default=DEBUG)
+
+# A request body larger than this is refused before any view sees it, files included
+# (core.middleware.RequestLimitsMiddleware); imports may send up to MAX_UPLOAD_BYTES.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 2_621_440)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+LARGE_UPLOAD_PATHS = ["/utfall/import", "/enkater/instrument"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 LANGUAGE_CODE = "sv"
@@ -225,6 +306,10 @@ SURVEY_MIN_TEXT_GROUP = max(env_int("SURVEY_MIN_TEXT_GROUP", 10), SURVEY_MIN_GRO
 
 # Indicator imports larger than this are refused before they are read.
 OUTCOMES_MAX_IMPORT_BYTES = env_int("OUTCOMES_MAX_IMPORT_BYTES", 10_000_000)
+MAX_UPLOAD_BYTES = max(OUTCOMES_MAX_IMPORT_BYTES, MAX_REQUEST_BYTES) + 65_536
+# What an uploaded spreadsheet may hold once unpacked, and in one cell.
+MAX_UNPACKED_BYTES = env_int("MAX_UNPACKED_BYTES", 80_000_000)
+MAX_CELL_CHARS = env_int("MAX_CELL_CHARS", 4000)
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "peerstod-demo")
 

@@ -124,9 +124,12 @@ def test_an_expired_htmx_request_is_told_where_to_go(client, world, login):
     assert response["HX-Redirect"].startswith(LOGIN)
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, db):
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, db, django_capture_on_commit_callbacks
+):
     UserFactory(email="lina@test.se")
-    client.post(reverse("accounts:password_reset"), {"email": "lina@test.se"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "lina@test.se"})
     assert len(mail.outbox) == 1
     assert "Välj ett nytt lösenord" in mail.outbox[0].subject
     link = next(line for line in mail.outbox[0].body.splitlines() if "/konto/aterstall/" in line)

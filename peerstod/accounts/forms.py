@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +18,40 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
+
+
+class ServiceSetPasswordMixin:
+    """The new password is saved by the accounts service, with its audit row."""
+
+    def save(self, commit: bool = True):
+        from peerstod.accounts.services import password_set
+
+        return password_set(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class SetPasswordForm(ServiceSetPasswordMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(ServiceSetPasswordMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """The reset link goes through the outbox, like every mail (never inside the
+    request's fate); the page says the same for a known and an unknown address."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from peerstod.accounts.services import password_reset_mail
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        password_reset_mail(user=context["user"], subject=subject, body=body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from peerstod.accounts import actions
 from peerstod.accounts.models import Membership
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
@@ -29,11 +30,8 @@ def membership_list_for_organisation(
 ) -> QuerySet[Membership] | None:
     if not can_read_members(scope=scope, organisation=organisation):
         return None
-    audit.record(
-        actor=actor,
-        action="accounts.members.viewed",
-        obj=organisation,
-        organisation=organisation,
+    audit.read(
+        actor=actor, action=actions.MEMBERS_VIEWED, obj=organisation, organisation=organisation
     )
     return (
         Membership.objects.active_on(scope.day)
@@ -46,8 +44,8 @@ def membership_list_for_organisation(
 def membership_list_for_unit(*, scope: Scope, actor, unit: Unit) -> QuerySet[Membership] | None:
     if not can_read_unit_members(scope=scope, unit=unit):
         return None
-    audit.record(
-        actor=actor, action="accounts.members.viewed", obj=unit, organisation=unit.organisation
+    audit.read(
+        actor=actor, action=actions.MEMBERS_VIEWED, obj=unit, organisation=unit.organisation
     )
     return (
         Membership.objects.active_on(scope.day)

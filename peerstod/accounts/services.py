@@ -1,17 +1,22 @@
-"""Creating users and granting roles."""
+"""Creating users, granting roles and ending them. Every membership changes here."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
+from peerstod.accounts import actions
 from peerstod.accounts.models import Membership, User
 from peerstod.core import audit
+from peerstod.core.usecase import use_case
+from peerstod.notifications.mail import mail_queue
 from peerstod.orgs.models import Organisation, Unit
 
 
+@use_case
 def user_create(
     *, email: str, full_name: str, password: str | None = None, actor=None, validate: bool = True
 ) -> User:
@@ -19,13 +24,36 @@ def user_create(
     user.full_clean(exclude=["password"])
     if password is not None and validate:
         validate_password(password, user)
-    with transaction.atomic():
-        user.set_password(password)
-        user.save()
-        audit.record(actor=actor, action="accounts.user.created", obj=user)
+    user.set_password(password)
+    user.save()
+    audit.record(actor=actor, action=actions.USER_CREATED, obj=user)
     return user
 
 
+@use_case
+def user_logged_in(*, user: User) -> None:
+    """The login itself: the time of the last login, and the audit row."""
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    audit.record(actor=user, action=actions.USER_LOGGED_IN, obj=user)
+
+
+@use_case
+def password_set(*, user: User, password: str, actor=None) -> User:
+    """A new password, from the change form or a reset link (already validated)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor or user, action=actions.PASSWORD_CHANGED, obj=user)
+    return user
+
+
+@use_case
+def password_reset_mail(*, user: User, subject: str, body: str) -> None:
+    mail_queue(to=[user.email], subject=subject, body=body)
+    audit.record(actor=None, action=actions.PASSWORD_RESET_SENT, obj=user)
+
+
+@use_case
 def membership_grant(
     *,
     user: User,
@@ -41,18 +69,50 @@ def membership_grant(
         role=role,
         organisation=organisation,
         unit=unit,
-        valid_from=valid_from or date.today(),
+        valid_from=valid_from or timezone.localdate(),
         valid_to=valid_to,
     )
     membership.full_clean()
-    with transaction.atomic():
-        membership.save()
+    membership.save()
+    audit.record(
+        actor=actor,
+        action=actions.MEMBERSHIP_GRANTED,
+        obj=membership,
+        organisation=organisation,
+        role=role,
+        user=user.email,
+    )
+    return membership
+
+
+@use_case
+def membership_end(
+    *, user: User, role: str, unit: Unit | None = None, organisation=None, last_day: date, actor=None
+) -> int:
+    """Access through this role (on this unit or organisation) ends after `last_day`,
+    whatever end date the memberships had: later ends are brought forward, and a
+    membership that would only start after that day is ended before it begins."""
+    found = Membership.objects.select_for_update().filter(user=user, role=role)
+    if unit is not None:
+        found = found.filter(unit=unit)
+    if organisation is not None:
+        found = found.filter(organisation=organisation)
+    found = found.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
+    ended = 0
+    for membership in found:
         audit.record(
             actor=actor,
-            action="accounts.membership.granted",
+            action=actions.MEMBERSHIP_ENDED,
             obj=membership,
-            organisation=organisation,
+            organisation=membership.organisation,
             role=role,
             user=user.email,
+            last_day=last_day.isoformat(),
         )
-    return membership
+        if membership.valid_from > last_day:
+            membership.delete()  # it would only have begun after the role ended
+        else:
+            membership.valid_to = last_day
+            membership.save(update_fields=["valid_to"])
+        ended += 1
+    return ended

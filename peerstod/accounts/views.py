@@ -7,11 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from peerstod.accounts import selectors
-from peerstod.accounts.forms import LoginForm
+from peerstod.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from peerstod.core.permissions import role_required
+from peerstod.core.ratelimit import limit
 
 
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
+@method_decorator(limit("login"), name="dispatch")
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
@@ -28,6 +35,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     template_name = "accounts/password_form.html"
     extra_context = {"title": _("Change password")}
     success_url = reverse_lazy("accounts:password_change_done")
@@ -37,7 +45,9 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
+@method_decorator(limit("password_reset"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_form.html"
     extra_context = {"title": _("Reset password")}
     email_template_name = "accounts/email/password_reset.txt"
@@ -50,6 +60,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
     template_name = "accounts/password_form.html"
     extra_context = {"title": _("Choose a new password")}
     success_url = reverse_lazy("accounts:password_reset_complete")

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):
@@ -16,3 +19,64 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.method == "POST" and request.content_type in {
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    }:
+        try:
+            values = request.POST.lists()
+        except Exception:  # noqa: BLE001 - a malformed body is refused below by Django
+            return False
+        return any("\x00" in value for _key, items in values for value in items)
+    return False
+
+
+class RequestLimitsMiddleware:
+    """Refuse, before any view reads it: a body larger than allowed (uploaded files
+    included, which Django's own limit does not count) with 413, and a NUL character in
+    the address or a form field with 400. Larger bodies are allowed only on the paths
+    in `settings.LARGE_UPLOAD_PATHS` (indicator and instrument imports)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.MAX_REQUEST_BYTES
+        if any(request.path.startswith(p) for p in settings.LARGE_UPLOAD_PATHS):
+            limit = settings.MAX_UPLOAD_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = limit + 1
+        if length > limit:
+            return render(
+                request, "core/error.html", {"status": 413, "limit": filesizeformat(limit)}, 413
+            )
+        if _has_nul(request):
+            return render(request, "core/error.html", {"status": 400}, status=400)
+        return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Pages for a logged-in user, and every file download, are never kept by the
+    browser or a proxy (`Cache-Control: no-store`): a shared ward computer must not show
+    the next person what the last one saw."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        download = "attachment" in response.get("Content-Disposition", "") or response.get(
+            "Content-Type", ""
+        ).startswith(("application/pdf", "application/vnd.openxmlformats", "text/calendar"))
+        if (user is not None and user.is_authenticated) or download:
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response

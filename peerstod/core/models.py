@@ -45,3 +45,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class IdempotencyKey(models.Model):
+    """A form's one-time key, claimed by the use case that the form's POST runs.
+
+    A second POST of the same form (a double click, a retry after a time-out) finds the
+    key taken and changes nothing. Only a hash is kept; keys are removed after a week.
+    """
+
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    purpose = models.CharField(max_length=60, editable=False)
+    result = models.CharField(max_length=100, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("one-time form key")
+        verbose_name_plural = _("one-time form keys")
+
+    def __str__(self) -> str:
+        return self.purpose

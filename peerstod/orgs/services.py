@@ -5,28 +5,32 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit
+from peerstod.core.usecase import use_case
+from peerstod.orgs import actions
 from peerstod.orgs.models import Agreement, Organisation, OrganisationKind, Unit
 
 
+@use_case
 def organisation_create(
-    *, name: str, kind: str, parent: Organisation | None = None
+    *, name: str, kind: str, parent: Organisation | None = None, actor=None
 ) -> Organisation:
     organisation = Organisation(name=name, kind=kind, parent=parent)
     organisation.full_clean(exclude=["root"])
     if parent is not None and kind == OrganisationKind.NETWORK:
         raise ValidationError({"kind": _("A peer-support network is never part of another.")})
-    with transaction.atomic():
-        organisation.root = parent.root if parent is not None else None
-        organisation.save()
-        if organisation.root_id is None:
-            organisation.root = organisation
-            organisation.save(update_fields=["root"])
+    organisation.root = parent.root if parent is not None else None
+    organisation.save()
+    if organisation.root_id is None:
+        organisation.root = organisation
+        organisation.save(update_fields=["root"])
+    audit.record(
+        actor=actor, action=actions.ORGANISATION_CREATED, obj=organisation, organisation=parent
+    )
     return organisation
 
 
@@ -37,19 +41,20 @@ def _require_unit_editor(scope: Scope, organisation: Organisation) -> None:
         raise ValidationError(_("Units belong to a region, municipality or provider."))
 
 
+@use_case
 def unit_create(*, scope: Scope, actor, organisation: Organisation, **fields) -> Unit:
     _require_unit_editor(scope, organisation)
     unit = Unit(organisation=organisation, **fields)
     unit.full_clean()
-    with transaction.atomic():
-        unit.save()
-        audit.record(actor=actor, action="orgs.unit.created", obj=unit, organisation=organisation)
+    unit.save()
+    audit.record(actor=actor, action=actions.UNIT_CREATED, obj=unit, organisation=organisation)
     return unit
 
 
 UNIT_EDITABLE = ("name", "kind", "place", "description", "staff_count", "is_active")
 
 
+@use_case
 def unit_update(*, scope: Scope, actor, unit: Unit, **fields) -> Unit:
     _require_unit_editor(scope, unit.organisation)
     unknown = set(fields) - set(UNIT_EDITABLE)
@@ -59,18 +64,18 @@ def unit_update(*, scope: Scope, actor, unit: Unit, **fields) -> Unit:
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean()
-    with transaction.atomic():
-        unit.save()
-        audit.record(
-            actor=actor,
-            action="orgs.unit.changed",
-            obj=unit,
-            organisation=unit.organisation,
-            fields=changed,
-        )
+    unit.save()
+    audit.record(
+        actor=actor,
+        action=actions.UNIT_CHANGED,
+        obj=unit,
+        organisation=unit.organisation,
+        fields=changed,
+    )
     return unit
 
 
+@use_case
 def agreement_create(
     *,
     scope: Scope,
@@ -103,17 +108,16 @@ def agreement_create(
         network=network, principal=principal, starts_on=starts_on, ends_on=ends_on, note=note
     )
     agreement.full_clean()
-    with transaction.atomic():
-        agreement.save()
-        agreement.units.set(units)
-        audit.record(
-            actor=actor,
-            action="orgs.agreement.created",
-            obj=agreement,
-            organisation=principal,
-            network=network.code,
-            units=[u.code for u in units],
-        )
+    agreement.save()
+    agreement.units.set(units)
+    audit.record(
+        actor=actor,
+        action=actions.AGREEMENT_CREATED,
+        obj=agreement,
+        organisation=principal,
+        network=network.code,
+        units=[u.code for u in units],
+    )
     return agreement
 
 

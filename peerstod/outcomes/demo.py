@@ -41,7 +41,6 @@ def rows(today: date) -> list[list[object]]:
     peer support starts; unit 20 follows the same slow trend without the drop."""
     import numpy as np
 
-    rng = np.random.default_rng(6)
     table = []
     for index, month in enumerate(months(today), start=1):
         season = 1 + 0.08 * math.cos(2 * math.pi * (month.month - 1) / 12)
@@ -49,6 +48,9 @@ def rows(today: date) -> list[list[object]]:
             ("Rättspsykiatrisk avdelning 20", 28, False),
             ("Rättspsykiatrisk avdelning 21", 31, True),
         ):
+            # One generator per unit and month of the series, so that the figures are the
+            # same whatever month the series starts in (the demo follows today's date).
+            rng = np.random.default_rng([6, beds, index])
             bed_days = int(beds * 30.4 * rng.uniform(0.86, 0.95))
             after = peer and index >= START_MONTH
             trend = math.exp(-0.004 * index)

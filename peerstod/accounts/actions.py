@@ -1,0 +1,13 @@
+"""Audit actions of accounts (core.audit)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from peerstod.core.audit import action
+
+USER_CREATED = action("accounts.user.created", _("User created"))
+USER_LOGGED_IN = action("accounts.user.logged_in", _("Logged in"))
+PASSWORD_RESET_SENT = action("accounts.user.password_reset_sent", _("Password reset link sent"))
+PASSWORD_CHANGED = action("accounts.user.password_changed", _("Password changed"))
+MEMBERSHIP_GRANTED = action("accounts.membership.granted", _("Role granted"))
+MEMBERSHIP_ENDED = action("accounts.membership.ended", _("Role ended"))
+MEMBERS_VIEWED = action("accounts.members.viewed", _("Members viewed"), read=True)

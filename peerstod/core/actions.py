@@ -1,0 +1,7 @@
+"""Audit actions of the core (core.audit)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from peerstod.core.audit import action
+
+AUDIT_VIEWED = action("core.audit.viewed", _("Audit log viewed"), read=True)

@@ -1,0 +1,30 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxMail(models.Model):
+    """A mail waiting to go, or sent. Written in the transaction of the change that
+    causes it, so a mail is never lost when the mail server is down and never sent for a
+    change that was rolled back. The body is removed once the mail has gone: it may hold
+    a private link."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Written by the platform from validated addresses and templates: not free text.
+    to = models.CharField(max_length=254, editable=False)
+    subject = models.CharField(max_length=300, editable=False)
+    body = models.TextField(blank=True, editable=False)
+    headers = models.JSONField(default=dict, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.CharField(max_length=300, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
