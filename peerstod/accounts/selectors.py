@@ -44,9 +44,7 @@ def membership_list_for_organisation(
 def membership_list_for_unit(*, scope: Scope, actor, unit: Unit) -> QuerySet[Membership] | None:
     if not can_read_unit_members(scope=scope, unit=unit):
         return None
-    audit.read(
-        actor=actor, action=actions.MEMBERS_VIEWED, obj=unit, organisation=unit.organisation
-    )
+    audit.read(actor=actor, action=actions.MEMBERS_VIEWED, obj=unit, organisation=unit.organisation)
     return (
         Membership.objects.active_on(scope.day)
         .filter(unit=unit)

@@ -87,7 +87,13 @@ def membership_grant(
 
 @use_case
 def membership_end(
-    *, user: User, role: str, unit: Unit | None = None, organisation=None, last_day: date, actor=None
+    *,
+    user: User,
+    role: str,
+    unit: Unit | None = None,
+    organisation=None,
+    last_day: date,
+    actor=None,
 ) -> int:
     """Access through this role (on this unit or organisation) ends after `last_day`,
     whatever end date the memberships had: later ends are brought forward, and a

@@ -1,9 +1,10 @@
 """The client's address, for rate limits and lockout. Never stored.
 
 Behind the load balancer (`BEHIND_PROXY=true`) every request comes from the balancer,
-so the client is the address the balancer appended to X-Forwarded-For: the right-most
-`PROXY_COUNT` hops are ours; anything to their left was written by the client and is
-not trusted.
+so the client is the address the balancer appended to X-Forwarded-For: counted from the
+right, the `PROXY_COUNT`-th entry (1 for one balancer) is the one our own proxy wrote;
+anything to its left was written by the client and is not trusted (the rule of
+Werkzeug's ProxyFix and of nginx's `real_ip_recursive`).
 """
 
 from __future__ import annotations
@@ -12,24 +13,27 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
-from ipware import get_client_ip
+
+
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 def client_ip(request: HttpRequest) -> str:
-    if settings.BEHIND_PROXY:
-        found, _routable = get_client_ip(
-            request,
-            proxy_order="right-most",
-            proxy_count=settings.PROXY_COUNT,
-            request_header_order=["HTTP_X_FORWARDED_FOR"],
-        )
-        if found:
-            return found
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = _address(request.META.get("REMOTE_ADDR", "") or "") or ""
+    if not settings.BEHIND_PROXY:
+        return remote
+    hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if len(hops) < settings.PROXY_COUNT:
+        return remote
+    return _address(hops[-settings.PROXY_COUNT]) or remote
 
 
-def client_ip_for_axes(request: HttpRequest, *args, **kwargs) -> str:
-    return client_ip(request)
+def client_ip_for_axes(request: HttpRequest, *args, **kwargs) -> str | None:
+    return client_ip(request) or None
 
 
 def ratelimit_key(group: str, request: HttpRequest) -> str:

@@ -55,7 +55,10 @@ class RequestLimitsMiddleware:
             length = limit + 1
         if length > limit:
             return render(
-                request, "core/error.html", {"status": 413, "limit": filesizeformat(limit)}, 413
+                request,
+                "core/error.html",
+                {"status": 413, "limit": filesizeformat(limit)},
+                status=413,
             )
         if _has_nul(request):
             return render(request, "core/error.html", {"status": 400}, status=400)

@@ -7,6 +7,7 @@ waits in the outbox and goes when the server is back.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -78,10 +79,8 @@ def deliver(*, ids: list[int] | None = None, now: datetime | None = None) -> dic
                 )
             counts["sent"] += 1
     finally:
-        try:
+        with contextlib.suppress(Exception):  # closing a broken connection
             connection.close()
-        except Exception:  # noqa: BLE001, S110 - closing a broken connection
-            pass
     return counts
 
 

@@ -49,7 +49,23 @@ def browser():
 @pytest.fixture
 def demo(transactional_db, settings):
     settings.DEMO_PASSWORD = DEMO_PASSWORD
+    # The journeys log in many times a minute from one address; the limits themselves
+    # are tested in tests/test_limits.py.
+    settings.RATE_LIMITS = {group: "10000/m" for group in settings.RATE_LIMITS}
     call_command("demo", force=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def _watch_policy(page) -> list[str]:
+    """Collect what the Content-Security-Policy refused on the page (inline script or
+    style, another host): the pages must need no exception to it."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused
 
 
 @pytest.fixture
@@ -57,8 +73,10 @@ def page(browser, live_server, demo):
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    refused = _watch_policy(page)
     yield page
     context.close()
+    assert refused == [], f"Content-Security-Policy refused: {refused[:5]}"
 
 
 @pytest.fixture
@@ -68,8 +86,10 @@ def phone(browser, live_server, demo):
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    refused = _watch_policy(page)
     yield page
     context.close()
+    assert refused == [], f"Content-Security-Policy refused: {refused[:5]}"
 
 
 _axe = Axe()
