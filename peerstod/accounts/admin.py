@@ -1,8 +1,12 @@
+import contextvars
+
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.accounts.models import Membership, User
+from peerstod.core.admin import AuditedModelAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -11,8 +15,31 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation", "unit"]
 
 
+_admin: contextvars.ContextVar = contextvars.ContextVar("admin_user", default=None)
+
+
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """The administrator's "set password" goes through the accounts service (audited)."""
+
+    def save(self, commit=True):
+        from peerstod.accounts.services import password_set
+
+        return password_set(
+            user=self.user, password=self.cleaned_data["password1"], actor=_admin.get()
+        )
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
+    change_password_form = AdminPasswordChangeForm
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _admin.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _admin.reset(token)
+
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "last_login"]
     search_fields = ["email", "full_name"]
@@ -31,7 +58,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedModelAdmin):
     list_display = ["user", "role", "organisation", "unit", "valid_from", "valid_to"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__full_name", "organisation__name", "unit__name"]

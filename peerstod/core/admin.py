@@ -1,6 +1,57 @@
 from django.contrib import admin
 
+from peerstod.core import audit
+from peerstod.core.actions import ADMIN_CHANGED, ADMIN_DELETED
 from peerstod.core.models import AuditEvent
+from peerstod.core.usecase import use_case
+
+
+@use_case
+def _admin_change(request, obj, run, *, deleted: bool = False, fields=()) -> None:
+    label, ref = obj._meta.label_lower, str(getattr(obj, "code", "") or obj.pk or "")
+    run()
+    audit.record(
+        actor=request.user,
+        action=ADMIN_DELETED if deleted else ADMIN_CHANGED,
+        obj=None if deleted else obj,
+        model=label,
+        ref=ref,
+        fields=sorted(fields),
+    )
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """The platform administrator's changes in the Django admin are use cases too: one
+    transaction with an audit row in Peerstöd's log (Django's own admin log is kept as
+    well). Writes in the admin outside these methods are refused by the write guard."""
+
+    def save_model(self, request, obj, form, change):
+        _admin_change(
+            request,
+            obj,
+            lambda: super(AuditedModelAdmin, self).save_model(request, obj, form, change),
+            fields=form.changed_data if change else ["(new)"],
+        )
+
+    def delete_model(self, request, obj):
+        _admin_change(
+            request,
+            obj,
+            lambda: super(AuditedModelAdmin, self).delete_model(request, obj),
+            deleted=True,
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        _admin_change(
+            request,
+            form.instance,
+            lambda: super(AuditedModelAdmin, self).save_related(request, form, formsets, change),
+            fields=[f"{fs.prefix}" for fs in formsets if fs.has_changed()] + ["(related)"],
+        )
 
 
 @admin.register(AuditEvent)

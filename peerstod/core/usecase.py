@@ -136,7 +136,7 @@ class WriteGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not getattr(settings, "STRICT_WRITES", False) or request.path.startswith("/admin/"):
+        if not getattr(settings, "STRICT_WRITES", False):
             return self.get_response(request)
         with connection.execute_wrapper(_guard):
             return self.get_response(request)

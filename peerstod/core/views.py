@@ -26,7 +26,7 @@ def dashboard(request: HttpRequest, scope) -> HttpResponse:
 
 @role_required(*AUDIT_READERS)
 def audit_log(request: HttpRequest, scope) -> HttpResponse:
-    events = selectors.audit_event_list(scope=scope)
+    events = selectors.audit_event_list(scope=scope, actor=request.user)
     page = Paginator(events, 50).get_page(request.GET.get("sida"))
     return render(request, "core/audit.html", {"page": page})
 

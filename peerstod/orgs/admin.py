@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from peerstod.core.admin import AuditedModelAdmin
 from peerstod.orgs.models import Agreement, Organisation, Unit
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "kind", "parent", "code"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -12,7 +13,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedModelAdmin):
     list_display = ["name", "organisation", "kind", "place", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "organisation__name", "code"]
@@ -21,7 +22,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedModelAdmin):
     list_display = ["network", "principal", "starts_on", "ends_on"]
     autocomplete_fields = ["network", "principal", "units"]
     readonly_fields = ["code"]
