@@ -3,13 +3,15 @@ from django.contrib import admin
 from peerstod.core import audit
 from peerstod.core.actions import ADMIN_CHANGED, ADMIN_DELETED
 from peerstod.core.models import AuditEvent
-from peerstod.core.usecase import use_case
+from peerstod.core.usecase import use_case, writes_so_far
 
 
 @use_case
 def _admin_change(request, obj, run, *, deleted: bool = False, fields=()) -> None:
     label, ref = obj._meta.label_lower, str(getattr(obj, "code", "") or obj.pk or "")
     run()
+    if not writes_so_far():
+        return  # saving the related objects changed nothing
     audit.record(
         actor=request.user,
         action=ADMIN_DELETED if deleted else ADMIN_CHANGED,
@@ -50,7 +52,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
             request,
             form.instance,
             lambda: super(AuditedModelAdmin, self).save_related(request, form, formsets, change),
-            fields=[f"{fs.prefix}" for fs in formsets if fs.has_changed()] + ["(related)"],
+            fields=[fs.prefix for fs in formsets if fs.has_changed()] or ["(related)"],
         )
 
 

@@ -109,6 +109,12 @@ def audited() -> None:
         state.audits += 1
 
 
+def writes_so_far() -> int:
+    """How many writes the running use case has made (0 outside one)."""
+    state = _current.get()
+    return state.writes if state is not None else 0
+
+
 def in_use_case() -> bool:
     return _current.get() is not None or _trusted.get()
 
