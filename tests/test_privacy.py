@@ -166,3 +166,123 @@ def test_born_before_1900_with_century_is_not_found():
     day = date(1999, 1, 1) - timedelta(days=0)
     ten = identity_number(day, 1, False)
     assert find_personal_data("17" + ten) == []
+
+
+# Disguises: identifiers as people really write them (Word's dashes, no-break spaces,
+# characters that cannot be seen). The guard reads through every one of them.
+
+DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212", "\uff0d", "\ufe63"]
+SPACES = [" ", "\u00a0", "\u202f", "\u2009", "\u2007", "\u3000"]
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+
+
+@st.composite
+def disguised(draw, plain: str) -> str:
+    """`plain` with invisible characters slipped in between some of its characters."""
+    out = []
+    for char in plain:
+        out.append(char)
+        if draw(st.integers(0, 5)) == 0:
+            out.append(draw(st.sampled_from(INVISIBLE)))
+    return "".join(out)
+
+
+@st.composite
+def disguised_identity_numbers(draw):
+    day = draw(births)
+    ten = identity_number(day, draw(st.integers(0, 999)), coordination=False)
+    space = draw(st.sampled_from(SPACES))
+    dash = draw(st.sampled_from(DASHES))
+    shape = draw(st.sampled_from(["spaced dash", "dot", "dash", "split", "iso", "full-width"]))
+    yy, mm, dd, tail = ten[:2], ten[2:4], ten[4:6], ten[6:]
+    century = f"{day.year // 100}"
+    written = {
+        "spaced dash": f"{yy}{mm}{dd}{space}{dash}{space}{tail}",
+        "dot": f"{yy}{mm}{dd}.{tail}",
+        "dash": f"{yy}{mm}{dd}{dash}{tail}",
+        "split": f"{yy}{space}{mm}{space}{dd}{dash}{tail}",
+        "iso": f"{century}{yy}{dash}{mm}{dash}{dd}{dash}{tail}",
+        "full-width": "".join(chr(ord(c) + 0xFEE0) for c in f"{yy}{mm}{dd}") + f"\uff0d{tail}",
+    }[shape]
+    return draw(disguised(written))
+
+
+@settings(max_examples=400)
+@given(disguised_identity_numbers(), surroundings, surroundings)
+@example("850101 - 1236", "", "")
+@example("85 01 01-1236", "född ", "")
+def test_an_identity_number_in_disguise_is_found_where_it_stands(written, before, after):
+    text = f"{before} {written} {after}"
+    findings = [f for f in find_personal_data(text) if f.kind == Kind.PERSONAL_NUMBER]
+    assert findings, (text, find_personal_data(text))
+    start = len(before) + 1
+    assert findings[0].start == start
+    # An invisible character after the last digit is not part of the finding.
+    assert findings[0].end == start + len(written.rstrip("".join(INVISIBLE)))
+
+
+@st.composite
+def disguised_phones(draw):
+    groups = draw(
+        st.sampled_from(
+            [
+                ("070", "123", "45", "67"),
+                ("08", "123", "456", "78"),
+                ("031", "10", "10", "10"),
+                ("0701", "23", "45", "67"),
+            ]
+        )
+    )
+    space = draw(st.sampled_from(SPACES))
+    dash = draw(st.sampled_from(DASHES))
+    area, *rest = groups
+    written = draw(
+        st.sampled_from(
+            [
+                f"{area}.{'.'.join(rest)}",
+                f"({area}){space}{space.join(rest)}",
+                f"{area}{space}{dash}{space}{space.join(rest)}",
+                f"+46{space}{area[1:]}{space}{space.join(rest)}",
+                f"{area}/{''.join(rest)}",
+            ]
+        )
+    )
+    return draw(disguised(written))
+
+
+@settings(max_examples=300)
+@given(disguised_phones())
+@example("070.123.45.67")
+@example("(070) 123 45 67")
+@example("070 - 123 45 67")
+def test_a_phone_number_in_disguise_is_found(written):
+    assert [f.kind for f in find_personal_data(f"ring {written} i kväll")] == [Kind.PHONE]
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["@", "\uff20", " @ ", "(at)", " (at) ", "[at]", " [ at ] ", "{at}"]),
+    st.sampled_from([".", " (dot) ", "[dot]", "(punkt)"]),
+)
+def test_an_e_mail_address_in_disguise_is_found(at, dot):
+    text = f"skriv till anna.svensson{at}region{dot}se i morgon"
+    assert [f.kind for f in find_personal_data(text)] == [Kind.EMAIL], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mötet 2024-01-15 kl. 10:30–11:15",
+        "kl. 08.30\u201309.15 i rum 0123",
+        "Dnr 2024/0123 och ärende 12345",
+        "1\u00a0000\u00a0000 kr",
+        "12\u202f345,50 kr",
+        "org.nr 556677-8899",
+        "0,5 mg vid behov",
+        "den 01.02.2024 och 2024-01-15 1030",
+        "vecka 08, rum 0312",
+        "träffen @ dagrummet kl 10",
+    ],
+)
+def test_dates_times_sums_rooms_cases_and_organisation_numbers_still_pass(text):
+    assert find_personal_data(text) == [], text

@@ -9,6 +9,7 @@ of these is refused with a message that says what to remove and where.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -40,22 +41,64 @@ class Finding:
     end: int
 
 
-# YYMMDD or YYYYMMDD, then an optional '-', '+' or space, then NNNC. Digits on either
-# side mean it is part of a longer number, not an identity number.
-_ID_NUMBER = re.compile(r"(?<!\d)(?P<century>\d{2})?(?P<date>\d{6})[-+ ]?(?P<tail>\d{4})(?!\d)")
+# Text is read as a person wrote it, not as a form would: before looking, it is
+# normalised (Unicode NFKC, so full-width digits and ＠ become plain ones; every dash
+# becomes "-" and every space " "; zero-width characters and soft hyphens are removed),
+# and the patterns allow the separators people use ("850101 - 1236", "85 01 01-1236",
+# "070.123.45.67", "(070) 123 45 67", "anna (at) region.se"). Positions are mapped back
+# to the original text.
+_INVISIBLE = {"\u00ad", "\u180e", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+# YYMMDD or YYYYMMDD, then an optional separator ('-', '+', '.' or space, with spaces
+# around it), then NNNC. Digits on either side mean part of a longer number.
+_ID_NUMBER = re.compile(
+    r"(?<!\d)(?P<century>\d{2})?(?P<date>\d{6})(?: ?[-+.] ?| )?(?P<tail>\d{4})(?!\d)"
+)
+# The date written with separators (85 01 01, 1985-01-01) needs '-' or '+' before the
+# last four, so a date followed by a time ("2024-01-15 1030") is not read as one.
+_ID_SPLIT = re.compile(
+    r"(?<!\d)(?P<century>\d{2})?(?P<yy>\d{2})[ .-](?P<mm>\d{2})[ .-](?P<dd>\d{2})"
+    r" ?[-+] ?(?P<tail>\d{4})(?!\d)"
+)
+_AT = r"\s*(?:@|[(\[{]\s*(?:at|snabel-?a)\s*[)\]}])\s*"
+_DOT = r"(?:\.|\s*[(\[{]\s*(?:dot|punkt)\s*[)\]}]\s*)"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.[^\W\d_]{2,}",
+    rf"(?<![\w.+-])[\w.+-]+{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[^\W\d_]{{2,}}", re.IGNORECASE
 )
-# Swedish numbers start with 0 (07x, 08, 031 …) or +46/0046; foreign ones with + or 00.
-_PHONE = re.compile(
-    r"(?<![\w+])(?<!\d[ .,])"  # not the tail of a longer number such as "1 000 000"
-    r"(?:(?:\+|00)\d{1,3}[ -]?(?:\(0\)[ -]?)?|0)"  # +46, 0046, or the trunk 0
-    r"\d{1,3}(?:[ /-]?\d){5,9}(?!\w)"
-)
+# A phone number: + or 00 and a country code, or the trunk 0, then digits with the
+# separators people type. Not the tail of a longer number such as "1 000 000".
+_PHONE = re.compile(r"(?<![\w+])(?<!\d[ .,])(?:\+|\(\s*0|0)[\d ().\-/]{6,24}")
 # Shapes that start with 0 but are not phone numbers: dates written day first
-# (01-02-2024, 01.02.2024) and identity-number shapes (YYMMDD-NNNN) whose check digit
-# is wrong.
-_NOT_A_PHONE = re.compile(r"^(?:\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}|\d{6}[-+]\d{4})$")
+# (01-02-2024, 01.02.2024), identity-number shapes (YYMMDD-NNNN) whose check digit
+# is wrong, and times or time ranges (08.30, 08.30-09.15).
+_NOT_A_PHONE = re.compile(
+    r"^(?:\d{1,2}[-./ ]\d{1,2}[-./ ]\d{2,4}|\d{6}[-+]\d{4}"
+    r"|\d{1,2}[.:]\d{2}(?: ?- ?\d{1,2}[.:]\d{2})?)$"
+)
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """The text as the guard reads it, and for each of its characters the position of
+    the character of `text` it came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char in _INVISIBLE:
+            continue
+        for part in unicodedata.normalize("NFKC", char):
+            category = unicodedata.category(part)
+            if category == "Pd" or part in "\u2212\u2043":
+                part = "-"
+            elif category == "Zs" or part in "\t\r\n":
+                part = " "
+            elif category == "Cf":
+                continue
+            if part == " " and out and out[-1] == " ":
+                continue
+            out.append(part)
+            origin.append(index)
+    return "".join(out), origin
 
 
 def luhn_ok(digits: str) -> bool:
@@ -86,23 +129,48 @@ def _id_kind(century: str | None, yymmdd: str, tail: str) -> Kind | None:
     return kind
 
 
+def _phone_end(candidate: str) -> int:
+    """Where the phone number in `candidate` ends (0: it holds none): the longest run
+    ending in a digit whose digits make a plausible number."""
+    digits = 0
+    best = 0
+    international = candidate.startswith("+") or candidate.lstrip("(").startswith("00")
+    for index, char in enumerate(candidate):
+        if not char.isdigit():
+            continue
+        digits += 1
+        if (8 <= digits <= 10) or (international and 9 <= digits <= 15):
+            best = index + 1
+    return best
+
+
 def find_personal_data(text: str) -> list[Finding]:
-    """Every personal identifier in `text`, in order of position."""
-    findings: list[Finding] = []
-    for match in _ID_NUMBER.finditer(text):
-        kind = _id_kind(match["century"], match["date"], match["tail"])
-        if kind is not None:
-            findings.append(Finding(kind, match.start(), match.end()))
-    for match in _EMAIL.finditer(text):
-        findings.append(Finding(Kind.EMAIL, match.start(), match.end()))
-    taken = [(f.start, f.end) for f in findings]
-    for match in _PHONE.finditer(text):
-        if _NOT_A_PHONE.match(match.group()):
+    """Every personal identifier in `text`, in order of position in `text`."""
+    seen, origin = normalise(text)
+    found: list[tuple[Kind, int, int]] = []
+    for pattern in (_ID_NUMBER, _ID_SPLIT):
+        for match in pattern.finditer(seen):
+            groups = match.groupdict()
+            yymmdd = groups.get("date") or groups["yy"] + groups["mm"] + groups["dd"]
+            kind = _id_kind(groups["century"], yymmdd, groups["tail"])
+            if kind is not None:
+                found.append((kind, match.start(), match.end()))
+    for match in _EMAIL.finditer(seen):
+        found.append((Kind.EMAIL, match.start(), match.end()))
+    taken = [(start, end) for _kind, start, end in found]
+    for match in _PHONE.finditer(seen):
+        end = _phone_end(match.group())
+        if not end:
             continue
-        if any(match.start() < end and start < match.end() for start, end in taken):
+        number = match.group()[:end]
+        start, stop = match.start(), match.start() + end
+        if _NOT_A_PHONE.match(number.strip("()")):
             continue
-        findings.append(Finding(Kind.PHONE, match.start(), match.end()))
-    return sorted(findings, key=lambda f: f.start)
+        if any(start < e and s < stop for s, e in taken):
+            continue
+        found.append((Kind.PHONE, start, stop))
+    findings = {Finding(kind, origin[start], origin[end - 1] + 1) for kind, start, end in found}
+    return sorted(findings, key=lambda f: (f.start, f.end))
 
 
 def describe(text: str, findings: list[Finding]) -> str:
