@@ -1,14 +1,29 @@
 """The `peerstod` console command: the project's manage.py, installed."""
 
 import os
+import secrets
 import sys
+
+# Commands that only compute (no database, no sessions, no mail) need no secret key:
+# an analyst runs them in a plain shell.
+COMPUTE_ONLY = {"match", "its"}
 
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerstod.settings")
-    from django.core.management import execute_from_command_line
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command in COMPUTE_ONLY and not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    from django.core.exceptions import ImproperlyConfigured
 
-    execute_from_command_line(sys.argv)
+    try:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:
+        # A configuration mistake gets a sentence, not a traceback.
+        sys.stderr.write(f"peerstod: configuration error: {error}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":
