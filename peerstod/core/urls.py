@@ -9,4 +9,5 @@ urlpatterns = [
     path("oversikt/", views.dashboard, name="dashboard"),
     path("granskningslogg/", views.audit_log, name="audit"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]

@@ -64,6 +64,8 @@ FRAMEWORK_TABLES = {
     "core_auditevent",
     "django_admin_log",
     "notifications_outboxmail",
+    # A repeated one-time key is refused by its unique index: not a change.
+    "core_idempotencykey",
 }
 
 

@@ -1,0 +1,27 @@
+"""Health endpoints for the load balancer: up, and ready for traffic."""
+
+from django.db import connection
+from django.urls import reverse
+
+
+def test_healthz_says_the_process_is_up_without_touching_the_database(
+    client, db, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get(reverse("core:healthz"))
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_says_ready_when_the_database_answers_and_migrations_are_applied(client, db):
+    response = client.get(reverse("core:readyz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_readyz_says_unavailable_while_a_migration_is_missing(client, db):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM django_migrations WHERE app = 'core' AND name LIKE '0002%'")
+    response = client.get(reverse("core:readyz"))
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "migrations": "pending"}
