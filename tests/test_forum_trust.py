@@ -586,7 +586,7 @@ def test_pages_without_names_write_no_read_row(client, world, login, forum, name
 def test_the_whole_forum_runs_through_its_pages_with_every_write_in_a_use_case(
     client, world, login, forum, settings, django_capture_on_commit_callbacks
 ):
-    assert settings.STRICT_WRITES is True
+    settings.STRICT_WRITES = True  # a write outside a use case raises UseCaseError
     login(world.users["peer"])
     detail = reverse("forum:detail", args=[forum.forum.public_code])
     assert client.post(detail, {"held_on": "today"}).status_code == 302
