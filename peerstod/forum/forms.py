@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.core.idempotency import OnceField
 from peerstod.forum.models import (
     Addendum,
     AgendaItem,
@@ -50,6 +51,7 @@ class MeetingForm(forms.ModelForm):
 
 class AgendaForm(forms.ModelForm):
     topic = forms.ChoiceField(label=_("Topic"), choices=TOPICS)
+    once = OnceField()
 
     class Meta:
         model = AgendaItem
@@ -58,6 +60,7 @@ class AgendaForm(forms.ModelForm):
 
 class SuggestionForm(forms.ModelForm):
     topic = forms.ChoiceField(label=_("Topic"), choices=TOPICS)
+    once = OnceField()
 
     class Meta:
         model = Suggestion
@@ -65,6 +68,8 @@ class SuggestionForm(forms.ModelForm):
 
 
 class AddendumForm(forms.ModelForm):
+    once = OnceField()
+
     class Meta:
         model = Addendum
         fields = ["text"]
@@ -92,3 +97,4 @@ class BoxForm(forms.Form):
     text = Suggestion._meta.get_field("text").formfield(
         label=_("Your suggestion"), widget=forms.Textarea(attrs={"rows": 4})
     )
+    once = OnceField()

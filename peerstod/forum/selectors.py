@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
-from peerstod.forum.models import Forum, Meeting, Status, Suggestion
+from peerstod.core import audit
+from peerstod.forum import actions
+from peerstod.forum.models import Delivery, Forum, Meeting, Status, Suggestion
 
 READERS = (Role.PEER_SUPPORTER, Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
 
@@ -36,12 +38,36 @@ def meeting_get(*, scope: Scope, code: str) -> Meeting:
     )
 
 
-def suggestion_get(*, scope: Scope, code: str) -> Suggestion:
-    return get_object_or_404(
-        Suggestion.objects.select_related("forum__unit"),
-        code=code,
-        forum__unit_id__in=scope.unit_ids(*READERS),
+def suggestion_get(*, scope: Scope, code: str, forum: Forum | None = None) -> Suggestion:
+    """A suggestion in the viewer's units (and on `forum`, when given), else 404."""
+    found = Suggestion.objects.select_related("forum__unit", "forum__unit__organisation").filter(
+        code=code, forum__unit_id__in=scope.unit_ids(*READERS)
     )
+    if forum is not None:
+        found = found.filter(forum=forum)
+    return get_object_or_404(found)
+
+
+def meeting_deliveries(*, actor, meeting: Meeting) -> list[Delivery]:
+    """Who the minutes were delivered to, and when they read and acknowledged them: the
+    managers' names are staff in a register, so showing them to anyone but themselves is
+    an audited read."""
+    deliveries = list(meeting.deliveries.select_related("manager").order_by("pk"))
+    if any(d.manager_id != actor.pk for d in deliveries):
+        audit.read(
+            actor=actor,
+            action=actions.MEETING_VIEWED,
+            obj=meeting,
+            organisation=meeting.forum.unit.organisation,
+        )
+    return deliveries
+
+
+def delivery_of(*, user, meeting: Meeting) -> Delivery | None:
+    """The delivery of these minutes to `user` (a manager's own), if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Delivery.objects.filter(meeting=meeting, manager=user).first()
 
 
 def public_forum(*, code: str) -> Forum:
@@ -63,8 +89,6 @@ def pending_box(*, forum: Forum) -> QuerySet[Suggestion]:
 
 def deliveries_to_acknowledge(*, user_id):
     """Minutes delivered to this manager and not yet acknowledged: their in-app inbox."""
-    from peerstod.forum.models import Delivery
-
     return (
         Delivery.objects.filter(manager_id=user_id, acknowledged_at__isnull=True)
         .select_related("meeting__forum__unit")

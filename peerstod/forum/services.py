@@ -1,18 +1,19 @@
 """Every change to forums: meetings, locked minutes and addenda, certain delivery to the
-managers, suggestions followed to a decision, and the anonymous suggestion box."""
+managers, suggestions followed to a decision, and the anonymous suggestion box.
+
+Each public function that writes is a use case (core.usecase): one transaction, its own
+audit row, mail through the outbox after commit. The suggestion box's rate limit is the
+view's (core.ratelimit): no service receives or keeps a client's address."""
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
 from datetime import date, timedelta
-from functools import partial
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,9 @@ from django.utils.translation import gettext as _
 from peerstod.accounts.models import Membership
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
-from peerstod.core import audit
+from peerstod.core import audit, idempotency
+from peerstod.core.usecase import use_case
+from peerstod.forum import actions
 from peerstod.forum.models import (
     Addendum,
     AgendaItem,
@@ -32,6 +35,7 @@ from peerstod.forum.models import (
     Suggestion,
     Topic,
 )
+from peerstod.notifications.mail import mail_queue
 from peerstod.orgs.models import Unit
 
 ANSWERS = {Status.ACCEPTED, Status.DECLINED, Status.NEEDS_INFO}
@@ -48,35 +52,101 @@ def _require_manager_of(scope: Scope, unit: Unit) -> None:
         raise PermissionDenied
 
 
+def _already_sent() -> ValidationError:
+    return ValidationError(
+        _("This form was already sent and is being saved. Reload the page to see it.")
+    )
+
+
+class _SentBefore(Exception):  # noqa: N818 - a signal, not an error
+    """The form's one-time key was used: the use case stops before writing anything and
+    the caller gets what the first POST made (core.idempotency)."""
+
+    def __init__(self, result: str):
+        super().__init__(result)
+        self.result = result
+
+
+def _claim(once: str, purpose: str) -> None:
+    fresh, earlier = idempotency.claim(once, purpose=purpose)
+    if not fresh:
+        raise _SentBefore(earlier)
+
+
+def _first_result(find: Callable[..., Any]) -> Callable:
+    """Around a use case that claims a one-time key: a repeat returns what the first POST
+    made, found by `find(result, **kwargs)`. Outside the use case on purpose: a repeat
+    changes nothing, so it has no audit row, and its transaction is rolled back."""
+
+    def decorator(func: Callable) -> Callable:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return func(*args, **kwargs)
+            except _SentBefore as repeat:
+                found = find(repeat.result, **kwargs) if repeat.result else None
+                if found is None:
+                    raise _already_sent() from None
+                return found
+
+        return wrapper
+
+    return decorator
+
+
+@use_case
 def forum_setup(*, scope: Scope, actor, unit: Unit, **fields: Any) -> Forum:
     _require_peer_on(scope, unit)
-    forum, _created = Forum.objects.get_or_create(unit=unit, defaults=fields)
+    forum = Forum.objects.filter(unit=unit).first() or Forum(unit=unit)
+    created = forum.pk is None
     for name, value in fields.items():
         setattr(forum, name, value)
     forum.full_clean()
     forum.save()
+    audit.record(
+        actor=actor,
+        action=actions.FORUM_SET_UP,
+        obj=forum,
+        organisation=unit.organisation,
+        created=created,
+    )
     return forum
 
 
+@use_case
 def meeting_open(*, scope: Scope, actor, forum: Forum, held_on: date) -> Meeting:
-    """A new meeting; answers given since the last one go on its agenda by themselves."""
+    """A new meeting; answers given since the last one go on its agenda by themselves.
+    One meeting a day: a second start the same day is refused in words."""
     _require_peer_on(scope, forum.unit)
+    # The forum's row owns the one-a-day rule: two starts at once wait for each other.
+    Forum.objects.select_for_update().filter(pk=forum.pk).first()
+    if Meeting.objects.filter(forum=forum, held_on=held_on).exists():
+        raise ValidationError(
+            _("A meeting for %(day)s is already started. Open it from the list of meetings below.")
+            % {"day": held_on.isoformat()},
+            code="meeting_exists",
+        )
     meeting = Meeting(forum=forum, held_on=held_on)
     meeting.full_clean()
-    with transaction.atomic():
-        meeting.save()
-        answered = forum.suggestions.filter(status__in=ANSWERS | PROGRESS).exclude(
-            agenda_items__meeting__forum=forum
+    meeting.save()
+    answered = forum.suggestions.filter(status__in=ANSWERS | PROGRESS).exclude(
+        agenda_items__meeting__forum=forum
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=meeting,
+            topic=Topic.ANSWER,
+            suggestion=s,
+            text=f"{s.text} – {s.get_status_display()}"[:300],
         )
-        AgendaItem.objects.bulk_create(
-            AgendaItem(
-                meeting=meeting,
-                topic=Topic.ANSWER,
-                suggestion=s,
-                text=f"{s.text} – {s.get_status_display()}"[:300],
-            )
-            for s in answered
-        )
+        for s in answered
+    )
+    audit.record(
+        actor=actor,
+        action=actions.MEETING_OPENED,
+        obj=meeting,
+        organisation=forum.unit.organisation,
+    )
     return meeting
 
 
@@ -85,22 +155,45 @@ def _require_open(meeting: Meeting) -> None:
         raise ValidationError(_("The minutes are locked. Add an addendum instead."))
 
 
-def agenda_add(*, scope: Scope, actor, meeting: Meeting, topic: str, text: str) -> AgendaItem:
+def _locked_fresh(meeting: Meeting) -> Meeting:
+    """The meeting as it is in the database now, its row locked for this change: a
+    meeting closed in another tab since the page was shown is closed here too."""
+    meeting.refresh_from_db(from_queryset=Meeting.objects.select_for_update())
+    return meeting
+
+
+@_first_result(
+    lambda pk, *, meeting, **_: AgendaItem.objects.filter(pk=pk, meeting=meeting).first()
+)
+@use_case
+def agenda_add(
+    *, scope: Scope, actor, meeting: Meeting, topic: str, text: str, once: str = ""
+) -> AgendaItem:
     _require_peer_on(scope, meeting.forum.unit)
-    _require_open(meeting)
+    _claim(once, "forum.agenda")
+    _require_open(_locked_fresh(meeting))
     if topic not in Topic.values or topic == Topic.ANSWER:
         raise ValidationError({"topic": _("Choose a topic from the list.")})
     item = AgendaItem(meeting=meeting, topic=topic, text=text)
     item.full_clean()
     item.save()
+    idempotency.remember(once, purpose="forum.agenda", result=str(item.pk))
+    audit.record(
+        actor=actor,
+        action=actions.AGENDA_ITEM_ADDED,
+        obj=meeting,
+        organisation=meeting.forum.unit.organisation,
+        item=item.pk,
+    )
     return item
 
 
+@use_case
 def meeting_update(
     *, scope: Scope, actor, meeting: Meeting, patients_present: int, guests: list[str], minutes: str
 ) -> Meeting:
     _require_peer_on(scope, meeting.forum.unit)
-    _require_open(meeting)
+    _require_open(_locked_fresh(meeting))
     if any(g not in Guest.values for g in guests):
         raise ValidationError({"guests": _("Choose guests from the list.")})
     meeting.patients_present = patients_present
@@ -108,25 +201,46 @@ def meeting_update(
     meeting.minutes = minutes
     meeting.full_clean()
     meeting.save()
+    audit.record(
+        actor=actor,
+        action=actions.MEETING_UPDATED,
+        obj=meeting,
+        organisation=meeting.forum.unit.organisation,
+    )
     return meeting
 
 
-def suggestion_add(*, scope: Scope, actor, meeting: Meeting, topic: str, text: str) -> Suggestion:
+@_first_result(lambda code, *, meeting, **_: meeting.suggestions.filter(code=code).first())
+@use_case
+def suggestion_add(
+    *, scope: Scope, actor, meeting: Meeting, topic: str, text: str, once: str = ""
+) -> Suggestion:
     _require_peer_on(scope, meeting.forum.unit)
-    _require_open(meeting)
+    _claim(once, "forum.suggestion")
+    _require_open(_locked_fresh(meeting))
+    if topic not in Topic.values or topic == Topic.ANSWER:
+        raise ValidationError({"topic": _("Choose a topic from the list.")})
     suggestion = Suggestion(
         forum=meeting.forum, meeting=meeting, topic=topic, text=text, created_on=meeting.held_on
     )
     suggestion.full_clean()
     suggestion.save()
+    idempotency.remember(once, purpose="forum.suggestion", result=suggestion.code)
+    audit.record(
+        actor=actor,
+        action=actions.SUGGESTION_ADDED,
+        obj=suggestion,
+        organisation=meeting.forum.unit.organisation,
+    )
     return suggestion
 
 
+@use_case
 def meeting_close(*, scope: Scope, actor, meeting: Meeting) -> list[Delivery]:
     """Lock the minutes and deliver them to every manager of the unit, in the app and by
     mail: "Chefen får garanterat nedskrivet vad som sägs"."""
     _require_peer_on(scope, meeting.forum.unit)
-    _require_open(meeting)
+    _require_open(_locked_fresh(meeting))
     if not meeting.minutes.strip():
         raise ValidationError({"minutes": _("Write the minutes before closing the meeting.")})
     now = timezone.now()
@@ -144,53 +258,78 @@ def meeting_close(*, scope: Scope, actor, meeting: Meeting) -> list[Delivery]:
                 "Ask the programme coordinator to add one."
             )
         )
-    with transaction.atomic():
-        meeting.locked_at, meeting.locked_by = now, actor
-        meeting.save(update_fields=["locked_at", "locked_by"])
-        deliveries = [
-            Delivery.objects.create(meeting=meeting, manager=m, sent_at=now) for m in managers
-        ]
-        audit.record(
-            actor=actor,
-            action="forum.minutes.locked",
-            obj=meeting,
-            organisation=unit.organisation,
-            delivered_to=len(deliveries),
-        )
-        link = settings.SITE_URL.rstrip("/") + reverse("forum:meeting", args=[meeting.code])
-        subject = _("Minutes from the forum on %(unit)s, %(day)s") % {
-            "unit": unit,
-            "day": meeting.held_on,
-        }
-        body = (
-            _("New minutes from the patients' forum are waiting for you to read and acknowledge:")
-            + f"\n\n{link}"
-        )
-        for manager in managers:
-            transaction.on_commit(
-                partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, [manager.email])
-            )
+    meeting.locked_at, meeting.locked_by = now, actor
+    meeting.save(update_fields=["locked_at", "locked_by"])
+    deliveries = Delivery.objects.bulk_create(
+        Delivery(meeting=meeting, manager=m, sent_at=now) for m in dict.fromkeys(managers)
+    )
+    audit.record(
+        actor=actor,
+        action=actions.MINUTES_LOCKED,
+        obj=meeting,
+        organisation=unit.organisation,
+        delivered_to=len(deliveries),
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("forum:meeting", args=[meeting.code])
+    subject = _("Minutes from the forum on %(unit)s, %(day)s") % {
+        "unit": unit,
+        "day": meeting.held_on,
+    }
+    body = (
+        _("New minutes from the patients' forum are waiting for you to read and acknowledge:")
+        + f"\n\n{link}"
+    )
+    mail_queue(to=[m.email for m in managers], subject=subject, body=body)
     return deliveries
 
 
-def addendum_add(*, scope: Scope, actor, meeting: Meeting, text: str) -> Addendum:
+@_first_result(lambda pk, *, meeting, **_: meeting.addenda.filter(pk=pk).first())
+@use_case
+def addendum_add(*, scope: Scope, actor, meeting: Meeting, text: str, once: str = "") -> Addendum:
     _require_peer_on(scope, meeting.forum.unit)
-    if meeting.locked_at is None:
+    _claim(once, "forum.addendum")
+    if _locked_fresh(meeting).locked_at is None:
         raise ValidationError(_("The minutes are still open: edit them directly."))
     addendum = Addendum(meeting=meeting, text=text, author=actor)
     addendum.full_clean()
     addendum.save()
+    idempotency.remember(once, purpose="forum.addendum", result=str(addendum.pk))
+    audit.record(
+        actor=actor,
+        action=actions.ADDENDUM_ADDED,
+        obj=meeting,
+        organisation=meeting.forum.unit.organisation,
+        addendum=addendum.pk,
+    )
     return addendum
 
 
-def delivery_read(*, actor, meeting: Meeting) -> None:
-    Delivery.objects.filter(meeting=meeting, manager=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
+@use_case
+def delivery_read(*, actor, meeting: Meeting) -> Delivery | None:
+    """The manager the minutes were delivered to opened them: noted once, the first time."""
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    delivery = Delivery.objects.filter(meeting=meeting, manager=actor, read_at__isnull=True).first()
+    if delivery is None:
+        return None
+    delivery.read_at = timezone.now()
+    delivery.save(update_fields=["read_at"])
+    audit.record(
+        actor=actor,
+        action=actions.MINUTES_OPENED,
+        obj=meeting,
+        organisation=meeting.forum.unit.organisation,
     )
+    return delivery
 
 
+@use_case
 def minutes_acknowledge(*, actor, meeting: Meeting) -> Delivery:
-    delivery = Delivery.objects.filter(meeting=meeting, manager=actor).first()
+    delivery = (
+        Delivery.objects.select_for_update().filter(meeting=meeting, manager=actor).first()
+        if getattr(actor, "is_authenticated", False)
+        else None
+    )
     if delivery is None:
         raise PermissionDenied  # only a manager the minutes were delivered to
     if delivery.acknowledged_at is None:
@@ -200,22 +339,23 @@ def minutes_acknowledge(*, actor, meeting: Meeting) -> Delivery:
         delivery.save(update_fields=["read_at", "acknowledged_at"])
         audit.record(
             actor=actor,
-            action="forum.minutes.acknowledged",
+            action=actions.MINUTES_ACKNOWLEDGED,
             obj=meeting,
             organisation=meeting.forum.unit.organisation,
         )
     return delivery
 
 
+@use_case
 def suggestion_answer(
     *, scope: Scope, actor, suggestion: Suggestion, status: str, answer: str
 ) -> Suggestion:
     _require_manager_of(scope, suggestion.forum.unit)
-    allowed = ANSWERS | PROGRESS
-    if status not in allowed:
+    if status not in ANSWERS | PROGRESS:
         raise ValidationError({"status": _("Choose an answer from the list.")})
     if status == Status.DECLINED and not answer.strip():
         raise ValidationError({"answer": _("Give the reason when you decline.")})
+    suggestion.refresh_from_db(from_queryset=Suggestion.objects.select_for_update())
     if status in PROGRESS and suggestion.status not in ANSWERS | PROGRESS:
         raise ValidationError({"status": _("Answer the suggestion first.")})
     today = timezone.localdate()
@@ -229,30 +369,19 @@ def suggestion_answer(
     suggestion.save()
     audit.record(
         actor=actor,
-        action=f"forum.suggestion.{status}",
+        action=actions.SUGGESTION_ANSWERED[Status(status)],
         obj=suggestion,
         organisation=suggestion.forum.unit.organisation,
     )
     return suggestion
 
 
-def _client_key(client_address: str) -> str:
-    # Only a short-lived hash in the cache, never the address itself in the database.
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address}".encode()).hexdigest()
-    return f"forum-box:{digest[:32]}"
-
-
-def box_submit(*, forum: Forum, text: str, topic: str, client_address: str) -> Suggestion:
-    """A patient leaves a suggestion between meetings, anonymously."""
-    key = _client_key(client_address)
-    count = cache.get(key, 0)
-    if count >= settings.FORUM_BOX_PER_HOUR:
-        raise ValidationError(
-            _(
-                "Many suggestions have come from here in a short time. "
-                "Try again in an hour, or bring it to the next forum."
-            )
-        )
+@_first_result(lambda code, *, forum, **_: forum.suggestions.filter(code=code).first())
+@use_case
+def box_submit(*, forum: Forum, text: str, topic: str, once: str = "") -> Suggestion:
+    """A patient leaves a suggestion between meetings, anonymously. The rate limit per
+    client is the view's (core.ratelimit); nothing about the client reaches here."""
+    _claim(once, "forum.box")
     if not text.strip():
         raise ValidationError({"text": _("Write your suggestion.")})
     suggestion = Suggestion(
@@ -265,14 +394,28 @@ def box_submit(*, forum: Forum, text: str, topic: str, client_address: str) -> S
     )
     suggestion.full_clean()
     suggestion.save()
-    cache.set(key, count + 1, timeout=3600)
+    idempotency.remember(once, purpose="forum.box", result=suggestion.code)
+    audit.record(
+        actor=None,
+        action=actions.BOX_SUBMITTED,
+        obj=suggestion,
+        organisation=forum.unit.organisation,
+    )
     return suggestion
 
 
+@use_case
 def box_approve(*, scope: Scope, actor, suggestion: Suggestion, approve: bool) -> None:
     _require_peer_on(scope, suggestion.forum.unit)
-    if suggestion.status != Status.PENDING:
+    suggestion = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
+    if suggestion is None or suggestion.status != Status.PENDING:
         raise ValidationError(_("Already handled."))
+    audit.record(
+        actor=actor,
+        action=actions.BOX_APPROVED if approve else actions.BOX_REMOVED,
+        obj=suggestion,
+        organisation=suggestion.forum.unit.organisation,
+    )
     if approve:
         suggestion.status = Status.NEW
         suggestion.save(update_fields=["status"])
@@ -280,14 +423,17 @@ def box_approve(*, scope: Scope, actor, suggestion: Suggestion, approve: bool) -
         suggestion.delete()
 
 
+@use_case
 def escalate(today: date) -> int:
-    """Minutes not acknowledged within the set days go to the programme coordinators."""
-    from peerstod.supervision.reminders import _notify
-
+    """Minutes not acknowledged within the set days go to the programme coordinators,
+    in the app and by mail (through the outbox). Called daily by supervision.reminders."""
     limit = timezone.now() - timedelta(days=settings.FORUM_ACKNOWLEDGE_DAYS)
-    late = Delivery.objects.filter(
-        acknowledged_at__isnull=True, escalated_at__isnull=True, sent_at__lte=limit
-    ).select_related("meeting__forum__unit__organisation", "manager")
+    late = (
+        Delivery.objects.select_for_update(of=("self",))
+        .filter(acknowledged_at__isnull=True, escalated_at__isnull=True, sent_at__lte=limit)
+        .select_related("meeting__forum__unit__organisation", "manager")
+        .order_by("pk")
+    )
     sent = 0
     for delivery in late:
         unit = delivery.meeting.forum.unit
@@ -307,17 +453,34 @@ def escalate(today: date) -> int:
             "manager": delivery.manager,
             "days": settings.FORUM_ACKNOWLEDGE_DAYS,
         }
-        for membership in coordinators:
-            sent += _notify(
-                membership.user,
-                f"forum_escalation:{delivery.pk}",
-                today,
-                text,
-                reverse("forum:meeting", args=[delivery.meeting.code]),
-            )
+        url = reverse("forum:meeting", args=[delivery.meeting.code])
+        told = 0
+        for user in dict.fromkeys(m.user for m in coordinators):
+            told += _notify(user, f"forum_escalation:{delivery.pk}", today, text, url)
         delivery.escalated_at = timezone.now()
         delivery.save(update_fields=["escalated_at"])
+        audit.record(
+            actor=None,
+            action=actions.MINUTES_ESCALATED,
+            obj=delivery.meeting,
+            organisation=unit.organisation,
+            coordinators=told,
+        )
+        sent += told
     return sent
+
+
+def _notify(user, key: str, day: date, text: str, url: str) -> bool:
+    """An in-app notification and its mail, once per key and day (only from a use case)."""
+    from peerstod.supervision.models import Notification
+
+    notification, created = Notification.objects.get_or_create(
+        user=user, key=key, day=day, defaults={"text": text[:300], "url": url}
+    )
+    if created:
+        link = settings.SITE_URL.rstrip("/") + url
+        mail_queue(to=[user.email], subject=text, body=f"{text}\n\n{link}")
+    return created
 
 
 def _ancestors(organisation) -> list[int]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from peerstod.accounts.roles import Role
+from peerstod.core import ratelimit
 from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
 from peerstod.forum import reports, selectors, services
@@ -69,7 +70,7 @@ def detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                 )
                 return redirect("forum:meeting", code=meeting.code)
             suggestion = selectors.suggestion_get(
-                scope=scope, code=request.POST.get("suggestion", "")
+                scope=scope, code=request.POST.get("suggestion", ""), forum=forum
             )
             services.box_approve(
                 scope=scope,
@@ -157,7 +158,7 @@ def meeting(request: HttpRequest, scope, code: str) -> HttpResponse:
             target = forms.get(action) or forms["meeting"]
             add_service_errors(target, error)
     item.refresh_from_db()
-    delivery = item.deliveries.filter(manager=request.user).first()
+    delivery = selectors.delivery_of(user=request.user, meeting=item)
     return render(
         request,
         "forum/meeting.html",
@@ -166,7 +167,7 @@ def meeting(request: HttpRequest, scope, code: str) -> HttpResponse:
             "forms": forms,
             "is_peer": is_peer,
             "delivery": delivery,
-            "deliveries": item.deliveries.select_related("manager"),
+            "deliveries": selectors.meeting_deliveries(actor=request.user, meeting=item),
             "guest_labels": [Guest(g).label for g in item.guests if g in Guest.values],
             "suggestions": item.suggestions.all(),
         },
@@ -214,18 +215,30 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def box(request: HttpRequest, code: str) -> HttpResponse:
+    """The anonymous suggestion box. Counted per client in the shared cache
+    (core.ratelimit, keyed on the address the proxy reports); the client's address never
+    reaches the service and is never stored."""
     forum = selectors.public_forum(code=code)
     form = BoxForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.box_submit(
-                forum=forum, client_address=request.META.get("REMOTE_ADDR", ""), **form.cleaned_data
+        if ratelimit.hit(request, "box"):
+            form.add_error(
+                None,
+                _(
+                    "Many suggestions have come from here in a short time. "
+                    "Try again in an hour, or bring it to the next forum."
+                ),
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
+            status = 429
         else:
-            return render(request, "forum/box_thanks.html", {"forum": forum})
-    return render(request, "forum/box.html", {"forum": forum, "form": form})
+            try:
+                services.box_submit(forum=forum, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return render(request, "forum/box_thanks.html", {"forum": forum})
+    return render(request, "forum/box.html", {"forum": forum, "form": form}, status=status)
 
 
 @require_GET
