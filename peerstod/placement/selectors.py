@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -171,6 +171,21 @@ def employment_get(*, scope: Scope, actor, code: str) -> Employment:
         organisation=employment.unit.organisation,
     )
     return employment
+
+
+def employment_can_change(employment: Employment) -> bool:
+    """Whether the employment can still be ended, changed or get sick leave: not ended
+    with a reason, and not the first part of a service-degree change (a following
+    employment on the unit starts the day after it ends)."""
+    if employment.end_reason:
+        return False
+    if employment.ends_on is None or employment.ends_on >= date.max:
+        return True
+    return not Employment.objects.filter(
+        person_id=employment.person_id,
+        unit_id=employment.unit_id,
+        starts_on=employment.ends_on + timedelta(days=1),
+    ).exists()
 
 
 def unit_list_for_editors(*, scope: Scope) -> QuerySet[Unit]:

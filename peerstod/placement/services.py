@@ -58,7 +58,7 @@ def _check_days(errors: dict[str, Any], **days: date | None) -> None:
     """Dates lie within the years the platform works in (core.dates)."""
     for name, day in days.items():
         if day is not None and not dates.in_range(day):
-            errors[name] = _("Give a date between %(first)d and %(last)d.") % {
+            errors[name] = _("Placement dates lie between the years %(first)d and %(last)d.") % {
                 "first": dates.FIRST_YEAR,
                 "last": dates.LAST_YEAR,
             }
@@ -80,7 +80,9 @@ def _repeat(actor, obj, organisation, purpose: str):
     """A form sent twice: nothing new is made and the first result is returned. The
     claim of the one-time key was itself a write, so it is audited too."""
     if obj is None:
-        raise ValidationError(_("This form was already sent. Reload the page and try again."))
+        raise ValidationError(
+            _("This placement form was already sent. Reload the page and try again.")
+        )
     audit.record(
         actor=actor,
         action=actions.REPEAT_IGNORED,
@@ -767,7 +769,7 @@ def event_confirm(
             )
         except ValidationError as error:
             raise ValidationError(
-                _("%(person)s: %(problem)s")
+                _("%(person)s cannot be employed: %(problem)s")
                 % {"person": people[person_id], "problem": " ".join(error.messages)}
             ) from error
     event.confirmed_at = timezone.now()

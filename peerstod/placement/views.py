@@ -353,6 +353,7 @@ def employment_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
         "placement/employment.html",
         {
             "employment": employment,
+            "can_change": selectors.employment_can_change(employment),
             "forms": forms,
             "sick_leaves": employment.sick_leaves.all(),
         },
