@@ -336,6 +336,30 @@ def test_two_offers_of_50_at_once_cannot_put_a_person_at_50_over_100(world, tmp_
         assert Employment.objects.filter(person=person).count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_service_degree_changes_at_once_cannot_put_a_person_over_100(world, tmp_path):
+    person = certified_person(world)
+    on_a1 = employ(world, person, world.unit_a1, fte=50, starts_on=START)
+    on_a2 = employ(world, person, world.unit_a2, fte=25, starts_on=START)
+    coordinator = world.users["coordinator"]
+
+    def change(employment, fte):
+        return lambda: services.employment_change_fte(
+            scope=scope_for(coordinator),
+            actor=coordinator,
+            employment=employment,
+            fte_percent=fte,
+            effective_on=date(2027, 1, 1),
+        )
+
+    with sqlite_as_in_production(tmp_path):
+        results = run_together(change(on_a1, 75), change(on_a2, 50))  # 75+25 or 50+50
+        made = [r for r in results if isinstance(r, Employment)]
+        refused = [r for r in results if isinstance(r, ValidationError)]
+        assert (len(made), len(refused)) == (1, 1), results
+        assert Employment.objects.filter(person=person).count() == 3
+
+
 # Reads of people are audited once per page -----------------------------------------------
 
 
@@ -630,6 +654,21 @@ def test_an_override_to_a_position_not_invited_is_refused_and_nothing_is_confirm
     event.refresh_from_db()
     assert event.confirmed_at is None
     assert not Employment.objects.exists()
+
+
+def test_an_override_reason_longer_than_300_characters_is_refused(world):
+    event, person, position = event_ranked(world)
+    with pytest.raises(ValidationError):
+        services.event_confirm(
+            scope=coordinator_scope(world),
+            actor=None,
+            event=event,
+            starts_on=START,
+            overrides={person.pk: (position.pk, "x" * 301)},
+            readiness_override="Testar",
+        )
+    event.refresh_from_db()
+    assert event.confirmed_at is None and not Employment.objects.exists()
 
 
 def test_a_rank_in_other_digits_is_refused_in_swedish_not_a_server_error(client, world, login):

@@ -742,6 +742,8 @@ def event_confirm(
             raise ValidationError(_("An override names someone or something not invited."))
         if not reason.strip():
             raise ValidationError(_("Give the reason for each change to the matching."))
+        if len(reason) > 300:
+            raise ValidationError(_("A reason for a change is at most 300 characters."))
         placement[person_id] = position_id
     chosen = {pk: q for pk, q in placement.items() if q is not None}
     # Lock the owners of the limits in one order (positions, then people) before any
