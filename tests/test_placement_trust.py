@@ -763,3 +763,22 @@ def test_every_placement_write_is_a_use_case():
     assert writers and all(getattr(f, "is_use_case", False) for f in writers), [
         f.__name__ for f in writers if not getattr(f, "is_use_case", False)
     ]
+
+
+def test_a_fixed_term_employment_can_be_ended_from_its_page_but_a_superseded_part_not(
+    client, world, login
+):
+    person = certified_person(world)
+    first = employ(world, person, starts_on=START, ends_on=TERM_END)
+    login(world.users["coordinator"])
+    page = client.get(reverse("placement:employment", args=[first.code])).content.decode()
+    assert 'value="end"' in page
+    services.employment_change_fte(
+        scope=coordinator_scope(world),
+        actor=None,
+        employment=first,
+        fte_percent=75,
+        effective_on=date(2027, 1, 1),
+    )
+    page = client.get(reverse("placement:employment", args=[first.code])).content.decode()
+    assert 'value="end"' not in page

@@ -187,8 +187,6 @@ def staff_training_record(
     rows = []
     seen = set()
     for unit, name in participants:
-        if unit.organisation_id != organisation.pk:
-            raise ValidationError({"unit": _("The unit belongs to another organisation.")})
         name = " ".join(name.split())
         if not name or (unit.pk, name.lower()) in seen:
             continue
