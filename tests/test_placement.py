@@ -13,8 +13,8 @@ from peerstod.accounts.scope import scope_for
 from peerstod.placement import readiness, reports, services
 from peerstod.placement.models import Employment, Ranking
 from peerstod.recruitment.models import Step
+from tests.placement_people import certified_application, certified_person, uncertified_person
 from tests.placement_world import make_ready, new_position
-from tests.recruitment_world import make_recruitment, submit
 
 
 def coordinator_scope(world):
@@ -46,8 +46,7 @@ def test_seven_of_ten_trained_is_not_enough(world):
 
 
 def test_a_placement_on_a_unit_not_ready_needs_a_reason(world):
-    recruitment = make_recruitment(world)
-    person = recruitment.certification.person
+    person = certified_person(world)
     with pytest.raises(ValidationError) as raised:
         services.employment_create(
             scope=coordinator_scope(world),
@@ -72,10 +71,8 @@ def test_a_placement_on_a_unit_not_ready_needs_a_reason(world):
 
 
 def test_employment_marks_the_application_and_grants_the_peer_role(world):
-    recruitment = make_recruitment(world)
-    person = recruitment.certification.person
-    person.user = world.users["trainer"]  # any login will do for the check
-    person.save()
+    person = certified_person(world, user=world.users["trainer"])  # any login will do
+    application = certified_application(world, person)
     make_ready(world, world.unit_a1)
     new_position(world, world.unit_a1)
     services.employment_create(
@@ -86,8 +83,8 @@ def test_employment_marks_the_application_and_grants_the_peer_role(world):
         fte_percent=50,
         starts_on=date.today(),
     )
-    recruitment.application.refresh_from_db()
-    assert recruitment.application.step == Step.EMPLOYED
+    application.refresh_from_db()
+    assert application.step == Step.EMPLOYED
     assert Membership.objects.filter(
         user=person.user, role="peer_supporter", unit=world.unit_a1
     ).exists()
@@ -103,8 +100,7 @@ def test_employment_marks_the_application_and_grants_the_peer_role(world):
     ],
 )
 def test_more_than_100_percent_in_total_is_refused(world, first, second, ok):
-    recruitment = make_recruitment(world)
-    person = recruitment.certification.person
+    person = certified_person(world)
     scope = coordinator_scope(world)
     start = date(2026, 6, 1)
     services.employment_create(
@@ -137,8 +133,7 @@ def test_more_than_100_percent_in_total_is_refused(world, first, second, ok):
 
 
 def test_an_end_before_the_start_and_an_uncertified_person_are_refused(world):
-    recruitment = make_recruitment(world)
-    person = recruitment.certification.person
+    person = certified_person(world)
     with pytest.raises(ValidationError):
         services.employment_create(
             scope=coordinator_scope(world),
@@ -150,12 +145,11 @@ def test_an_end_before_the_start_and_an_uncertified_person_are_refused(world):
             ends_on=date(2026, 5, 1),
             readiness_override="x",
         )
-    application, _ = submit(recruitment.call, email="ny@test.se")
     with pytest.raises(ValidationError):
         services.employment_create(
             scope=coordinator_scope(world),
             actor=None,
-            person=application.person,
+            person=uncertified_person(world),
             unit=world.unit_a1,
             fte_percent=50,
             starts_on=date.today(),
@@ -165,12 +159,12 @@ def test_an_end_before_the_start_and_an_uncertified_person_are_refused(world):
 
 
 def test_another_regions_coordinator_cannot_place_on_our_units(world):
-    recruitment = make_recruitment(world)
+    person = certified_person(world)
     with pytest.raises(PermissionDenied):
         services.employment_create(
             scope=scope_for(world.users["outsider"]),
             actor=None,
-            person=recruitment.certification.person,
+            person=person,
             unit=world.unit_a1,
             fte_percent=50,
             starts_on=date.today(),
@@ -179,12 +173,12 @@ def test_another_regions_coordinator_cannot_place_on_our_units(world):
 
 
 def test_a_service_degree_change_keeps_the_history(world):
-    recruitment = make_recruitment(world)
+    person = certified_person(world)
     scope = coordinator_scope(world)
     first = services.employment_create(
         scope=scope,
         actor=None,
-        person=recruitment.certification.person,
+        person=person,
         unit=world.unit_a1,
         fte_percent=50,
         starts_on=date(2026, 1, 1),
@@ -203,12 +197,12 @@ def test_a_service_degree_change_keeps_the_history(world):
 
 
 def event_with(world, n_people=2):
-    recruitment = make_recruitment(world)
+    person = certified_person(world)
     make_ready(world, world.unit_a1)
     make_ready(world, world.unit_a2)
     q1 = new_position(world, world.unit_a1, seats=1)
     q2 = new_position(world, world.unit_a2, seats=1)
-    people = [recruitment.certification.person]
+    people = [person]
     scope = coordinator_scope(world)
     event = services.event_create(
         scope=scope,
@@ -345,11 +339,11 @@ def test_the_demo_shows_journey_seven(client, settings):
 
 
 def test_retention_is_suppressed_for_small_groups(world):
-    recruitment = make_recruitment(world)
+    person = certified_person(world)
     services.employment_create(
         scope=coordinator_scope(world),
         actor=None,
-        person=recruitment.certification.person,
+        person=person,
         unit=world.unit_a1,
         fte_percent=50,
         starts_on=date(2024, 1, 1),

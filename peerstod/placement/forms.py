@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.core.idempotency import OnceField
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import Person
 from peerstod.placement.models import (
@@ -17,6 +18,7 @@ FTE_CHOICES = [(25, "25 %"), (50, "50 %"), (75, "75 %"), (100, "100 %")]
 
 
 class PositionForm(forms.ModelForm):
+    once = OnceField()
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), to_field_name="code"
     )
@@ -50,6 +52,7 @@ class RoleForm(forms.Form):
 
 
 class StaffTrainingForm(forms.ModelForm):
+    once = OnceField()
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), to_field_name="code"
     )
@@ -86,6 +89,7 @@ class ReadinessForm(forms.ModelForm):
 
 
 class EventForm(forms.ModelForm):
+    once = OnceField()
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), to_field_name="code"
     )
@@ -129,6 +133,7 @@ class ConfirmForm(forms.Form):
 
 
 class EmploymentForm(forms.Form):
+    once = OnceField()
     person = forms.ModelChoiceField(
         label=_("Peer supporter"), queryset=Person.objects.none(), to_field_name="code"
     )
@@ -166,5 +171,6 @@ class FteChangeForm(forms.Form):
 
 
 class SickLeaveForm(forms.Form):
+    once = OnceField()
     starts_on = forms.DateField(label=_("Sick leave from"), widget=DATE)
     ends_on = forms.DateField(label=_("to (if known)"), widget=DATE, required=False)

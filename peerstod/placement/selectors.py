@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -12,6 +12,7 @@ from peerstod.accounts.scope import Scope
 from peerstod.core import audit
 from peerstod.orgs.models import Agreement, Organisation, Unit
 from peerstod.people.models import CertificationKind, Person
+from peerstod.placement import actions
 from peerstod.placement.models import Employment, MatchingEvent, Position, StaffTraining
 
 COORDINATORS = (Role.PROGRAMME_COORDINATOR,)
@@ -58,7 +59,9 @@ def unit_get(*, scope: Scope, code: str, roles=ROLE_EDITORS) -> Unit:
     )
 
 
-def staff_training_list(*, scope: Scope) -> QuerySet[StaffTraining]:
+def staff_training_list(*, scope: Scope, actor) -> QuerySet[StaffTraining]:
+    """The staff training register: it holds the names of the units' staff."""
+    audit.read(actor=actor, action=actions.STAFF_TRAINING_VIEWED)
     return (
         StaffTraining.objects.filter(organisation_id__in=scope.organisation_ids(*COORDINATORS))
         .select_related("organisation")
@@ -73,11 +76,21 @@ def event_list(*, scope: Scope) -> QuerySet[MatchingEvent]:
 
 
 def event_get(*, scope: Scope, code: str) -> MatchingEvent:
+    """An event of an organisation the user coordinates; another's is not there (404)."""
     return get_object_or_404(
         MatchingEvent.objects.select_related("organisation"),
         code=code,
         organisation_id__in=scope.organisation_ids(*COORDINATORS),
     )
+
+
+def event_candidates(*, actor, event: MatchingEvent) -> tuple[dict, dict]:
+    """The event's invited peer supporters and positions, by id: the candidates' names
+    are shown to the coordinators of the event's organisation only (`event_get`)."""
+    people = {p.pk: p for p in event.peers.order_by("full_name")}
+    positions = {q.pk: q for q in event.positions.select_related("unit").order_by("unit__name")}
+    audit.read(actor=actor, action=actions.EVENT_VIEWED, obj=event, organisation=event.organisation)
+    return people, positions
 
 
 def _networks_serving(organisation_ids, day: date) -> set[int]:
@@ -106,13 +119,14 @@ def employed_on(day: date):
     )
 
 
-def available_peer_supporters(*, scope: Scope, day: date) -> QuerySet[Person]:
+def available_peer_supporters(*, scope: Scope, day: date, actor) -> QuerySet[Person]:
     """Certified, available and not employed today: the supply a coordinator can place.
 
     Only persons trained by a network with an agreement in force with the coordinator's
-    organisation are offered.
+    organisation are offered. Their names are shown: a read of personal data.
     """
     networks = _networks_serving(scope.organisation_ids(*COORDINATORS), day)
+    audit.read(actor=actor, action=actions.SUPPLY_VIEWED)
     return (
         Person.objects.filter(
             network_id__in=networks,
@@ -130,9 +144,15 @@ def person_for_placement(*, scope: Scope, code: str, day: date) -> Person:
     return get_object_or_404(Person, code=code, network_id__in=networks)
 
 
+def person_placeable(*, scope: Scope, person: Person, day: date) -> bool:
+    """Whether the coordinator may place this person: trained by a network with an
+    agreement in force with the coordinator's organisation."""
+    return person.network_id in _networks_serving(scope.organisation_ids(*COORDINATORS), day)
+
+
 def employment_list(*, scope: Scope, actor) -> QuerySet[Employment]:
     units = scope.unit_ids(*COORDINATORS)
-    audit.record(actor=actor, action="placement.employments.viewed")
+    audit.read(actor=actor, action=actions.EMPLOYMENTS_VIEWED)
     return Employment.objects.filter(unit_id__in=units).select_related(
         "person", "unit", "unit__organisation"
     )
@@ -144,13 +164,28 @@ def employment_get(*, scope: Scope, actor, code: str) -> Employment:
         code=code,
         unit_id__in=scope.unit_ids(*COORDINATORS),
     )
-    audit.record(
+    audit.read(
         actor=actor,
-        action="placement.employment.viewed",
+        action=actions.EMPLOYMENT_VIEWED,
         obj=employment,
         organisation=employment.unit.organisation,
     )
     return employment
+
+
+def employment_can_change(employment: Employment) -> bool:
+    """Whether the employment can still be ended, changed or get sick leave: not ended
+    with a reason, and not the first part of a service-degree change (a following
+    employment on the unit starts the day after it ends)."""
+    if employment.end_reason:
+        return False
+    if employment.ends_on is None or employment.ends_on >= date.max:
+        return True
+    return not Employment.objects.filter(
+        person_id=employment.person_id,
+        unit_id=employment.unit_id,
+        starts_on=employment.ends_on + timedelta(days=1),
+    ).exists()
 
 
 def unit_list_for_editors(*, scope: Scope) -> QuerySet[Unit]:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.roles import Role
-from peerstod.core import audit, charts
+from peerstod.core import charts
 from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
 from peerstod.placement import readiness, reports, selectors, services
@@ -107,8 +107,7 @@ def staff_training(request: HttpRequest, scope) -> HttpResponse:
         else:
             messages.success(request, _("The staff training was recorded."))
             return redirect("placement:staff_training")
-    trainings = selectors.staff_training_list(scope=scope)
-    audit.record(actor=request.user, action="placement.staff_training.viewed")
+    trainings = selectors.staff_training_list(scope=scope, actor=request.user)
     return render(request, "placement/staff_training.html", {"form": form, "trainings": trainings})
 
 
@@ -147,7 +146,7 @@ def events(request: HttpRequest, scope) -> HttpResponse:
     form = EventForm(
         request.POST or None,
         organisations=selectors.coordinated_organisations(scope=scope),
-        peers=selectors.available_peer_supporters(scope=scope, day=today),
+        peers=selectors.available_peer_supporters(scope=scope, day=today, actor=request.user),
         positions=selectors.position_list(scope=scope, roles=COORDINATOR).filter(is_open=True),
     )
     if request.method == "POST" and form.is_valid():
@@ -177,7 +176,7 @@ def _parse_ranks(post, side: str, people: dict, positions: dict):
             raw = post.get(key, "").strip()
             if raw == "":
                 ranks[(person.pk, position.pk)] = None
-            elif raw.isdigit():
+            elif raw.isascii() and raw.isdigit() and len(raw) <= 6:
                 ranks[(person.pk, position.pk)] = int(raw)
             else:
                 bad = True
@@ -193,14 +192,7 @@ REASON_TEXT = {
 @role_required(*COORDINATOR)
 def event_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
     event = selectors.event_get(scope=scope, code=code)
-    people = {p.pk: p for p in event.peers.order_by("full_name")}
-    positions = {q.pk: q for q in event.positions.select_related("unit").order_by("unit__name")}
-    audit.record(
-        actor=request.user,
-        action="placement.event.viewed",
-        obj=event,
-        organisation=event.organisation,
-    )
+    people, positions = selectors.event_candidates(actor=request.user, event=event)
     confirm = ConfirmForm(initial={"starts_on": timezone.localdate()})
     if request.method == "POST":
         side = request.POST.get("side")
@@ -231,6 +223,10 @@ def event_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                     choice = request.POST.get(f"override-{person.code}", "")
                     if choice:
                         target = next((q.pk for q in positions.values() if q.code == choice), None)
+                        if target is None and choice != "none":
+                            raise ValidationError(
+                                _("An override names someone or something not invited.")
+                            )
                         overrides[person.pk] = (
                             target,
                             request.POST.get(f"reason-{person.code}", ""),
@@ -296,9 +292,10 @@ def event_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
 @role_required(*COORDINATOR)
 def employments(request: HttpRequest, scope) -> HttpResponse:
     today = timezone.localdate()
+    listed = selectors.employment_list(scope=scope, actor=request.user)
     form = EmploymentForm(
         request.POST or None,
-        people=selectors.available_peer_supporters(scope=scope, day=today),
+        people=selectors.available_peer_supporters(scope=scope, day=today, actor=request.user),
         units=selectors.units_for_positions(scope=scope),
     )
     if request.method == "POST" and form.is_valid():
@@ -314,7 +311,7 @@ def employments(request: HttpRequest, scope) -> HttpResponse:
         "placement/employments.html",
         {
             "form": form,
-            "employments": selectors.employment_list(scope=scope, actor=request.user),
+            "employments": listed,
             "today": today,
         },
     )
@@ -356,6 +353,7 @@ def employment_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
         "placement/employment.html",
         {
             "employment": employment,
+            "can_change": selectors.employment_can_change(employment),
             "forms": forms,
             "sick_leaves": employment.sick_leaves.all(),
         },
@@ -365,8 +363,7 @@ def employment_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
 @role_required(*COORDINATOR)
 def supply(request: HttpRequest, scope) -> HttpResponse:
     today = timezone.localdate()
-    people = list(selectors.available_peer_supporters(scope=scope, day=today))
-    audit.record(actor=request.user, action="placement.supply.viewed")
+    people = list(selectors.available_peer_supporters(scope=scope, day=today, actor=request.user))
     positions = reports.open_positions(selectors.coordinated_units(scope))
     rows = reports.supply_and_demand(people, positions)
     chart = charts.grouped_bars(
