@@ -753,3 +753,39 @@ def test_another_supervisors_one_time_key_does_not_return_their_session(world, s
             ends_at=at(date(2026, 5, 6), 10),
             once="delad-nyckel",
         )
+
+
+def test_assigning_a_supervisor_is_audited_and_another_networks_supervisor_is_refused(
+    world, setup, other
+):
+    network = world.users["network"]
+    colleague = Person.objects.create(network=world.network, full_name="Ola", email="o@t.se")
+    with pytest.raises(ValidationError) as raised:
+        services.assign(
+            scope=scope_for(network),
+            actor=network,
+            supervisor=other.supervisor,
+            person=colleague,
+            valid_from=date(2026, 4, 1),
+        )
+    assert "supervisor" in raised.value.error_dict
+    assert not Assignment.objects.filter(person=colleague).exists()
+    services.assign(
+        scope=scope_for(network),
+        actor=network,
+        supervisor=world.users["supervisor"],
+        person=colleague,
+        valid_from=date(2026, 4, 1),
+    )
+    assert AuditEvent.objects.filter(
+        action="supervision.assigned", object_ref=colleague.code
+    ).exists()
+    with pytest.raises(ValidationError):  # the same assignment twice
+        services.assign(
+            scope=scope_for(network),
+            actor=network,
+            supervisor=world.users["supervisor"],
+            person=colleague,
+            valid_from=date(2026, 5, 1),
+        )
+    assert Assignment.objects.filter(person=colleague).count() == 1
