@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.core.audit import action
+from peerstod.core.audit import Action, action
 from peerstod.supervision.models import SessionStatus
 
 # Changes -------------------------------------------------------------------------------
@@ -12,7 +12,7 @@ SESSION_BOOKED = action("supervision.session.booked", _("Supervision session boo
 SESSION_HELD = action("supervision.session.held", _("Supervision session recorded as held"))
 SESSION_CANCELLED = action("supervision.session.cancelled", _("Supervision session cancelled"))
 # What a supervisor may record afterwards, by the status recorded.
-SESSION_RECORDED = {
+SESSION_RECORDED: dict[str, Action] = {
     SessionStatus.HELD: SESSION_HELD,
     SessionStatus.CANCELLED: SESSION_CANCELLED,
 }

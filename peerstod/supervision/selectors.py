@@ -45,7 +45,9 @@ def supervisee_rows(*, user, day: date) -> list[tuple[Person, drift.Signal, Requ
             to_attr="open_requests",
         )
     )
-    rows = [(p, drift.signal(p, day), next(iter(p.open_requests), None)) for p in people]
+    rows: list[tuple[Person, drift.Signal, Request | None]] = [
+        (p, drift.signal(p, day), next(iter(p.open_requests), None)) for p in people
+    ]
     if rows:
         audit.read(
             actor=user,
@@ -95,7 +97,7 @@ def sessions_for_person(*, person: Person) -> QuerySet[Session]:
 def supervision_dates_for_units(*, scope: Scope, unit_ids, user=None) -> list[tuple[str, object]]:
     """What the employer may see: that supervision happened, and when. Never notes."""
     units = set(unit_ids) & scope.unit_ids(*MANAGING)
-    dates = list(
+    dates: list[tuple[str, object]] = list(
         Session.objects.filter(status="held", participants__employments__unit_id__in=units)
         .distinct()
         .order_by("-starts_at")

@@ -205,7 +205,7 @@ def request_session(*, actor, message: str = "", once: str = "") -> Request:
         raise PermissionDenied
     fresh, earlier = _claim(once, "supervision.request")
     if not fresh:
-        first = Request.objects.filter(pk=earlier or None, person=person).first()
+        first = Request.objects.filter(pk=int(earlier or 0), person=person).first()
         if first is None:
             raise _already_sent()
         return first
