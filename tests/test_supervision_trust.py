@@ -789,3 +789,20 @@ def test_assigning_a_supervisor_is_audited_and_another_networks_supervisor_is_re
             valid_from=date(2026, 5, 1),
         )
     assert Assignment.objects.filter(person=colleague).count() == 1
+
+
+def test_a_personal_number_in_session_notes_is_refused_in_swedish_and_nothing_saved(
+    client, world, login, setup
+):
+    _workday, supervision = setup
+    login(world.users["supervisor"])
+    response = client.post(
+        reverse("supervision:session", args=[supervision.session.code]),
+        {"status": "cancelled", "notes": "Patienten 19811218-9876 var med"},
+        **SV,
+    )
+    assert response.status_code == 200
+    assert "personnummer" in response.content.decode().lower()
+    session = Session.objects.get(pk=supervision.session.pk)
+    assert (session.status, session.notes) == ("booked", "")
+    assert not AuditEvent.objects.filter(action="supervision.session.cancelled").exists()
