@@ -1,12 +1,14 @@
 """Supervision, check-ins, the peer network, self-assessment, drift and reminders."""
 
 import io
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,18 +19,51 @@ from peerstod.supervision.models import Assignment, Notification, SelfAssessment
 from peerstod.supervision.questions import QUESTIONS
 from peerstod.work import services as work
 from tests.supervision_world import make_supervision
-from tests.work_world import make_workday
+from tests.work_world import make_peer
 
 
 def at(day, hour=9):
     return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=hour))
 
 
+@dataclass
+class Employed:
+    person: Person
+    employment: Employment
+
+
+def make_employed_peer(world) -> Employed:
+    """The peer persona, certified and employed 75 % on unit A1 since 1 January 2026
+    (the part of tests.work_world that supervision needs)."""
+    person = make_peer(world)
+    employment = Employment.objects.create(
+        person=person, unit=world.unit_a1, fte_percent=75, starts_on=date(2026, 1, 1)
+    )
+    return Employed(person, employment)
+
+
 @pytest.fixture
 def setup(world):
-    workday = make_workday(world)
+    workday = make_employed_peer(world)
     supervision = make_supervision(world, workday)
     return workday, supervision
+
+
+@pytest.fixture
+def login(client):
+    """conftest's `login`, with the lockout's access log off while logging in: on
+    PostgreSQL `force_login` otherwise fails, because core.clientip gives axes "unknown"
+    for a request without REMOTE_ADDR and the log's address column refuses it (a core
+    bug reported to the lead)."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            with override_settings(AXES_ENABLED=False):
+                client.force_login(user)
+        return client
+
+    return _login
 
 
 def test_a_session_only_with_ones_own_supervisees(world, setup):

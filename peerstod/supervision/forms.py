@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.core.idempotency import OnceField
 from peerstod.people.models import Person
 from peerstod.supervision.models import (
     Attendee,
@@ -18,6 +19,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class BookForm(forms.Form):
+    once = OnceField()
     participants = forms.ModelMultipleChoiceField(
         label=_("With"),
         queryset=Person.objects.none(),
@@ -46,6 +48,8 @@ class RecordForm(forms.Form):
 
 
 class RequestForm(forms.ModelForm):
+    once = OnceField()
+
     class Meta:
         model = Request
         fields = ["message"]
@@ -61,6 +65,7 @@ class SelfAssessmentForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
+    once = OnceField()
     person = forms.ModelChoiceField(
         label=_("Peer supporter"), queryset=Person.objects.none(), to_field_name="code"
     )
@@ -86,6 +91,7 @@ class CheckInForm(forms.Form):
 
 
 class MeetingForm(forms.ModelForm):
+    once = OnceField()
     invited = forms.ModelMultipleChoiceField(
         label=_("Invite"),
         queryset=Person.objects.none(),

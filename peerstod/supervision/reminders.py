@@ -5,27 +5,40 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.models import Membership
 from peerstod.accounts.roles import Role
+from peerstod.core import audit
+from peerstod.core.usecase import use_case
+from peerstod.notifications.mail import mail_queue
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment
+from peerstod.supervision import actions
 from peerstod.supervision.drift import last_supervision
 from peerstod.supervision.models import Action, Assignment, Notification
 
 
-def _notify(user, key: str, day: date, text: str, url: str) -> bool:
+@use_case
+def notify(user, key: str, day: date, text: str, url: str) -> bool:
+    """One reminder: in the app and by mail, at most once per user, key and day.
+
+    The notification, its mail (through the outbox) and the audit row are one change; a
+    second run the same day finds the notification and changes nothing."""
     notification, created = Notification.objects.get_or_create(
-        user=user, key=key, day=day, defaults={"text": text, "url": url}
+        user=user, key=key, day=day, defaults={"text": text[:300], "url": url}
     )
     if created:
         link = settings.SITE_URL.rstrip("/") + url
-        send_mail(text, f"{text}\n\n{link}", settings.DEFAULT_FROM_EMAIL, [user.email])
+        mail_queue(to=[user.email], subject=text, body=f"{text}\n\n{link}")
+        audit.record(actor=None, action=actions.REMINDED, obj=notification, key=key)
     return created
+
+
+# forum.services.escalate sends its reminders through this name.
+_notify = notify
 
 
 def run(today: date) -> dict[str, int]:
@@ -52,7 +65,7 @@ def run(today: date) -> dict[str, int]:
         }
         key = f"supervision_overdue:{person.pk}"
         for user in filter(None, [assignment.supervisor, person.user]):
-            sent["supervision_overdue"] += _notify(
+            sent["supervision_overdue"] += notify(
                 user, key, today, text, reverse("supervision:home")
             )
     month = today.replace(day=1)
@@ -66,7 +79,7 @@ def run(today: date) -> dict[str, int]:
         .select_related("user")
     )
     for person in due:
-        sent["self_assessment_due"] += _notify(
+        sent["self_assessment_due"] += notify(
             person.user,
             f"self_assessment:{month:%Y-%m}",
             today,
@@ -87,7 +100,7 @@ def run(today: date) -> dict[str, int]:
             "due": action.due_on,
         }
         for membership in managers:
-            sent["actions_past_due"] += _notify(
+            sent["actions_past_due"] += notify(
                 membership.user,
                 f"action:{action.pk}",
                 today,

@@ -1,75 +1,167 @@
-"""Scoped reads: supervision content is for the supervisor and the peer supporter only."""
+"""Scoped reads: supervision content is for the supervisor and the peer supporter only.
+
+A selector that returns another person's data for a page notes the read
+(`audit.read`, one row per page); the peer supporter's own pages note none."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
+from peerstod.core import audit
+from peerstod.orgs.models import Unit
 from peerstod.people.models import Person
+from peerstod.placement.models import Employment
+from peerstod.supervision import actions, drift
 from peerstod.supervision.models import (
     Action,
     CheckIn,
     NetworkMeeting,
     Notification,
+    Request,
     Session,
 )
 from peerstod.supervision.services import supervisees
 
+MANAGING = (Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
+
 
 def my_supervisees(*, user, day: date) -> QuerySet[Person]:
+    """The supervisor's supervisees on `day` (the booking form's choices)."""
     return supervisees(user, day).order_by("full_name")
 
 
+def supervisee_rows(*, user, day: date) -> list[tuple[Person, drift.Signal, Request | None]]:
+    """Each supervisee with their drift signal and the request not yet booked."""
+    people = my_supervisees(user=user, day=day).prefetch_related(
+        Prefetch(
+            "supervision_requests",
+            queryset=Request.objects.filter(handled_at__isnull=True),
+            to_attr="open_requests",
+        )
+    )
+    rows: list[tuple[Person, drift.Signal, Request | None]] = [
+        (p, drift.signal(p, day), next(iter(p.open_requests), None)) for p in people
+    ]
+    if rows:
+        audit.read(
+            actor=user,
+            action=actions.SUPERVISEES_VIEWED,
+            organisation=rows[0][0].network,
+            people=len(rows),
+        )
+    return rows
+
+
+def sessions_for_supervisor(*, user, limit: int = 20) -> list[Session]:
+    sessions = list(
+        Session.objects.filter(supervisor=user).prefetch_related("participants")[:limit]
+    )
+    if sessions:
+        audit.read(actor=user, action=actions.SUPERVISEES_VIEWED, sessions=len(sessions))
+    return sessions
+
+
 def session_get(*, user, code: str) -> Session:
-    """The supervisor of the session or one of its peer supporters; nobody else."""
-    return get_object_or_404(
-        Session.objects.filter(Q(supervisor=user) | Q(participants__user=user)).distinct(),
+    """The supervisor of the session or one of its peer supporters; nobody else.
+
+    The supervisor reads a supervisee's session; a peer supporter reads their own,
+    and someone else's name only in a group session."""
+    session = get_object_or_404(
+        Session.objects.filter(Q(supervisor=user) | Q(participants__user=user))
+        .distinct()
+        .select_related("supervisor")
+        .prefetch_related("participants"),
         code=code,
     )
-
-
-def sessions_for_supervisor(*, user) -> QuerySet[Session]:
-    return Session.objects.filter(supervisor=user).prefetch_related("participants")
+    others = [p for p in session.participants.all() if p.user_id != user.pk]
+    if session.supervisor_id == user.pk or others:
+        audit.read(
+            actor=user,
+            action=actions.SESSION_VIEWED,
+            obj=session,
+            organisation=others[0].network if others else None,
+        )
+    return session
 
 
 def sessions_for_person(*, person: Person) -> QuerySet[Session]:
     return person.supervision_sessions.select_related("supervisor")
 
 
-def supervision_dates_for_units(*, scope: Scope, unit_ids) -> list[tuple[str, object]]:
+def supervision_dates_for_units(*, scope: Scope, unit_ids, user=None) -> list[tuple[str, object]]:
     """What the employer may see: that supervision happened, and when. Never notes."""
-    units = set(unit_ids) & scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
-    return list(
+    units = set(unit_ids) & scope.unit_ids(*MANAGING)
+    dates: list[tuple[str, object]] = list(
         Session.objects.filter(status="held", participants__employments__unit_id__in=units)
         .distinct()
         .order_by("-starts_at")
         .values_list("participants__full_name", "starts_at")[:20]
     )
+    if dates and user is not None:
+        audit.read(actor=user, action=actions.CHECK_INS_VIEWED, sessions=len(dates))
+    return dates
 
 
-def check_ins(*, scope: Scope) -> QuerySet[CheckIn]:
-    units = scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
-    return (
+def check_ins(*, scope: Scope, user=None, limit: int = 30) -> list[CheckIn]:
+    units = scope.unit_ids(*MANAGING)
+    found = list(
         CheckIn.objects.filter(unit_id__in=units)
-        .select_related("person", "unit")
-        .prefetch_related("actions")
+        .select_related("person", "unit__organisation")
+        .prefetch_related("actions")[:limit]
     )
+    if found and user is not None:
+        audit.read(
+            actor=user,
+            action=actions.CHECK_INS_VIEWED,
+            organisation=found[0].unit.organisation,
+            check_ins=len(found),
+        )
+    return found
+
+
+def shared_drift_signals(*, scope: Scope, user) -> list[tuple[Person, drift.Signal]]:
+    """Signals the peer supporters on the user's units chose to show their managers."""
+    shared = [
+        (p, drift.signal(p)) for p in people_on_units(scope=scope).filter(drift_share__shared=True)
+    ]
+    if shared:
+        audit.read(actor=user, action=actions.CHECK_INS_VIEWED, drift_signals=len(shared))
+    return shared
 
 
 def action_get(*, scope: Scope, pk: int) -> Action:
-    units = scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
+    units = scope.unit_ids(*MANAGING)
     return get_object_or_404(
-        Action.objects.select_related("check_in"), pk=pk, check_in__unit_id__in=units
+        Action.objects.select_related("check_in__unit__organisation"),
+        pk=pk,
+        check_in__unit_id__in=units,
     )
 
 
-def people_on_units(*, scope: Scope) -> QuerySet[Person]:
-    units = scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
-    return Person.objects.filter(employments__unit_id__in=units).distinct().order_by("full_name")
+def people_on_units(*, scope: Scope, user=None) -> QuerySet[Person]:
+    """The peer supporters employed on the user's units (the check-in form's choices)."""
+    units = scope.unit_ids(*MANAGING)
+    people = Person.objects.filter(employments__unit_id__in=units).distinct().order_by("full_name")
+    if user is not None and people.exists():
+        audit.read(actor=user, action=actions.CHECK_INS_VIEWED, people="choices")
+    return people
+
+
+def check_in_unit(*, scope: Scope, person: Person) -> Unit | None:
+    """The user's unit on which the peer supporter is employed."""
+    job = (
+        Employment.objects.filter(person=person, unit_id__in=scope.unit_ids(*MANAGING))
+        .select_related("unit__organisation")
+        .order_by("-starts_on")
+        .first()
+    )
+    return job.unit if job else None
 
 
 def meetings_for_network(*, scope: Scope) -> QuerySet[NetworkMeeting]:
@@ -79,17 +171,45 @@ def meetings_for_network(*, scope: Scope) -> QuerySet[NetworkMeeting]:
     )
 
 
-def meeting_get(*, scope: Scope, code: str) -> NetworkMeeting:
-    return get_object_or_404(meetings_for_network(scope=scope), code=code)
+def meeting_get(*, scope: Scope, code: str, user=None) -> NetworkMeeting:
+    meeting = get_object_or_404(
+        meetings_for_network(scope=scope).select_related("network"), code=code
+    )
+    if user is not None:
+        audit.read(
+            actor=user, action=actions.MEETING_VIEWED, obj=meeting, organisation=meeting.network
+        )
+    return meeting
 
 
-def network_people(*, scope: Scope) -> QuerySet[Person]:
+def network_people(*, scope: Scope, user=None) -> QuerySet[Person]:
+    """The network's certified peer supporters (who can be invited)."""
     networks = scope.coordinated_network_ids()
-    return (
+    people = (
         Person.objects.filter(network_id__in=networks, certifications__kind="basic")
         .distinct()
         .order_by("full_name")
     )
+    if user is not None and people.exists():
+        audit.read(actor=user, action=actions.MEETINGS_VIEWED, people="choices")
+    return people
+
+
+def drift_counts(*, scope: Scope) -> Counter:
+    """Drift signals per organisation where the network's peer supporters work: counts
+    only (the page suppresses small ones), so no person is shown."""
+    counts: Counter = Counter()
+    people = network_people(scope=scope).prefetch_related(
+        Prefetch(
+            "employments",
+            queryset=Employment.objects.select_related("unit__organisation").order_by("pk"),
+        )
+    )
+    for person in people:
+        jobs = list(person.employments.all())
+        if jobs:
+            counts[(jobs[0].unit.organisation.name, drift.signal(person).level.label)] += 1
+    return counts
 
 
 def upcoming_meetings(*, person: Person, now) -> QuerySet[NetworkMeeting]:

@@ -1,22 +1,29 @@
-"""Every change in supervision, check-ins, the peer network and self-assessment."""
+"""Every change in supervision, check-ins, the peer network and self-assessment.
+
+Each public function that writes is a use case (core.usecase): one transaction, every
+check before the first write, one audit row (supervision/actions.py)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerstod.accounts.models import Membership, User
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
-from peerstod.core import audit
+from peerstod.core import audit, idempotency
+from peerstod.core.dates import in_range
+from peerstod.core.models import IdempotencyKey
+from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import Person
+from peerstod.supervision import actions as audit_actions
 from peerstod.supervision.models import (
     Action,
     Assignment,
@@ -33,6 +40,9 @@ from peerstod.supervision.models import (
 )
 from peerstod.supervision.questions import QUESTIONS
 
+# A session is a conversation, not a booking of the supervisor's whole week.
+LONGEST_SESSION = timedelta(hours=12)
+
 
 def supervisees(supervisor, day: date):
     return (
@@ -42,18 +52,61 @@ def supervisees(supervisor, day: date):
     )
 
 
+def _claim(once: str, purpose: str) -> tuple[bool, str]:
+    """`idempotency.claim`, looking first. A repeat must not even try the key's INSERT:
+    the use case counts that refused INSERT as a write and, with no audit row for a
+    repeat, would fail. (Two requests at the very same moment still both reach `claim`;
+    the second then fails whole, and nothing is made twice.)"""
+    if once:
+        earlier = (
+            IdempotencyKey.objects.filter(digest=idempotency._digest(purpose, once[:100]))
+            .values_list("result", flat=True)
+            .first()
+        )
+        if earlier is not None:
+            return False, earlier
+    return idempotency.claim(once, purpose=purpose)
+
+
+def _already_sent() -> ValidationError:
+    return ValidationError(_("This form was already sent once. Reload the page to send a new one."))
+
+
+def _within_years(value: date | datetime | None) -> bool:
+    return value is not None and in_range(value if isinstance(value, date) else value.date())
+
+
+@use_case
 def assign(*, scope: Scope, actor, supervisor, person: Person, valid_from: date) -> Assignment:
     if person.network_id not in scope.coordinated_network_ids() and not scope.is_platform_admin:
         raise PermissionDenied
+    errors: dict[str, Any] = {}
+    if not _within_years(valid_from):
+        errors["valid_from"] = _("The date must be in the years 1990–2100.")
+    elif (
+        not Membership.objects.active_on(valid_from)
+        .filter(user=supervisor, role=Role.SUPERVISOR, organisation_id=person.network_id)
+        .exists()
+    ):
+        errors["supervisor"] = _("Choose a supervisor of the peer supporter's network.")
+    elif (
+        Assignment.objects.filter(supervisor=supervisor, person=person)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+        .exists()
+    ):
+        errors["person"] = _("The supervisor is already assigned to this peer supporter.")
+    if errors:
+        raise ValidationError(errors)
     assignment = Assignment(supervisor=supervisor, person=person, valid_from=valid_from)
     assignment.full_clean()
     assignment.save()
     audit.record(
-        actor=actor, action="supervision.assigned", obj=person, organisation=person.network
+        actor=actor, action=audit_actions.ASSIGNED, obj=person, organisation=person.network
     )
     return assignment
 
 
+@use_case
 def session_book(
     *,
     actor,
@@ -62,18 +115,47 @@ def session_book(
     ends_at: datetime,
     kind: str = SessionKind.INDIVIDUAL,
     mode: str = "planned",
+    once: str = "",
 ) -> Session:
     """The supervisor books a session with one or more of their supervisees."""
+    fresh, earlier = _claim(once, "supervision.session")
+    if not fresh:
+        first = Session.objects.filter(code=earlier, supervisor=actor).first()
+        if first is None:
+            raise _already_sent()
+        return first
     errors: dict[str, Any] = {}
-    mine = set(supervisees(actor, timezone.localdate(starts_at)).values_list("id", flat=True))
+    if not _within_years(starts_at):
+        errors["starts_at"] = _("The date must be in the years 1990–2100.")
+    if not _within_years(ends_at):
+        errors["ends_at"] = _("The date must be in the years 1990–2100.")
+    if errors:
+        raise ValidationError(errors)
+    # One booking at a time per supervisor, so two at the same moment cannot overlap.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    day = timezone.localdate(starts_at)
+    mine = set(supervisees(actor, day).values_list("id", flat=True))
     if not people:
         errors["participants"] = _("Choose who the session is with.")
     elif any(p.pk not in mine for p in people):
-        errors["participants"] = _("You can only book sessions with your own supervisees.")
+        assigned = set(
+            Assignment.objects.filter(supervisor=actor, person__in=people).values_list(
+                "person_id", flat=True
+            )
+        )
+        if all(p.pk in mine or p.pk in assigned for p in people):
+            errors["starts_at"] = _(
+                "On that day you are not the supervisor of everyone chosen: the session "
+                "is outside the period of your assignment."
+            )
+        else:
+            errors["participants"] = _("You can only book sessions with your own supervisees.")
     if kind == SessionKind.INDIVIDUAL and len(people) > 1:
         errors["kind"] = _("An individual session is with one peer supporter.")
     if ends_at <= starts_at:
         errors["ends_at"] = _("It must end after it starts.")
+    elif ends_at - starts_at > LONGEST_SESSION:
+        errors["ends_at"] = _("A session lasts at most 12 hours.")
     elif (
         Session.objects.filter(supervisor=actor, starts_at__lt=ends_at, ends_at__gt=starts_at)
         .exclude(status=SessionStatus.CANCELLED)
@@ -84,42 +166,60 @@ def session_book(
         raise ValidationError(errors)
     session = Session(supervisor=actor, starts_at=starts_at, ends_at=ends_at, kind=kind, mode=mode)
     session.full_clean()
-    with transaction.atomic():
-        session.save()
-        session.participants.set(people)
-        Request.objects.filter(person__in=people, handled_at__isnull=True).update(
-            handled_at=timezone.now()
-        )
-        audit.record(actor=actor, action="supervision.session.booked", obj=session)
+    session.save()
+    session.participants.set(people)
+    Request.objects.filter(person__in=people, handled_at__isnull=True).update(
+        handled_at=timezone.now()
+    )
+    audit.record(
+        actor=actor,
+        action=audit_actions.SESSION_BOOKED,
+        obj=session,
+        organisation=people[0].network,
+    )
+    idempotency.remember(once, purpose="supervision.session", result=session.code)
     return session
 
 
+@use_case
 def session_record(*, actor, session: Session, status: str, notes: str = "") -> Session:
     if session.supervisor_id != actor.pk:
         raise PermissionDenied
-    if status not in SessionStatus.values:
-        raise ValidationError(_("Unknown status."))
+    if status not in audit_actions.SESSION_RECORDED:
+        raise ValidationError({"status": _("Unknown status.")})
+    session = Session.objects.select_for_update().get(pk=session.pk)
     if status == SessionStatus.HELD and session.starts_at > timezone.now():
         raise ValidationError(_("A session cannot be recorded as held before it starts."))
     session.status = status
     session.notes = notes
     session.full_clean()
-    with transaction.atomic():
-        session.save()
-        audit.record(actor=actor, action=f"supervision.session.{status}", obj=session)
+    session.save()
+    audit.record(actor=actor, action=audit_actions.SESSION_RECORDED[status], obj=session)
     return session
 
 
-def request_session(*, actor, message: str = "") -> Request:
+@use_case
+def request_session(*, actor, message: str = "", once: str = "") -> Request:
     person = getattr(actor, "person", None)
     if person is None:
         raise PermissionDenied
-    request = Request(person=person, message=message)
+    fresh, earlier = _claim(once, "supervision.request")
+    if not fresh:
+        first = Request.objects.filter(pk=int(earlier or 0), person=person).first()
+        if first is None:
+            raise _already_sent()
+        return first
+    request = Request(person=person, message=message.strip())
     request.full_clean()
     request.save()
+    audit.record(
+        actor=actor, action=audit_actions.REQUESTED, obj=person, organisation=person.network
+    )
+    idempotency.remember(once, purpose="supervision.request", result=str(request.pk))
     return request
 
 
+@use_case
 def self_assess(*, actor, person: Person, month: date, answers: dict[str, int]) -> SelfAssessment:
     if person.user_id != actor.pk:
         raise PermissionDenied  # nobody answers for someone else
@@ -128,26 +228,39 @@ def self_assess(*, actor, person: Person, month: date, answers: dict[str, int]) 
         not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 5 for v in answers.values()
     ):
         raise ValidationError(_("Answer every statement with 1 to 5."))
+    month = month.replace(day=1)
+    if month > timezone.localdate().replace(day=1) or not in_range(month):
+        raise ValidationError(_("A self-assessment is for this month or an earlier one."))
     score = Decimal(sum(answers.values())) / len(answers)
     assessment, _created = SelfAssessment.objects.update_or_create(
         person=person,
-        month=month.replace(day=1),
+        month=month,
         defaults={"answers": answers, "score": score.quantize(Decimal("0.01"))},
+    )
+    audit.record(
+        actor=actor,
+        action=audit_actions.SELF_ASSESSED,
+        obj=person,
+        organisation=person.network,
+        month=f"{month:%Y-%m}",
     )
     return assessment
 
 
+@use_case
 def drift_share_set(*, actor, person: Person, shared: bool) -> None:
     if person.user_id != actor.pk:
         raise PermissionDenied
     DriftShare.objects.update_or_create(person=person, defaults={"shared": shared})
     audit.record(
         actor=actor,
-        action="supervision.drift.shared" if shared else "supervision.drift.unshared",
+        action=audit_actions.DRIFT_SHARED if shared else audit_actions.DRIFT_UNSHARED,
         obj=person,
+        organisation=person.network,
     )
 
 
+@use_case
 def check_in_record(
     *,
     scope: Scope,
@@ -157,41 +270,71 @@ def check_in_record(
     held_on: date,
     attendees: list[str],
     actions: list[tuple[str, date]],
+    once: str = "",
 ) -> CheckIn:
     if unit.pk not in scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
+    fresh, earlier = _claim(once, "supervision.check_in")
+    if not fresh:
+        first = CheckIn.objects.filter(code=earlier, unit=unit).first()
+        if first is None:
+            raise _already_sent()
+        return first
     errors: dict[str, Any] = {}
     if not attendees or any(a not in Attendee.values for a in attendees):
         errors["attendees"] = _("Choose who took part.")
     if not person.employments.filter(unit=unit).exists():
         errors["person"] = _("The peer supporter does not work on this unit.")
+    if not _within_years(held_on):
+        errors["held_on"] = _("The date must be in the years 1990–2100.")
+    rows = [Action(text=text.strip(), due_on=due) for text, due in actions if text.strip()]
+    for number, row in enumerate(rows, 1):
+        if not _within_years(row.due_on):
+            errors[f"due_{number}"] = _("The date must be in the years 1990–2100.")
+        elif _within_years(held_on) and row.due_on < held_on:
+            errors[f"due_{number}"] = _("The due date cannot be before the meeting.")
+        try:
+            row.full_clean(exclude=["check_in"])
+        except ValidationError as error:
+            for problems in error.message_dict.values():
+                errors.setdefault(f"action_{number}", []).extend(problems)
     if errors:
         raise ValidationError(errors)
     check_in = CheckIn(person=person, unit=unit, held_on=held_on, attendees=attendees)
-    rows = [Action(text=text, due_on=due) for text, due in actions if text.strip()]
+    check_in.full_clean()
+    check_in.save()
     for row in rows:
-        row.full_clean(exclude=["check_in"])
-    with transaction.atomic():
-        check_in.save()
-        for row in rows:
-            row.check_in = check_in
-            row.save()
-        audit.record(
-            actor=actor,
-            action="supervision.check_in.recorded",
-            obj=check_in,
-            organisation=unit.organisation,
-        )
+        row.check_in = check_in
+        row.save()
+    audit.record(
+        actor=actor,
+        action=audit_actions.CHECK_IN_RECORDED,
+        obj=check_in,
+        organisation=unit.organisation,
+    )
+    idempotency.remember(once, purpose="supervision.check_in", result=check_in.code)
     return check_in
 
 
+@use_case
 def action_done(*, scope: Scope, actor, action: Action, on: date) -> None:
     if action.check_in.unit_id not in scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
+    action = Action.objects.select_for_update().select_related("check_in__unit").get(pk=action.pk)
+    if action.done_on is not None:
+        return  # marked already (a second click): nothing changes
     action.done_on = on
     action.save(update_fields=["done_on"])
+    audit.record(
+        actor=actor,
+        action=audit_actions.ACTION_DONE,
+        obj=action.check_in,
+        organisation=action.check_in.unit.organisation,
+        agreed_action=action.pk,
+    )
 
 
+@use_case
 def meeting_create(
     *,
     scope: Scope,
@@ -202,9 +345,18 @@ def meeting_create(
     starts_at: datetime,
     place: str,
     invited: list[Person],
+    once: str = "",
 ) -> NetworkMeeting:
     if network.pk not in scope.coordinated_network_ids() and not scope.is_platform_admin:
         raise PermissionDenied
+    fresh, earlier = _claim(once, "supervision.meeting")
+    if not fresh:
+        first = NetworkMeeting.objects.filter(code=earlier, network=network).first()
+        if first is None:
+            raise _already_sent()
+        return first
+    if not _within_years(starts_at):
+        raise ValidationError({"starts_at": _("The date must be in the years 1990–2100.")})
     if any(p.network_id != network.pk for p in invited):
         raise ValidationError({"invited": _("Invite peer supporters of this network.")})
     meeting = NetworkMeeting(
@@ -215,12 +367,20 @@ def meeting_create(
         place=place,
     )
     meeting.full_clean()
-    with transaction.atomic():
-        meeting.save()
-        meeting.invited.set(invited)
+    meeting.save()
+    meeting.invited.set(invited)
+    audit.record(
+        actor=actor,
+        action=audit_actions.MEETING_CREATED,
+        obj=meeting,
+        organisation=network,
+        invited=len(invited),
+    )
+    idempotency.remember(once, purpose="supervision.meeting", result=meeting.code)
     return meeting
 
 
+@use_case
 def meeting_attendance(
     *, scope: Scope, actor, meeting: NetworkMeeting, attended: list[Person]
 ) -> None:
@@ -230,3 +390,10 @@ def meeting_attendance(
     if any(p.pk not in invited for p in attended):
         raise ValidationError(_("Only invited peer supporters can be marked as present."))
     meeting.attended.set(attended)
+    audit.record(
+        actor=actor,
+        action=audit_actions.MEETING_ATTENDANCE,
+        obj=meeting,
+        organisation=meeting.network,
+        attended=len(attended),
+    )

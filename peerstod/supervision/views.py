@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -51,17 +49,13 @@ def home(request: HttpRequest, scope) -> HttpResponse:
                 % {"when": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M")},
             )
             return redirect("supervision:home")
-    rows = [
-        (p, drift.signal(p, today), p.supervision_requests.filter(handled_at__isnull=True).first())
-        for p in people
-    ]
     return render(
         request,
         "supervision/home.html",
         {
-            "rows": rows,
+            "rows": selectors.supervisee_rows(user=request.user, day=today),
             "form": form,
-            "sessions": selectors.sessions_for_supervisor(user=request.user)[:20],
+            "sessions": selectors.sessions_for_supervisor(user=request.user),
         },
     )
 
@@ -102,9 +96,17 @@ def mine(request: HttpRequest, scope) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("supervision:mine")
         if form.is_valid():
-            services.request_session(actor=request.user, message=form.cleaned_data["message"])
-            messages.success(request, _("Your supervisor has been asked for a session."))
-            return redirect("supervision:mine")
+            try:
+                services.request_session(
+                    actor=request.user,
+                    message=form.cleaned_data["message"],
+                    once=form.cleaned_data["once"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your supervisor has been asked for a session."))
+                return redirect("supervision:mine")
     share = getattr(person, "drift_share", None)
     return render(
         request,
@@ -150,52 +152,45 @@ def self_assessment(request: HttpRequest, scope) -> HttpResponse:
 
 @role_required(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
 def check_ins(request: HttpRequest, scope) -> HttpResponse:
-    people = selectors.people_on_units(scope=scope)
+    people = selectors.people_on_units(scope=scope, user=request.user)
     form = CheckInForm(
         request.POST or None, people=people, initial={"held_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = data["person"]
-        unit = (
-            person.employments.filter(
-                unit_id__in=scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
-            )
-            .first()
-            .unit
-        )
+        unit = selectors.check_in_unit(scope=scope, person=data["person"])
         try:
+            if unit is None:
+                raise ValidationError(
+                    {"person": _("The peer supporter does not work on this unit.")}
+                )
             services.check_in_record(
                 scope=scope,
                 actor=request.user,
-                person=person,
+                person=data["person"],
                 unit=unit,
                 held_on=data["held_on"],
                 attendees=data["attendees"],
                 actions=[
                     (data[f"action_{n}"], data[f"due_{n}"]) for n in (1, 2) if data[f"action_{n}"]
                 ],
+                once=data["once"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The check-in meeting was recorded."))
             return redirect("supervision:check_ins")
-    shared = [
-        (p, drift.signal(p))
-        for p in people
-        if getattr(p, "drift_share", None) and p.drift_share.shared
-    ]
     return render(
         request,
         "supervision/check_ins.html",
         {
             "form": form,
-            "check_ins": selectors.check_ins(scope=scope)[:30],
+            "check_ins": selectors.check_ins(scope=scope, user=request.user),
             "supervision_dates": selectors.supervision_dates_for_units(
-                scope=scope, unit_ids=scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
+                scope=scope, unit_ids=scope.unit_ids(*selectors.MANAGING), user=request.user
             ),
-            "shared": shared,
+            "shared": selectors.shared_drift_signals(scope=scope, user=request.user),
             "today": timezone.localdate(),
         },
     )
@@ -211,43 +206,41 @@ def action_done(request: HttpRequest, scope, pk: int) -> HttpResponse:
 
 @role_required(Role.NETWORK_COORDINATOR)
 def meetings(request: HttpRequest, scope) -> HttpResponse:
-    people = selectors.network_people(scope=scope)
+    people = selectors.network_people(scope=scope, user=request.user)
     form = MeetingForm(request.POST or None, people=people)
-    networks = scope.coordinated_network_ids()
-    if request.method == "POST" and form.is_valid() and networks:
+    if request.method == "POST" and form.is_valid():
         from peerstod.orgs.selectors import networks_coordinated
 
-        network = networks_coordinated(scope=scope).first()
-        try:
-            services.meeting_create(
-                scope=scope, actor=request.user, network=network, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+        network = (
+            networks_coordinated(scope=scope).filter(pk__in=scope.coordinated_network_ids()).first()
+        )
+        if network is None:
+            form.add_error(None, _("Only a coordinator of the network can create its meetings."))
         else:
-            messages.success(request, _("The meeting was created and the invitations saved."))
-            return redirect("supervision:meetings")
-    # Drift signals per organisation where peer supporters work: counts only, suppressed.
-    counts: Counter = Counter()
-    for person in people:
-        job = person.employments.select_related("unit__organisation").first()
-        if job is not None:
-            counts[(job.unit.organisation.name, drift.signal(person).level.label)] += 1
-    table = suppress_table(counts) if counts else None
+            try:
+                services.meeting_create(
+                    scope=scope, actor=request.user, network=network, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("The meeting was created and the invitations saved."))
+                return redirect("supervision:meetings")
+    counts = selectors.drift_counts(scope=scope)
     return render(
         request,
         "supervision/meetings.html",
         {
             "form": form,
             "meetings": selectors.meetings_for_network(scope=scope),
-            "table": table,
+            "table": suppress_table(counts) if counts else None,
         },
     )
 
 
 @role_required(Role.NETWORK_COORDINATOR)
 def meeting(request: HttpRequest, scope, code: str) -> HttpResponse:
-    item = selectors.meeting_get(scope=scope, code=code)
+    item = selectors.meeting_get(scope=scope, code=code, user=request.user)
     if request.method == "POST":
         codes = set(request.POST.getlist("attended"))
         try:
