@@ -30,6 +30,7 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 MAX_ROWS = 100_000  # data rows, after the header
 MAX_COLUMNS = 50
+EXCEL_COLUMNS = 16_384  # XFD
 # An .xlsx is a zip package: its parts are checked before anything is unpacked.
 MAX_PARTS = 1_000
 MAX_RATIO = 100  # unpacked size / packed size of one part
@@ -212,7 +213,10 @@ def _read_xlsx(source: IO[bytes]) -> Sheet:
 def _xlsx_sheet(workbook) -> Sheet:
     if not workbook.worksheets:
         _refuse(_("The file is empty."))
-    rows = workbook.worksheets[0].iter_rows(
+    worksheet = workbook.worksheets[0]
+    # Explicit bounds: the size a sheet declares may be missing or wrong, and openpyxl
+    # pads every row to it.
+    rows = worksheet.iter_rows(
         min_row=1, max_row=MAX_ROWS + 2, min_col=1, max_col=MAX_COLUMNS + 1, values_only=True
     )
     limit = settings.MAX_CELL_CHARS
@@ -227,6 +231,7 @@ def _xlsx_sheet(workbook) -> Sheet:
         filled = any(c not in (None, "") for c in cells)
         if sheet is None:
             if filled:  # the header is the first row with anything in it
+                _check_header_width(worksheet, line)
                 header = [str(h).strip() if h is not None else "" for h in cells[:MAX_COLUMNS]]
                 while header and not header[-1]:
                     header.pop()
@@ -239,6 +244,19 @@ def _xlsx_sheet(workbook) -> Sheet:
     if sheet is None:
         _refuse(_("The file is empty."))
     return sheet
+
+
+def _check_header_width(worksheet, line: int) -> None:
+    """A heading beyond the last column read would be left out without a word: the
+    header row alone is read at its full width (one row, at most Excel's 16,384 cells)."""
+    full = next(
+        worksheet.iter_rows(
+            min_row=line, max_row=line, min_col=1, max_col=EXCEL_COLUMNS, values_only=True
+        ),
+        (),
+    )
+    if any(c not in (None, "") for c in full[MAX_COLUMNS:]):
+        _too_many_columns()
 
 
 def _check_package(archive: zipfile.ZipFile) -> None:

@@ -94,6 +94,12 @@ def _earlier(model, earlier: str):
     return model.objects.filter(pk=int(earlier)).first() if earlier.isdigit() else None
 
 
+def _repeated(actor, action, obj, organisation) -> None:
+    """A form sent again changes nothing; the repeat is noted (and the use case, which
+    counts the refused claim as a write, has its audit row)."""
+    audit.record(actor=actor, action=action, obj=obj, organisation=organisation, repeat=True)
+
+
 @use_case
 def indicator_add(
     *,
@@ -112,6 +118,7 @@ def indicator_add(
     if not fresh:
         found = _earlier(Indicator, earlier)
         if found is not None:
+            _repeated(actor, actions.INDICATOR_ADDED, found, organisation)
             return found
     key = imports.fold(name)
     key = re.sub(r"[^a-z0-9_]", "", key)[:60]
@@ -374,6 +381,7 @@ def period_set(
     if not fresh:
         found = _earlier(PeerSupportPeriod, earlier)
         if found is not None:
+            _repeated(actor, actions.PERIOD_SET, unit, unit.organisation)
             return found
     starts_on = first_of_month(starts_on)
     ends_on = first_of_month(ends_on) if ends_on else None
