@@ -228,6 +228,13 @@ def test_an_upload_is_imported_from_the_file_object_without_reading_it_whole(wor
     assert outcome.new == 3
 
 
+@pytest.mark.django_db
+def test_a_file_object_over_the_import_limit_is_refused_by_its_size(world, settings):
+    settings.OUTCOMES_MAX_IMPORT_BYTES = 1_000
+    problems = problems_of(world, upload(csv_file([ROW] * 100), "stor.csv"), "stor.csv")
+    assert "större än" in problems[0].message
+
+
 # ---------------------------------------------------------------- months
 
 

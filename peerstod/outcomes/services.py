@@ -5,6 +5,7 @@ row, validation before the first write."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -240,8 +241,7 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes | IO[bytes]) -> O
     if not scope.has_role(Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
     limit = settings.OUTCOMES_MAX_IMPORT_BYTES
-    size = len(data) if isinstance(data, bytes | bytearray) else getattr(data, "size", 0)
-    if size > limit:
+    if _size(data) > limit:
         raise ImportFailed(
             [
                 Problem(
@@ -359,6 +359,14 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes | IO[bytes]) -> O
         changed=outcome.changed,
     )
     return outcome
+
+
+def _size(data: bytes | IO[bytes]) -> int:
+    if isinstance(data, bytes | bytearray):
+        return len(data)
+    size = data.seek(0, io.SEEK_END)
+    data.seek(0)
+    return size
 
 
 # ---------------------------------------------------------------- periods
