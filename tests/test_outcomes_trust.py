@@ -178,6 +178,15 @@ def test_a_csv_with_100001_rows_is_refused_and_nothing_is_saved(world, login):
     assert not IndicatorValue.objects.exists()
 
 
+def test_the_demo_workbook_passes_every_limit_and_reads_whole():
+    from peerstod.outcomes.demo import HEADER, MONTHS, workbook_bytes
+
+    sheet = imports.read("utfall.xlsx", workbook_bytes(date(2026, 6, 15)))
+    assert sheet.header == HEADER
+    assert len(sheet.rows) == 2 * MONTHS and sheet.rows[0][0] == 2
+    assert all(len(cells) == len(HEADER) for _line, cells in sheet.rows)
+
+
 def test_100000_csv_rows_are_read_and_the_next_one_is_refused():
     assert len(imports.read("ok.csv", csv_file([ROW] * 100_000)).rows) == 100_000
     with pytest.raises(ImportFailed) as caught:
