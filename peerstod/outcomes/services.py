@@ -166,12 +166,15 @@ def _check_value(indicator: Indicator, number: Decimal) -> str | None:
 
 def _save(actor, values: dict[tuple[int, date, int], Decimal]) -> Outcome:
     """Create and update the checked values; only ever called from a use case, which
-    is the transaction."""
+    is the transaction. The units' rows are locked first, so two imports of the same
+    unit-months at once run one after the other instead of colliding on insert."""
     outcome = Outcome()
+    unit_ids = sorted({k[0] for k in values})
+    list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values("pk"))
     existing = {
         (v.unit_id, v.month, v.indicator_id): v
         for v in IndicatorValue.objects.filter(
-            unit_id__in={k[0] for k in values}, month__in={k[1] for k in values}
+            unit_id__in=unit_ids, month__in={k[1] for k in values}
         )
     }
     create, update = [], []
