@@ -1,15 +1,27 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.core import dates
+from peerstod.core.idempotency import OnceField
 from peerstod.outcomes.imports import parse_month
-from peerstod.outcomes.models import Measure
+from peerstod.outcomes.models import FIRST_MONTH, Measure
 
 
 class MonthField(forms.CharField):
+    """A month, YYYY-MM, within the platform's years (core.dates); with `past_only`
+    (figures), from 1990-01 to this month."""
+
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "ÅÅÅÅ-MM"})
+
+    def __init__(self, *args, past_only: bool = False, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+        self.past_only = past_only
 
     def clean(self, value):
         value = super().clean(value)
@@ -18,6 +30,19 @@ class MonthField(forms.CharField):
         month = parse_month(value)
         if month is None:
             raise forms.ValidationError(_("Write the month as YYYY-MM."))
+        if self.past_only:
+            if month < FIRST_MONTH:
+                raise forms.ValidationError(
+                    _("Give a month from %(first)s to this month.")
+                    % {"first": FIRST_MONTH.strftime("%Y-%m")}
+                )
+            if month > date.today().replace(day=1):
+                raise forms.ValidationError(_("The month is in the future."))
+        elif not dates.in_range(month):
+            raise forms.ValidationError(
+                _("Give a month from %(first)s to %(last)s.")
+                % {"first": f"{dates.FIRST_YEAR}-01", "last": f"{dates.LAST_YEAR}-12"}
+            )
         return month
 
 
@@ -44,7 +69,7 @@ class ImportForm(forms.Form):
 
 class ValuesForm(forms.Form):
     unit = forms.ChoiceField(label=_("Unit"))
-    month = MonthField(label=_("Month"))
+    month = MonthField(label=_("Month"), past_only=True)
 
     def __init__(self, *args, units, indicators, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,6 +93,7 @@ class PeriodForm(forms.Form):
     unit = forms.ChoiceField(label=_("Unit"))
     starts_on = MonthField(label=_("First month with peer support"))
     ends_on = MonthField(label=_("Last month (if it stopped)"), required=False)
+    once = OnceField()
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +103,7 @@ class PeriodForm(forms.Form):
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
     measure = forms.ChoiceField(label=_("Kind of value"), choices=Measure.choices)
+    once = OnceField()
 
 
 class AnalysisForm(forms.Form):

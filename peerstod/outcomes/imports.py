@@ -1,20 +1,41 @@
 """Reading indicator files: CSV (semicolon, comma or tab; UTF-8 or Windows-1252) and
 Excel (.xlsx, first sheet). Every row is checked before anything is saved; each fault is
 reported with its line and column. No database here: the service resolves units and
-indicators and saves."""
+indicators and saves.
+
+A file cannot take the server down: at most MAX_ROWS rows and MAX_COLUMNS columns, no
+cell longer than settings.MAX_CELL_CHARS, and an Excel package is checked before it is
+unpacked (declared sizes against settings.MAX_UNPACKED_BYTES, packing ratio, the sheet's
+declared dimension). Rows are streamed, and reading stops at the first limit passed."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import posixpath
+import re
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import IO, NoReturn
 
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-MAX_ROWS = 100_000
+MAX_ROWS = 100_000  # data rows, after the header
+MAX_COLUMNS = 50
+EXCEL_COLUMNS = 16_384  # XFD
+# An .xlsx is a zip package: its parts are checked before anything is unpacked.
+MAX_PARTS = 1_000
+MAX_RATIO = 100  # unpacked size / packed size of one part
+RATIO_FROM_BYTES = 1_000_000  # small parts may pack hard; they cannot grow large
+BYTES_PER_CHAR = 6  # the most bytes one character of cell text takes in the XML (&quot;)
 
 
 @dataclass(frozen=True)
@@ -54,53 +75,287 @@ def fold(text: str) -> str:
     return text.strip("_")
 
 
-def read(name: str, data: bytes) -> Sheet:
+def read(name: str, data: bytes | IO[bytes]) -> Sheet:
+    """The header and the rows of an upload, within the limits above; ImportFailed with
+    a clear message (and nothing read further) when the file is over one of them."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    source.seek(0)
     if name.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
+        return _read_xlsx(source)
     if name.lower().endswith((".csv", ".txt")):
-        return _read_csv(data)
+        return _read_csv(source)
     raise ImportFailed([Problem(1, "-", _("Use a CSV file or an Excel file (.xlsx)."))])
 
 
-def _read_csv(data: bytes) -> Sheet:
+def _refuse(message: str, line: int = 1, column: str = "-") -> NoReturn:
+    raise ImportFailed([Problem(line, column, message)])
+
+
+def _grouped(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+def _too_many_rows() -> NoReturn:
+    _refuse(
+        _("The file has more than %(n)s rows. Split it by year or by unit.")
+        % {"n": _grouped(MAX_ROWS)}
+    )
+
+
+def _too_many_columns() -> NoReturn:
+    _refuse(
+        _("The file has more than %(n)s columns. Keep only enhet, månad and the indicators.")
+        % {"n": MAX_COLUMNS}
+    )
+
+
+def _cell_too_long(line: int = 1, column: str = "-") -> NoReturn:
+    _refuse(
+        _(
+            "A cell has more than %(n)s characters. An indicator file has short cells: "
+            "unit, month and numbers."
+        )
+        % {"n": _grouped(settings.MAX_CELL_CHARS)},
+        line,
+        column,
+    )
+
+
+def _unreadable(error: BaseException | None = None) -> NoReturn:
+    raise ImportFailed([Problem(1, "-", _("The Excel file cannot be read."))]) from error
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _read_csv(source: IO[bytes]) -> Sheet:
+    """Rows streamed from the upload, never the whole file as one list: reading stops
+    at the first row over the limit. UTF-8 (with or without BOM), else Windows-1252."""
+    sample = source.read(8192)
+    source.seek(0)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
+        dialect = csv.Sniffer().sniff(
+            sample.decode("utf-8-sig", errors="ignore")[:4096], delimiters=";,\t"
+        )
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";"
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
-    if not rows:
-        raise ImportFailed([Problem(1, "-", _("The file is empty."))])
-    sheet = Sheet(header=[h.strip() for h in rows[0]])
-    for line, cells in enumerate(rows[1:], start=2):
-        if any(str(c).strip() for c in cells):
-            sheet.rows.append((line, list(cells)))
+    previous = csv.field_size_limit(settings.MAX_CELL_CHARS)
+    try:
+        try:
+            return _csv_sheet(source, "utf-8-sig", delimiter)
+        except UnicodeDecodeError:
+            source.seek(0)
+            return _csv_sheet(source, "cp1252", delimiter)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_sheet(source: IO[bytes], encoding: str, delimiter: str) -> Sheet:
+    errors = "strict" if encoding.startswith("utf-8") else "replace"
+    reader = csv.reader(codecs.iterdecode(source, encoding, errors), delimiter=delimiter)
+    records = enumerate(reader, start=1)
+    try:
+        _line, first = next(records, (1, None))
+        if first is None:
+            _refuse(_("The file is empty."))
+        if len(first) > MAX_COLUMNS:
+            _too_many_columns()
+        sheet = Sheet(header=[h.strip() for h in first])
+        width = len(sheet.header)
+        for line, cells in records:
+            if line > MAX_ROWS + 1:
+                _too_many_rows()
+            if len(cells) > MAX_COLUMNS and any(c.strip() for c in cells[MAX_COLUMNS:]):
+                _too_many_columns()
+            if any(c.strip() for c in cells):
+                sheet.rows.append((line, list(cells[:width])))
+    except csv.Error as error:
+        if "field limit" in str(error):
+            _cell_too_long(reader.line_num)
+        raise ImportFailed(
+            [Problem(reader.line_num, "-", _("The line cannot be read as CSV."))]
+        ) from error
     return sheet
 
 
-def _read_xlsx(data: bytes) -> Sheet:
+# ---------------------------------------------------------------- Excel
+
+
+def _read_xlsx(source: IO[bytes]) -> Sheet:
+    """The first sheet, read only after the package has been checked without unpacking
+    it: declared sizes, packing ratio, the sheet's declared dimension and no text run
+    longer than a cell may be. Then rows are streamed and reading stops at the limit."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            _check_package(archive)
+    except ImportFailed:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as error:
+        _unreadable(error)
+    source.seek(0)
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ImportFailed([Problem(1, "-", _("The Excel file cannot be read."))]) from error
-    sheet_data = workbook.worksheets[0]
-    rows = list(sheet_data.iter_rows(values_only=True))
-    workbook.close()
-    if not rows:
-        raise ImportFailed([Problem(1, "-", _("The file is empty."))])
-    sheet = Sheet(header=[str(h).strip() if h is not None else "" for h in rows[0]])
-    for line, cells in enumerate(rows[1:], start=2):
-        if any(c not in (None, "") for c in cells):
-            sheet.rows.append((line, list(cells)))
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        _unreadable(error)
+    try:
+        return _xlsx_sheet(workbook)
+    except ImportFailed:
+        raise
+    except Exception as error:  # noqa: BLE001 - a broken sheet part, found while streaming
+        _unreadable(error)
+    finally:
+        workbook.close()
+
+
+def _xlsx_sheet(workbook) -> Sheet:
+    if not workbook.worksheets:
+        _refuse(_("The file is empty."))
+    worksheet = workbook.worksheets[0]
+    # Explicit bounds: the size a sheet declares may be missing or wrong, and openpyxl
+    # pads every row to it.
+    rows = worksheet.iter_rows(
+        min_row=1, max_row=MAX_ROWS + 2, min_col=1, max_col=MAX_COLUMNS + 1, values_only=True
+    )
+    limit = settings.MAX_CELL_CHARS
+    sheet: Sheet | None = None
+    width = 0
+    for line, cells in enumerate(rows, start=1):
+        if cells[MAX_COLUMNS:] and any(c not in (None, "") for c in cells[MAX_COLUMNS:]):
+            _too_many_columns()
+        for index, value in enumerate(cells):
+            if isinstance(value, str) and len(value) > limit:
+                _cell_too_long(line, get_column_letter(index + 1))
+        filled = any(c not in (None, "") for c in cells)
+        if sheet is None:
+            if filled:  # the header is the first row with anything in it
+                _check_header_width(worksheet, line)
+                header = [str(h).strip() if h is not None else "" for h in cells[:MAX_COLUMNS]]
+                while header and not header[-1]:
+                    header.pop()
+                sheet, width = Sheet(header=header), len(header)
+            continue
+        if line - 1 > MAX_ROWS:
+            _too_many_rows()
+        if filled:
+            sheet.rows.append((line, list(cells[:width])))
+    if sheet is None:
+        _refuse(_("The file is empty."))
     return sheet
+
+
+def _check_header_width(worksheet, line: int) -> None:
+    """A heading beyond the last column read would be left out without a word: the
+    header row alone is read at its full width (one row, at most Excel's 16,384 cells)."""
+    full = next(
+        worksheet.iter_rows(
+            min_row=line, max_row=line, min_col=1, max_col=EXCEL_COLUMNS, values_only=True
+        ),
+        (),
+    )
+    if any(c not in (None, "") for c in full[MAX_COLUMNS:]):
+        _too_many_columns()
+
+
+def _check_package(archive: zipfile.ZipFile) -> None:
+    members = archive.infolist()
+    if len(members) > MAX_PARTS:
+        _unreadable()
+    unpacked = 0
+    for member in members:
+        unpacked += member.file_size
+        if unpacked > settings.MAX_UNPACKED_BYTES:
+            _refuse(
+                _(
+                    "The Excel file unpacks to more than %(mb)s MB. Save only the sheet with "
+                    "the indicators, or use CSV."
+                )
+                % {"mb": settings.MAX_UNPACKED_BYTES // 1_000_000}
+            )
+        if member.file_size > RATIO_FROM_BYTES and member.file_size > MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            _refuse(
+                _(
+                    "The Excel file is packed unusually hard (more than %(n)s times) and is "
+                    "not read. Save it again from Excel, or use CSV."
+                )
+                % {"n": MAX_RATIO}
+            )
+    names = {m.filename for m in members}
+    first = _first_sheet_part(archive, names)
+    sheets = [first] if first else sorted(n for n in names if _WORKSHEET.match(n))
+    for part in sheets:
+        _check_dimension(archive, part)
+    strings = [n for n in names if n.lower().endswith("sharedstrings.xml")]
+    for part in [*sheets, *strings]:
+        if _longest_text(archive, part) > settings.MAX_CELL_CHARS * BYTES_PER_CHAR:
+            _cell_too_long()
+
+
+_WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
+_SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b([^>]*)>")
+_RELATION_ID = re.compile(rb"\b[\w.-]+:id\s*=\s*[\"']([^\"']+)[\"']")
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb"\b(Id|Target)\s*=\s*[\"']([^\"']*)[\"']")
+_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def _head(archive: zipfile.ZipFile, part: str, size: int) -> bytes:
+    with archive.open(part) as stream:
+        return stream.read(size)
+
+
+def _first_sheet_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The part of the workbook's first sheet (as openpyxl reads it), or None when the
+    package does not say plainly; then every worksheet part is checked."""
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return None
+    found = _SHEET.search(_head(archive, "xl/workbook.xml", 1_000_000))
+    relation = _RELATION_ID.search(found.group(1)) if found else None
+    if relation is None:
+        return None
+    for match in _RELATIONSHIP.finditer(_head(archive, "xl/_rels/workbook.xml.rels", 1_000_000)):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        if attributes.get(b"Id") == relation.group(1) and b"Target" in attributes:
+            target = attributes[b"Target"].decode("utf-8", "replace")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            part = posixpath.normpath(part)
+            return part if part in names and _WORKSHEET.match(part) else None
+    return None
+
+
+def _check_dimension(archive: zipfile.ZipFile, part: str) -> None:
+    """The size the sheet declares (`<dimension ref="A1:K37"/>`, near its start)."""
+    found = _DIMENSION.search(_head(archive, part, 16_384))
+    if found is None:
+        return  # not declared: the streamed reading below stops at the limits
+    try:
+        _min_col, _min_row, max_col, max_row = range_boundaries(found.group(1).decode("ascii"))
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return
+    if max_row is not None and max_row > MAX_ROWS + 1:
+        _too_many_rows()
+    if max_col is not None and max_col > MAX_COLUMNS:
+        _too_many_columns()
+
+
+def _longest_text(archive: zipfile.ZipFile, part: str) -> int:
+    """The longest run of bytes without a tag in a part, read in pieces: a cell's text
+    cannot be longer than that."""
+    longest = run = 0
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            pieces = chunk.split(b"<")
+            if len(pieces) == 1:
+                run += len(chunk)
+            else:
+                longest = max(longest, run + len(pieces[0]), *map(len, pieces[1:-1]))
+                run = len(pieces[-1])
+            longest = max(longest, run)
+    return longest
 
 
 def parse_month(value: object) -> date | None:

@@ -4,7 +4,10 @@ events only: no patient is ever recorded."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -46,6 +49,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
     Builtin.PRN_DOSES: ("vidbehovsdoser", "vid_behovs_doser", "prn_doses"),
 }
 
+
+# The first month figures can be for (core.dates.FIRST_YEAR); the last is the current one,
+# checked by the services and forms (a database constraint cannot know today).
+FIRST_MONTH = date(1990, 1, 1)
 
 BUILTIN_MEASURE: dict[str, str] = {
     Builtin.BED_DAYS: Measure.DAYS,
@@ -118,10 +125,23 @@ class IndicatorValue(models.Model):
             models.CheckConstraint(
                 condition=Q(month__day=1), name="indicator_value_first_of_month"
             ),
+            models.CheckConstraint(
+                condition=Q(month__gte=FIRST_MONTH), name="indicator_value_month_from_1990"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.month:%Y-%m} {self.indicator}: {self.value}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.month and not (FIRST_MONTH <= self.month <= date.today().replace(day=1)):
+            raise ValidationError(
+                {
+                    "month": _("Give a month from %(first)s to this month.")
+                    % {"first": FIRST_MONTH.strftime("%Y-%m")}
+                }
+            )
 
 
 class PeerSupportPeriod(models.Model):

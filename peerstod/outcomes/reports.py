@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from peerstod.core import charts
-from peerstod.core.exports import workbook_response
+from peerstod.core.exports import safe_text, workbook_response
 from peerstod.core.pdf import render_pdf
 from peerstod.core.suppression import Cell, suppress_each
 from peerstod.orgs.models import Unit
@@ -309,8 +309,14 @@ def workbook(report: Report):
         _ratio_row(_("Change in trend per month"), report.its.slope if report.its else None),
         _ratio_row(_("Difference-in-differences"), report.did),
     ]
-    about = [[s] for s in report.sentences] + [
-        [_("Monthly counts from 1 to below the threshold are hidden (–).")]
+    # Names people typed (units, indicators) go into cells only through
+    # workbook_response, which stores text that looks like a formula as text.
+    about = [
+        [_("Indicator"), str(report.indicator)],
+        [_("Units with peer support"), ", ".join(u.name for u in report.units)],
+        [_("Comparison units"), ", ".join(u.name for u in report.comparison) or "–"],
+        *([_("Results"), s] for s in report.sentences),
+        [_("Note"), _("Monthly counts from 1 to below the threshold are hidden (–).")],
     ]
 
     def chart(book) -> None:
@@ -319,7 +325,7 @@ def workbook(report: Report):
 
         sheet = book.worksheets[0]
         line = LineChart()
-        line.title = str(report.indicator)
+        line.title = safe_text(report.indicator)
         line.y_axis.title = _("Per 1,000 bed-days")
         line.height, line.width = 9, 22
         last = len(rows) + 1
@@ -338,7 +344,7 @@ def workbook(report: Report):
                 [_("Analysis"), _("Rate ratio"), _("95 % CI low"), _("95 % CI high")],
                 ratios,
             ),
-            (_("About"), [_("Note")], about),
+            (_("About"), [_("What"), _("Note")], about),
         ],
         decorate=chart if rows else None,
     )

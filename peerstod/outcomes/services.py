@@ -1,27 +1,31 @@
 """Every change to outcomes: indicator values entered or imported (all rows checked
 first, saved together or not at all, idempotent), peer-support periods and comparison
-units."""
+units. Each public function is a use case (core.usecase): one transaction, one audit
+row, validation before the first write."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
-from peerstod.core import audit
+from peerstod.core import audit, dates, idempotency
+from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
-from peerstod.outcomes import imports
+from peerstod.outcomes import actions, imports
 from peerstod.outcomes.imports import ImportFailed, Problem
 from peerstod.outcomes.models import (
     BUILTIN_MEASURE,
+    FIRST_MONTH,
     HEADERS,
     Builtin,
     ComparisonUnit,
@@ -36,17 +40,24 @@ MONTH_COLUMNS = ("manad", "month")
 MAX_VALUE = Decimal("9999999999")
 
 
+@use_case
 def install_builtin() -> int:
-    """The built-in indicators; idempotent."""
-    added = 0
-    for key, label in Builtin.choices:
-        _indicator, created = Indicator.objects.get_or_create(
+    """The built-in indicators (after every migrate); idempotent."""
+    present = set(Indicator.objects.filter(organisation=None).values_list("key", flat=True))
+    missing = [
+        Indicator(
             organisation=None,
             key=key,
-            defaults={"name": str(label), "measure": BUILTIN_MEASURE.get(key, Measure.COUNT)},
+            name=str(label),
+            measure=BUILTIN_MEASURE.get(key, Measure.COUNT),
         )
-        added += created
-    return added
+        for key, label in Builtin.choices
+        if key not in present
+    ]
+    if missing:
+        Indicator.objects.bulk_create(missing)
+        audit.record(actor=None, action=actions.BUILTIN_INSTALLED, keys=[i.key for i in missing])
+    return len(missing)
 
 
 def _coordinated_units(scope: Scope) -> dict[int, Unit]:
@@ -67,10 +78,49 @@ def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
-def indicator_add(*, scope: Scope, actor, organisation: Organisation, name: str, measure: str):
-    """An organisation's own indicator, e.g. "Fasthållningar" or "Läkarbesök"."""
+def month_problem(month: date | None) -> str | None:
+    """Why a month cannot hold figures (None when it can): from 1990-01 to this month."""
+    if month is None:
+        return _("Write the month as YYYY-MM.")
+    if month < FIRST_MONTH:
+        return _("Give a month from %(first)s to this month.") % {
+            "first": FIRST_MONTH.strftime("%Y-%m")
+        }
+    if month > first_of_month(date.today()):
+        return _("The month is in the future.")
+    return None
+
+
+def _earlier(model, earlier: str):
+    return model.objects.filter(pk=int(earlier)).first() if earlier.isdigit() else None
+
+
+def _repeated(actor, action, obj, organisation) -> None:
+    """A form sent again changes nothing; the repeat is noted (and the use case, which
+    counts the refused claim as a write, has its audit row)."""
+    audit.record(actor=actor, action=action, obj=obj, organisation=organisation, repeat=True)
+
+
+@use_case
+def indicator_add(
+    *,
+    scope: Scope,
+    actor,
+    organisation: Organisation,
+    name: str,
+    measure: str,
+    once: str = "",
+):
+    """An organisation's own indicator, e.g. "Fasthållningar" or "Läkarbesök". The same
+    form sent twice (`once`) adds it once and returns it."""
     if organisation.pk not in scope.organisation_ids(Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
+    fresh, earlier = idempotency.claim(once, purpose="outcomes.indicator")
+    if not fresh:
+        found = _earlier(Indicator, earlier)
+        if found is not None:
+            _repeated(actor, actions.INDICATOR_ADDED, found, organisation)
+            return found
     key = imports.fold(name)
     key = re.sub(r"[^a-z0-9_]", "", key)[:60]
     if not key:
@@ -82,8 +132,9 @@ def indicator_add(*, scope: Scope, actor, organisation: Organisation, name: str,
     indicator.full_clean()
     indicator.save()
     audit.record(
-        actor=actor, action="outcomes.indicator.add", obj=indicator, organisation=organisation
+        actor=actor, action=actions.INDICATOR_ADDED, obj=indicator, organisation=organisation
     )
+    idempotency.remember(once, purpose="outcomes.indicator", result=str(indicator.pk))
     return indicator
 
 
@@ -114,11 +165,16 @@ def _check_value(indicator: Indicator, number: Decimal) -> str | None:
 
 
 def _save(actor, values: dict[tuple[int, date, int], Decimal]) -> Outcome:
+    """Create and update the checked values; only ever called from a use case, which
+    is the transaction. The units' rows are locked first, so two imports of the same
+    unit-months at once run one after the other instead of colliding on insert."""
     outcome = Outcome()
+    unit_ids = sorted({k[0] for k in values})
+    list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values("pk"))
     existing = {
         (v.unit_id, v.month, v.indicator_id): v
         for v in IndicatorValue.objects.filter(
-            unit_id__in={k[0] for k in values}, month__in={k[1] for k in values}
+            unit_id__in=unit_ids, month__in={k[1] for k in values}
         )
     }
     create, update = [], []
@@ -139,21 +195,22 @@ def _save(actor, values: dict[tuple[int, date, int], Decimal]) -> Outcome:
             update.append(found)
         else:
             outcome.unchanged += 1
-    with transaction.atomic():
-        IndicatorValue.objects.bulk_create(create, batch_size=1000)
-        IndicatorValue.objects.bulk_update(update, ["value", "entered_by"], batch_size=1000)
+    IndicatorValue.objects.bulk_create(create, batch_size=1000)
+    IndicatorValue.objects.bulk_update(update, ["value", "entered_by"], batch_size=1000)
     outcome.new, outcome.changed = len(create), len(update)
     return outcome
 
 
+@use_case
 def values_set(
     *, scope: Scope, actor, unit: Unit, month: date, values: dict[Indicator, Decimal | None]
 ) -> Outcome:
     """One unit-month typed into the form; empty fields leave what is stored."""
     _require_unit(scope, unit)
     month = first_of_month(month)
-    if month > first_of_month(date.today()):
-        raise ValidationError({"month": _("The month is in the future.")})
+    problem = month_problem(month)
+    if problem:
+        raise ValidationError({"month": problem})
     errors = {}
     clean = {}
     for indicator, number in values.items():
@@ -171,7 +228,7 @@ def values_set(
     outcome = _save(actor, clean)
     audit.record(
         actor=actor,
-        action="outcomes.values.set",
+        action=actions.VALUES_SET,
         obj=unit,
         organisation=unit.organisation,
         month=month.isoformat(),
@@ -179,14 +236,15 @@ def values_set(
     return outcome
 
 
-def import_file(*, scope: Scope, actor, name: str, data: bytes) -> Outcome:
-    """Import a wide file: one row per unit and month, one column per indicator. Every
-    row is checked first; nothing is saved if any row fails (ImportFailed with every
-    problem). Importing the same file again changes nothing."""
+@use_case
+def import_file(*, scope: Scope, actor, name: str, data: bytes | IO[bytes]) -> Outcome:
+    """Import a wide file (bytes or the upload itself): one row per unit and month, one
+    column per indicator. Every row is checked first; nothing is saved if any row fails
+    (ImportFailed with every problem). Importing the same file again changes nothing."""
     if not scope.has_role(Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
     limit = settings.OUTCOMES_MAX_IMPORT_BYTES
-    if len(data) > limit:
+    if _size(data) > limit:
         raise ImportFailed(
             [
                 Problem(
@@ -198,10 +256,6 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes) -> Outcome:
             ]
         )
     sheet = imports.read(name, data)
-    if len(sheet.rows) > imports.MAX_ROWS:
-        raise ImportFailed(
-            [Problem(1, "-", _("At most %(n)s rows at a time.") % {"n": imports.MAX_ROWS})]
-        )
     units = _coordinated_units(scope)
     by_name = {imports.fold(u.name): u for u in units.values()}
     by_name.update({u.code: u for u in units.values()})
@@ -245,7 +299,6 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes) -> Outcome:
         raise ImportFailed(problems)
     assert unit_col is not None and month_col is not None
 
-    this_month = first_of_month(date.today())
     seen: dict[tuple[int, date], int] = {}
     values: dict[tuple[int, date, int], Decimal] = {}
     for line, cells in sheet.rows:
@@ -262,14 +315,10 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes) -> Outcome:
                 )
             )
         month = imports.parse_month(cells[month_col])
-        if month is None:
-            problems.append(
-                Problem(line, sheet.header[month_col], _("Write the month as YYYY-MM."))
-            )
-        elif month > this_month:
-            problems.append(
-                Problem(line, sheet.header[month_col], _("The month is in the future."))
-            )
+        problem = month_problem(month)
+        if problem:
+            problems.append(Problem(line, sheet.header[month_col], problem))
+            month = None
         if unit is not None and month is not None:
             if (unit.pk, month) in seen:
                 problems.append(
@@ -306,7 +355,7 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes) -> Outcome:
     outcome.rows = len(sheet.rows)
     audit.record(
         actor=actor,
-        action="outcomes.import",
+        action=actions.IMPORTED,
         file=name[:100],
         rows=outcome.rows,
         new=outcome.new,
@@ -315,15 +364,46 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes) -> Outcome:
     return outcome
 
 
+def _size(data: bytes | IO[bytes]) -> int:
+    if isinstance(data, bytes | bytearray):
+        return len(data)
+    size = data.seek(0, io.SEEK_END)
+    data.seek(0)
+    return size
+
+
 # ---------------------------------------------------------------- periods
 
 
+@use_case
 def period_set(
-    *, scope: Scope, actor, unit: Unit, starts_on: date, ends_on: date | None
+    *,
+    scope: Scope,
+    actor,
+    unit: Unit,
+    starts_on: date,
+    ends_on: date | None,
+    once: str = "",
 ) -> PeerSupportPeriod:
+    """When peer support ran on a unit. The same form sent twice (`once`) saves the
+    period once and returns it."""
     _require_unit(scope, unit)
+    fresh, earlier = idempotency.claim(once, purpose="outcomes.period")
+    if not fresh:
+        found = _earlier(PeerSupportPeriod, earlier)
+        if found is not None:
+            _repeated(actor, actions.PERIOD_SET, unit, unit.organisation)
+            return found
     starts_on = first_of_month(starts_on)
     ends_on = first_of_month(ends_on) if ends_on else None
+    for field, month in (("starts_on", starts_on), ("ends_on", ends_on)):
+        if month is not None and not dates.in_range(month):
+            raise ValidationError(
+                {
+                    field: _("Give a month from %(first)s to %(last)s.")
+                    % {"first": f"{dates.FIRST_YEAR}-01", "last": f"{dates.LAST_YEAR}-12"}
+                }
+            )
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last month comes before the first.")})
     overlapping = PeerSupportPeriod.objects.filter(unit=unit).exclude(ends_on__lt=starts_on)
@@ -341,16 +421,33 @@ def period_set(
     period.full_clean()
     period.save()
     audit.record(
-        actor=actor, action="outcomes.period.set", obj=unit, organisation=unit.organisation
+        actor=actor,
+        action=actions.PERIOD_SET,
+        obj=unit,
+        organisation=unit.organisation,
+        starts_on=starts_on.isoformat(),
+        ends_on=ends_on.isoformat() if ends_on else "",
     )
+    idempotency.remember(once, purpose="outcomes.period", result=str(period.pk))
     return period
 
 
+@use_case
 def period_remove(*, scope: Scope, actor, period: PeerSupportPeriod) -> None:
     _require_unit(scope, period.unit)
+    starts_on, ends_on = period.starts_on, period.ends_on
     period.delete()
+    audit.record(
+        actor=actor,
+        action=actions.PERIOD_REMOVED,
+        obj=period.unit,
+        organisation=period.unit.organisation,
+        starts_on=starts_on.isoformat(),
+        ends_on=ends_on.isoformat() if ends_on else "",
+    )
 
 
+@use_case
 def comparison_set(*, scope: Scope, actor, unit: Unit, comparison: bool) -> None:
     _require_unit(scope, unit)
     if comparison:
@@ -361,7 +458,7 @@ def comparison_set(*, scope: Scope, actor, unit: Unit, comparison: bool) -> None
         ComparisonUnit.objects.filter(unit=unit).delete()
     audit.record(
         actor=actor,
-        action="outcomes.comparison.set",
+        action=actions.COMPARISON_SET,
         obj=unit,
         organisation=unit.organisation,
         comparison=comparison,

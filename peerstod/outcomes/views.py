@@ -11,7 +11,7 @@ from peerstod.core import audit
 from peerstod.core.exports import XLSX, workbook_response
 from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
-from peerstod.outcomes import reports, selectors, services
+from peerstod.outcomes import actions, reports, selectors, services
 from peerstod.outcomes.forms import AnalysisForm, ImportForm, IndicatorForm, PeriodForm, ValuesForm
 from peerstod.outcomes.imports import ImportFailed
 from peerstod.outcomes.models import Builtin
@@ -24,6 +24,15 @@ def _pick(units, code: str):
     found = next((u for u in units if u.code == code), None)
     if found is None:
         raise ValidationError({"unit": _("Choose one of your own units.")})
+    return found
+
+
+def _own_unit(units, code: str):
+    """A unit named by a button (not a form's choice): another organisation's code is
+    answered as if it did not exist."""
+    found = next((u for u in units if u.code == code), None)
+    if found is None:
+        raise Http404
     return found
 
 
@@ -53,6 +62,7 @@ def index(request: HttpRequest, scope) -> HttpResponse:
                     unit=_pick(writable, data["unit"]),
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
+                    once=data["once"],
                 )
                 messages.success(request, _("Saved."))
                 return redirect("outcomes:index")
@@ -60,7 +70,7 @@ def index(request: HttpRequest, scope) -> HttpResponse:
                 services.comparison_set(
                     scope=scope,
                     actor=request.user,
-                    unit=_pick(writable, request.POST.get("unit", "")),
+                    unit=_own_unit(writable, request.POST.get("unit", "")),
                     comparison=action == "compare",
                 )
                 messages.success(request, _("Saved."))
@@ -123,7 +133,7 @@ def import_file(request: HttpRequest, scope) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             outcome = services.import_file(
-                scope=scope, actor=request.user, name=upload.name, data=upload.read()
+                scope=scope, actor=request.user, name=upload.name, data=upload
             )
         except ImportFailed as error:
             problems = error.problems
@@ -230,12 +240,16 @@ def analysis(request: HttpRequest, scope) -> HttpResponse:
             slope_change=form.cleaned_data["slope_change"],
         )
         export = request.GET.get("format")
-        audit.record(
-            actor=request.user,
-            action="outcomes.analysis.read",
-            organisation=chosen[0].organisation if chosen else None,
-            export=export or "",
-        )
+        if export in ("xlsx", "pdf", "regional"):
+            # Aggregates only (no read row for the page); a file that leaves is noted.
+            audit.read(
+                actor=request.user,
+                action=actions.ANALYSIS_EXPORTED,
+                organisation=chosen[0].organisation,
+                export=export,
+                indicator=report.indicator.key,
+                units=[u.code for u in chosen],
+            )
         if export == "xlsx":
             return reports.workbook(report)
         if export in ("pdf", "regional"):
