@@ -22,6 +22,11 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 @pytest.fixture(scope="session")
 def browser():
+    # Import every view (and the libraries they use) once, before the first page: the
+    # live server's first request would otherwise pay for it within the page timeout.
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
     if not shutil.which(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
         if os.environ.get("CI") == "true":
