@@ -19,9 +19,8 @@ preload_app = True
 # Restart workers now and then so that no slow leak grows for years.
 max_requests = 2000
 max_requests_jitter = 200
-accesslog = "-"
+# The app logs one line per request itself, by URL pattern (core/logs.py): gunicorn's
+# access log would write raw paths, which can hold tokens and codes.
+accesslog = None
 errorlog = "-"
-# No query string in the access log: it can carry codes (never personal data, but
-# nothing a log reader needs either).
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

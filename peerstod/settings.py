@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "peerstod.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -330,9 +331,33 @@ DRIFT = {
     "self_assessment_drop_red": 1.0,
 }
 
+# One line per request and per error on standard output, JSON with LOG_FORMAT=json;
+# never personal data, free text, tokens or query strings (core/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_personal_data": {"()": "peerstod.core.logs.NoPersonalDataFilter"}},
+    "formatters": {
+        "text": {"()": "peerstod.core.logs.TextFormatter"},
+        "json": {"()": "peerstod.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["no_personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "peerstod.request": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("LOG_REQUESTS", default=not DEBUG) else "WARNING",
+            "propagate": False,
+        },
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
