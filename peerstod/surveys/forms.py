@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.core.idempotency import OnceField
 from peerstod.surveys.instrument import MAX_SOURCE_BYTES
 from peerstod.surveys.instrument import Instrument as Definition
 from peerstod.surveys.models import Channel, Round
@@ -11,6 +12,7 @@ MAX_UPLOAD = MAX_SOURCE_BYTES
 
 
 class InstrumentImportForm(forms.Form):
+    once = OnceField()
     file = forms.FileField(
         label=_("Instrument file (YAML)"),
         help_text=_("At most 200 kB. See the shipped instruments for the format."),
@@ -31,6 +33,7 @@ class InstrumentImportForm(forms.Form):
 
 
 class RoundForm(forms.ModelForm):
+    once = OnceField()
     channels = forms.MultipleChoiceField(
         label=_("Ways to answer"),
         choices=Channel.choices,
@@ -56,6 +59,7 @@ class RoundForm(forms.ModelForm):
 
 
 class SlipsForm(forms.Form):
+    once = OnceField()
     unit = forms.ChoiceField(label=_("Unit"))
     count = forms.IntegerField(label=_("Number of slips"), min_value=1, max_value=500, initial=20)
 

@@ -47,6 +47,12 @@ RESPONDENTS = ("patient", "staff", "peer_supporter", "family", "leader")
 LICENCE_KINDS = ("free", "permission", "licence")
 SCORING = ("mean", "sum")
 MAX_TEXT = 600
+# A definition is a few levels deep (items[3].text.staff.sv) and needs no aliases; these
+# bounds refuse an alias bomb ("billion laughs") or a deeply nested file before PyYAML
+# builds it, which would otherwise take the server's memory, time or stack.
+MAX_DEPTH = 12
+MAX_ALIASES = 10
+MAX_NODES = 50_000
 
 
 class DefinitionError(ValueError):
@@ -197,6 +203,60 @@ def _line_map(node: yaml.Node, path: str = "", lines: dict[str, int] | None = No
     return lines
 
 
+def _check_shape(source: str) -> None:
+    """Refuse, from the parser's events alone (nothing is built yet), a document nested
+    deeper than MAX_DEPTH, with more than MAX_ALIASES aliases or more than MAX_NODES
+    nodes."""
+    depth = aliases = nodes = 0
+    for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise DefinitionError(
+                    "-",
+                    _("The file is nested more than %(count)s levels deep.") % {"count": MAX_DEPTH},
+                    line,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise DefinitionError(
+                    "-",
+                    _(
+                        "The file repeats earlier parts (YAML aliases, *name) more than "
+                        "%(count)s times."
+                    )
+                    % {"count": MAX_ALIASES},
+                    line,
+                )
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise DefinitionError(
+                    "-",
+                    _("The file has more than %(count)s values.") % {"count": MAX_NODES},
+                    line,
+                )
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many nodes the document has with every alias written out, counted without
+    writing them out (each shared node is counted once and remembered)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, sizes) for child in node.value)
+    sizes[id(node)] = size
+    return size
+
+
 def load(source: str | bytes) -> Instrument:
     """Parse and validate a YAML definition; raises DefinitionError."""
     if isinstance(source, bytes):
@@ -209,8 +269,17 @@ def load(source: str | bytes) -> Instrument:
     if len(source.encode()) > MAX_SOURCE_BYTES:
         raise DefinitionError("-", _("The file is larger than 200 kB."))
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
+        _check_shape(source)
+        loader = yaml.SafeLoader(source)
+        try:
+            node = loader.get_single_node()
+            if node is not None and _expanded_size(node, {}) > MAX_NODES:
+                raise DefinitionError(
+                    "-", _("The file has more than %(count)s values.") % {"count": MAX_NODES}
+                )
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)

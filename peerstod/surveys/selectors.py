@@ -136,8 +136,12 @@ def comparable_rounds(*, scope: Scope, survey_round: Round) -> QuerySet[Round]:
     )
 
 
-def kiosks(*, survey_round: Round) -> QuerySet[Kiosk]:
-    return Kiosk.objects.filter(round=survey_round, active=True).select_related("unit")
+def kiosks(*, survey_round: Round, units: list[Unit]) -> QuerySet[Kiosk]:
+    """The open kiosks of the units the user sees: a kiosk's address lets anyone answer
+    for its unit, so a unit manager sees only those of their own units."""
+    return Kiosk.objects.filter(
+        round=survey_round, active=True, unit__in=[u.pk for u in units]
+    ).select_related("unit")
 
 
 def texts_pending(*, survey_round: Round) -> QuerySet[TextAnswer]:

@@ -10,17 +10,21 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
-from peerstod.core import audit
+from peerstod.core import audit, dates, idempotency
 from peerstod.core.codes import ALPHABET
+from peerstod.core.models import IdempotencyKey
 from peerstod.core.privacy import no_personal_data
+from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
+from peerstod.surveys import actions
 from peerstod.surveys import instrument as definition
 from peerstod.surveys.models import (
     AccessCode,
@@ -56,6 +60,20 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+def _claim(once: str, purpose: str) -> tuple[bool, str]:
+    """`idempotency.claim`, except that a repeat is recognised by reading first: the
+    failed INSERT of a repeated claim would count as a write in `core.usecase`, and a
+    repeat writes nothing else to audit. (Two requests in the same instant still meet
+    at the unique key inside `claim`.)"""
+    if once:
+        earlier = IdempotencyKey.objects.filter(
+            digest=idempotency._digest(purpose, once[:100])
+        ).values_list("result", flat=True)
+        if earlier:
+            return False, earlier[0]
+    return idempotency.claim(once, purpose=purpose)
+
+
 def _require_coordinator(scope: Scope, organisation_id: int) -> None:
     if organisation_id not in scope.organisation_ids(Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
@@ -64,9 +82,13 @@ def _require_coordinator(scope: Scope, organisation_id: int) -> None:
 # ---------------------------------------------------------------- instruments
 
 
+@use_case
 def install_shipped() -> int:
-    """Load the instruments that come with Peerstöd; idempotent. Returns how many were new."""
-    added = 0
+    """Load the instruments that come with Peerstöd; idempotent. Returns how many were new.
+
+    Runs after every migrate (apps.py), without a user: the audit row, written only when
+    an instrument was added, has no actor."""
+    added = []
     for path in sorted(SHIPPED.glob("*.yaml")):
         source = path.read_text(encoding="utf-8")
         parsed = definition.load(source)
@@ -80,16 +102,30 @@ def install_shipped() -> int:
                 "source": source,
             },
         )
-        added += created
-    return added
+        if created:
+            added.append(f"{parsed.key}:{parsed.version}")
+    if added:
+        audit.record(actor=None, action=actions.INSTRUMENTS_INSTALLED, instruments=added)
+    return len(added)
 
 
+@use_case
 def instrument_import(
-    *, scope: Scope, actor, organisation: Organisation, source: bytes, rights_confirmed: bool
+    *,
+    scope: Scope,
+    actor,
+    organisation: Organisation,
+    source: bytes,
+    rights_confirmed: bool,
+    once: str = "",
 ) -> Instrument:
     """An organisation loads an instrument it has the right to use. A malformed file is
-    rejected with the line and field at fault; an existing key and version is refused."""
+    rejected with the line and field at fault; an existing key and version is refused.
+    The same form sent twice loads it once and gives back what the first one loaded."""
     _require_coordinator(scope, organisation.pk)
+    fresh, earlier = _claim(once, "surveys.instrument")
+    if not fresh:
+        return Instrument.objects.get(pk=int(earlier), organisation=organisation)
     try:
         parsed = definition.load(source)
     except definition.DefinitionError as error:
@@ -121,22 +157,28 @@ def instrument_import(
         rights_confirmed_by=actor,
     )
     instrument.full_clean()
-    with transaction.atomic():
+    try:
         instrument.save()
-        audit.record(
-            actor=actor,
-            action="survey.instrument.import",
-            obj=instrument,
-            organisation=organisation,
-            key=parsed.key,
-            version=parsed.version,
-        )
+    except IntegrityError as error:  # the same version loaded at the same moment
+        raise ValidationError(
+            {"file": _("This version of the instrument is already loaded.")}
+        ) from error
+    audit.record(
+        actor=actor,
+        action=actions.INSTRUMENT_IMPORTED,
+        obj=instrument,
+        organisation=organisation,
+        key=parsed.key,
+        version=parsed.version,
+    )
+    idempotency.remember(once, purpose="surveys.instrument", result=str(instrument.pk))
     return instrument
 
 
 # ---------------------------------------------------------------- rounds
 
 
+@use_case
 def round_create(
     *,
     scope: Scope,
@@ -150,8 +192,12 @@ def round_create(
     closes_on: date,
     units: list[Unit],
     channels: list[str],
+    once: str = "",
 ) -> Round:
     _require_coordinator(scope, organisation.pk)
+    fresh, earlier = _claim(once, "surveys.round")
+    if not fresh:
+        return Round.objects.get(code=earlier, organisation=organisation)
     errors: dict[str, str] = {}
     if instrument.organisation_id not in (None, organisation.pk):
         errors["instrument"] = _("Choose an instrument your organisation may use.")
@@ -170,6 +216,12 @@ def round_create(
         errors["units"] = _("Choose units of your own organisation.")
     if not channels or any(c not in Channel.values for c in channels):
         errors["channels"] = _("Choose at least one way to answer.")
+    for name, day in (("opens_on", opens_on), ("closes_on", closes_on)):
+        if not isinstance(day, date) or not dates.in_range(day):
+            errors[name] = _("A survey round opens and closes between %(first)s and %(last)s.") % {
+                "first": dates.FIRST_YEAR,
+                "last": dates.LAST_YEAR,
+            }
     if errors:
         raise ValidationError(errors)
     survey_round = Round(
@@ -188,15 +240,16 @@ def round_create(
             {"closes_on": _("The round must close on or after the day it opens.")}
         )
     survey_round.full_clean()
-    with transaction.atomic():
-        survey_round.save()
-        survey_round.units.set(units)
-        audit.record(
-            actor=actor, action="survey.round.create", obj=survey_round, organisation=organisation
-        )
+    survey_round.save()
+    survey_round.units.set(units)
+    audit.record(
+        actor=actor, action=actions.ROUND_CREATED, obj=survey_round, organisation=organisation
+    )
+    idempotency.remember(once, purpose="surveys.round", result=survey_round.code)
     return survey_round
 
 
+@use_case
 def round_close(*, scope: Scope, actor, survey_round: Round, day: date) -> None:
     """Close a round early: no answers are taken after today."""
     _require_coordinator(scope, survey_round.organisation_id)
@@ -207,7 +260,7 @@ def round_close(*, scope: Scope, actor, survey_round: Round, day: date) -> None:
     survey_round.save(update_fields=["closed_early_on"])
     audit.record(
         actor=actor,
-        action="survey.round.close",
+        action=actions.ROUND_CLOSED,
         obj=survey_round,
         organisation=survey_round.organisation,
     )
@@ -218,6 +271,7 @@ def _require_unit(survey_round: Round, unit: Unit) -> None:
         raise ValidationError({"unit": _("The unit is not part of this round.")})
 
 
+@use_case
 def invited_set(
     *, scope: Scope, actor, survey_round: Round, unit: Unit, channel: str, invited: int
 ) -> Invitation:
@@ -231,12 +285,38 @@ def invited_set(
     invitation, _created = Invitation.objects.update_or_create(
         round=survey_round, unit=unit, channel=channel, defaults={"invited": invited}
     )
+    audit.record(
+        actor=actor,
+        action=actions.INVITED_SET,
+        obj=survey_round,
+        organisation=survey_round.organisation,
+        unit=unit.code,
+        channel=channel,
+        invited=invited,
+    )
     return invitation
 
 
-def slips_create(*, scope: Scope, actor, survey_round: Round, unit: Unit, count: int) -> list[str]:
-    """Make `count` one-time codes for printed slips. The plain codes are returned once,
-    for the PDF, and only their keyed hashes are kept."""
+def _slip_codes(count: int, once: str) -> list[str]:
+    """Random codes; with the form's one-time key, codes derived from it with the
+    server's secret, so that a repeated POST gives the same slips again (their plain
+    codes are kept nowhere)."""
+    if not once:
+        return ["".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
+    codes = []
+    for index in range(count):
+        digest = salted_hmac("peerstod.surveys.slip", f"{once[:100]}:{index}").digest()
+        codes.append("".join(ALPHABET[byte % len(ALPHABET)] for byte in digest[:CODE_LENGTH]))
+    return codes
+
+
+@use_case
+def slips_create(
+    *, scope: Scope, actor, survey_round: Round, unit: Unit, count: int, once: str = ""
+) -> list[str]:
+    """Make `count` one-time codes for printed slips. The plain codes are returned for
+    the PDF, and only their keyed hashes are kept. The same form sent twice makes the
+    slips once and gives the same codes both times."""
     _require_coordinator(scope, survey_round.organisation_id)
     _require_unit(survey_round, unit)
     if Channel.SLIP not in survey_round.channels:
@@ -245,26 +325,36 @@ def slips_create(*, scope: Scope, actor, survey_round: Round, unit: Unit, count:
         raise ValidationError(
             {"count": _("Make from 1 to %(max)s slips at a time.") % {"max": MAX_SLIPS}}
         )
-    codes = ["".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)]
-    with transaction.atomic():
-        AccessCode.objects.bulk_create(
-            AccessCode(round=survey_round, unit=unit, digest=code_digest(c)) for c in codes
-        )
-        invitation, _created = Invitation.objects.get_or_create(
-            round=survey_round, unit=unit, channel=Channel.SLIP
-        )
-        Invitation.objects.filter(pk=invitation.pk).update(invited=F("invited") + count)
-        audit.record(
-            actor=actor,
-            action="survey.slips.create",
-            obj=survey_round,
-            organisation=survey_round.organisation,
-            unit=unit.code,
-            count=count,
-        )
+    if survey_round.is_closed(timezone.localdate()):
+        raise ValidationError(_("The round is closed: no more slips can be made for it."))
+    fresh, earlier = _claim(once, "surveys.slips")
+    if not fresh:
+        if earlier != f"{survey_round.code}:{unit.code}:{count}":
+            raise ValidationError(_("These slips were already made."))
+        return _slip_codes(count, once)
+    codes = _slip_codes(count, once)
+    AccessCode.objects.bulk_create(
+        AccessCode(round=survey_round, unit=unit, digest=code_digest(c)) for c in codes
+    )
+    invitation, _created = Invitation.objects.get_or_create(
+        round=survey_round, unit=unit, channel=Channel.SLIP
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(invited=F("invited") + count)
+    audit.record(
+        actor=actor,
+        action=actions.SLIPS_CREATED,
+        obj=survey_round,
+        organisation=survey_round.organisation,
+        unit=unit.code,
+        count=count,
+    )
+    idempotency.remember(
+        once, purpose="surveys.slips", result=f"{survey_round.code}:{unit.code}:{count}"
+    )
     return codes
 
 
+@use_case
 def kiosk_open(*, scope: Scope, actor, survey_round: Round, unit: Unit) -> Kiosk:
     if not (
         survey_round.organisation_id in scope.organisation_ids(Role.PROGRAMME_COORDINATOR)
@@ -274,7 +364,15 @@ def kiosk_open(*, scope: Scope, actor, survey_round: Round, unit: Unit) -> Kiosk
     _require_unit(survey_round, unit)
     if Channel.KIOSK not in survey_round.channels:
         raise ValidationError(_("This round is not answered on a kiosk."))
-    kiosk, _created = Kiosk.objects.get_or_create(round=survey_round, unit=unit, active=True)
+    kiosk, created = Kiosk.objects.get_or_create(round=survey_round, unit=unit, active=True)
+    audit.record(
+        actor=actor,
+        action=actions.KIOSK_OPENED,
+        obj=survey_round,
+        organisation=survey_round.organisation,
+        unit=unit.code,
+        new=created,
+    )
     return kiosk
 
 
@@ -296,9 +394,7 @@ def code_round(code: str) -> AccessCode:
         .first()
     )
     if found is None:
-        raise ValidationError(
-            _("The code does not work. Check that you typed it as printed on the slip.")
-        )
+        raise _code_problem()
     return found
 
 
@@ -375,7 +471,17 @@ def _clean_answers(
     return clean, sorted(set(marked)), clean_texts
 
 
-def submit(
+CODE_PROBLEM = "code"
+
+
+def _code_problem() -> ValidationError:
+    return ValidationError(
+        _("The code does not work. Check that you typed it as printed on the slip."),
+        code=CODE_PROBLEM,
+    )
+
+
+def _save_answer(
     *,
     survey_round: Round,
     unit: Unit,
@@ -386,10 +492,10 @@ def submit(
     texts: dict[str, str],
     token: str,
     day: date,
-    code: str | None = None,
+    code: str | None,
 ) -> None:
-    """Save one anonymous answer: validated whole, then saved whole or not at all. The
-    answer keeps only the date; the code, if any, is marked used and left unlinked."""
+    """Validate one answer whole, then save it; called only from `submit` and
+    `paper_enter`, whose transaction makes it whole or nothing."""
     _check_open(survey_round, day)
     if channel not in survey_round.channels:
         raise ValidationError(_("This round is not answered that way."))
@@ -404,35 +510,70 @@ def submit(
         ) from error
     clean, marked, clean_texts = _clean_answers(survey_round, answers, important, texts)
     try:
-        with transaction.atomic():
-            if code is not None:
-                used = AccessCode.objects.filter(
-                    digest=code_digest(code), round=survey_round, unit=unit, used=False
-                ).update(used=True)
-                if used != 1:
-                    raise ValidationError(
-                        _("The code does not work. Check that you typed it as printed on the slip.")
-                    )
-            UsedForm.objects.create(round=survey_round, digest=code_digest(f"form:{nonce}"))
-            Response.objects.create(
-                round=survey_round,
-                unit=unit,
-                channel=channel,
-                language=language,
-                answered_on=day,
-                answers=clean,
-                important=marked,
-            )
-            TextAnswer.objects.bulk_create(
-                TextAnswer(round=survey_round, unit=unit, item=key, text=text)
-                for key, text in clean_texts.items()
-            )
+        if code is not None:
+            used = AccessCode.objects.filter(
+                digest=code_digest(code), round=survey_round, unit=unit, used=False
+            ).update(used=True)
+            if used != 1:
+                raise _code_problem()
+        UsedForm.objects.create(round=survey_round, digest=code_digest(f"form:{nonce}"))
+        Response.objects.create(
+            round=survey_round,
+            unit=unit,
+            channel=channel,
+            language=language,
+            answered_on=day,
+            answers=clean,
+            important=marked,
+        )
+        TextAnswer.objects.bulk_create(
+            TextAnswer(round=survey_round, unit=unit, item=key, text=text)
+            for key, text in clean_texts.items()
+        )
     except IntegrityError as error:
         raise ValidationError(
             _("These answers have already been received. Thank you!"), code="duplicate"
         ) from error
 
 
+@use_case
+def submit(
+    *,
+    survey_round: Round,
+    unit: Unit,
+    channel: str,
+    language: str,
+    answers: dict[str, Any],
+    important: list[str],
+    texts: dict[str, str],
+    token: str,
+    day: date,
+    code: str | None = None,
+) -> None:
+    """Save one anonymous answer: validated whole, then saved whole or not at all. The
+    answer keeps only the date; the code, if any, is marked used and left unlinked. The
+    audit row names the round only: no actor, no code, no unit."""
+    _save_answer(
+        survey_round=survey_round,
+        unit=unit,
+        channel=channel,
+        language=language,
+        answers=answers,
+        important=important,
+        texts=texts,
+        token=token,
+        day=day,
+        code=code,
+    )
+    audit.record(
+        actor=None,
+        action=actions.ANSWER_RECEIVED,
+        obj=survey_round,
+        organisation=survey_round.organisation,
+    )
+
+
+@use_case
 def paper_enter(
     *,
     scope: Scope,
@@ -453,7 +594,7 @@ def paper_enter(
         or unit.pk in scope.unit_ids(Role.UNIT_MANAGER)
     ):
         raise PermissionDenied
-    submit(
+    _save_answer(
         survey_round=survey_round,
         unit=unit,
         channel=Channel.PAPER,
@@ -467,15 +608,17 @@ def paper_enter(
     )
     audit.record(
         actor=actor,
-        action="survey.paper.enter",
+        action=actions.PAPER_ENTERED,
         obj=survey_round,
         organisation=survey_round.organisation,
         unit=unit.code,
     )
 
 
+@use_case
 def text_moderate(*, scope: Scope, actor, answer: TextAnswer, approve: bool) -> None:
     _require_coordinator(scope, answer.round.organisation_id)
+    answer = TextAnswer.objects.select_for_update().select_related("round").get(pk=answer.pk)
     if answer.status != TextStatus.PENDING:
         raise ValidationError(_("Already handled."))
     answer.status = TextStatus.APPROVED if approve else TextStatus.REJECTED
@@ -483,7 +626,7 @@ def text_moderate(*, scope: Scope, actor, answer: TextAnswer, approve: bool) -> 
     answer.save(update_fields=["status", "moderated_by"])
     audit.record(
         actor=actor,
-        action="survey.text.moderate",
+        action=actions.TEXT_MODERATED,
         obj=answer.round,
         organisation=answer.round.organisation,
         approved=approve,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
@@ -8,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
-from peerstod.core import audit
+from peerstod.core.clientip import ratelimit_key
 from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
+from peerstod.core.ratelimit import hit, limit, too_many
 from peerstod.surveys import reports, selectors, services
 from peerstod.surveys.forms import (
     AnswerForm,
@@ -54,6 +57,7 @@ def index(request: HttpRequest, scope) -> HttpResponse:
                     closes_on=data["closes_on"],
                     units=list(data["units"]),
                     channels=data["channels"],
+                    once=data["once"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -81,6 +85,7 @@ def instruments(request: HttpRequest, scope) -> HttpResponse:
                 organisation=organisations[0],
                 source=form.cleaned_data["file"].read(),
                 rights_confirmed=form.cleaned_data["rights_confirmed"],
+                once=form.cleaned_data["once"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -218,7 +223,7 @@ def round_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             "channels": [Channel(c) for c in survey_round.channels],
             "table": table,
             "links": links if Channel.LINK in survey_round.channels else [],
-            "kiosks": selectors.kiosks(survey_round=survey_round),
+            "kiosks": selectors.kiosks(survey_round=survey_round, units=visible),
             "visible": visible,
             "paper_units": selectors.paper_units(scope=scope, survey_round=survey_round),
             "slips_form": SlipsForm(units=units, prefix="slips"),
@@ -249,6 +254,7 @@ def slips(request: HttpRequest, scope, code: str) -> HttpResponse:
             survey_round=survey_round,
             unit=unit,
             count=form.cleaned_data["count"],
+            once=form.cleaned_data["once"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -325,14 +331,8 @@ def results(request: HttpRequest, scope, code: str) -> HttpResponse:
     if not survey_round.is_closed(today) and not coordinator:
         return render(request, "surveys/results_wait.html", {"round": survey_round}, status=200)
     visible = selectors.visible_units(scope=scope, survey_round=survey_round)
+    # Results of anonymous answers, small groups hidden: no personal data, no read row.
     computed = reports.round_results(survey_round=survey_round, unit_ids={u.pk for u in visible})
-    audit.record(
-        actor=request.user,
-        action="survey.results.read",
-        obj=survey_round,
-        organisation=survey_round.organisation,
-        export=request.GET.get("format", ""),
-    )
     if request.GET.get("format") == "xlsx":
         return reports.results_workbook(survey_round=survey_round, computed=computed)
     context = reports.results_context(survey_round=survey_round, computed=computed)
@@ -358,13 +358,6 @@ def compare(request: HttpRequest, scope, code: str) -> HttpResponse:
         return render(request, "surveys/results_wait.html", {"round": survey_round})
     visible = {u.pk for u in selectors.visible_units(scope=scope, survey_round=survey_round)}
     rows = reports.comparison(first=first, second=second, unit_ids=visible)
-    audit.record(
-        actor=request.user,
-        action="survey.compare.read",
-        obj=survey_round,
-        organisation=survey_round.organisation,
-        other=other.code,
-    )
     return render(
         request,
         "surveys/compare.html",
@@ -393,14 +386,8 @@ def moderate(request: HttpRequest, scope, code: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("surveys:moderate", code=code)
+    # Anonymous free text, checked by the personal-data guard when it was sent.
     pending = list(selectors.texts_pending(survey_round=survey_round))
-    audit.record(
-        actor=request.user,
-        action="survey.texts.read",
-        obj=survey_round,
-        organisation=survey_round.organisation,
-        count=len(pending),
-    )
     return render(request, "surveys/moderate.html", {"round": survey_round, "pending": pending})
 
 
@@ -470,25 +457,47 @@ def _answer(
     )
 
 
+def _codes_blocked(request: HttpRequest) -> bool:
+    """True while this client has had more wrong slip codes than the `survey_code` rate
+    allows: then even a right code is refused until the window has passed, so that
+    guessing gains nothing. Checked without counting; only wrong codes count."""
+    return is_ratelimited(
+        request,
+        group="peerstod.survey_code",
+        key=ratelimit_key,
+        rate=settings.RATE_LIMITS["survey_code"],
+        increment=False,
+    )
+
+
 @never_cache
 def code_entry(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        typed = "".join(ch for ch in form.cleaned_data["code"].lower() if ch.isalnum())
-        try:
-            services.code_round(typed)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("surveys:answer_code", code=typed)
+    if request.method == "POST":
+        if _codes_blocked(request):
+            return too_many(request)
+        if form.is_valid():
+            typed = "".join(ch for ch in form.cleaned_data["code"].lower() if ch.isalnum())
+            try:
+                services.code_round(typed)
+            except ValidationError as error:
+                if hit(request, "survey_code"):
+                    return too_many(request)
+                add_service_errors(form, error)
+            else:
+                return redirect("surveys:answer_code", code=typed)
     return render(request, "surveys/code.html", {"form": form})
 
 
 @never_cache
 def answer_code(request: HttpRequest, code: str) -> HttpResponse:
+    if _codes_blocked(request):
+        return too_many(request)
     try:
         access = services.code_round(code)
     except ValidationError as error:
+        if hit(request, "survey_code"):
+            return too_many(request)
         return render(
             request,
             "surveys/code.html",
@@ -501,6 +510,7 @@ def answer_code(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @never_cache
+@limit("survey_link")
 def answer_link(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     survey_round = selectors.round_by_link(code=code)
     try:
