@@ -233,7 +233,7 @@ RATE_LIMITS = {
     "password_reset": env_str("RATE_LIMIT_PASSWORD_RESET", "5/h"),
     "apply": env_str("RATE_LIMIT_APPLY", "10/h"),
     "survey_code": env_str("RATE_LIMIT_SURVEY_CODE", "60/h"),
-    "survey_link": env_str("RATE_LIMIT_SURVEY_LINK", "30/h"),
+    "survey_link": env_str("RATE_LIMIT_SURVEY_LINK", "120/h"),
     "box": env_str("RATE_LIMIT_BOX", f"{env_int('FORUM_BOX_PER_HOUR', 5)}/h"),
 }
 RATELIMIT_USE_CACHE = "default"

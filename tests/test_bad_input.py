@@ -126,10 +126,10 @@ def test_an_edit_is_saved_and_audited_with_the_changed_fields(client, world, log
     assert "staff_count" in event.detail["fields"]
 
 
-def test_a_ten_megabyte_body_is_rejected_cleanly(client, world, login):
+def test_a_ten_megabyte_body_is_refused_as_too_large_before_any_view(client, world, login):
     login(world.users["coordinator"])
     response = client.post(CREATE, unit_form(world, description="a" * 10_000_000))
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "Inget sparades" in response.content.decode()
     assert Unit.objects.count() == 3
 
