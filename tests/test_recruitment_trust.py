@@ -327,6 +327,14 @@ def test_each_page_with_names_writes_exactly_one_read_row(client, world, login, 
     assert rows[0].organisation == world.network
 
 
+def test_the_cohort_form_listing_the_trainers_by_name_writes_one_read_row(client, world, login):
+    login(world.users["network"])
+    rows = read_rows_of(client, reverse("recruitment:cohort_create"))
+    assert [(r.action, r.organisation) for r in rows] == [
+        ("recruitment.trainers.viewed", world.network)
+    ]
+
+
 def test_the_trainer_reading_a_training_day_is_audited_too(client, world, login):
     recruitment = make_recruitment(world)
     login(world.users["trainer"])

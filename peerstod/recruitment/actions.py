@@ -51,3 +51,6 @@ COHORT_VIEWED = action("recruitment.cohort.viewed", _("Participants of a cohort 
 SESSION_VIEWED = action(
     "recruitment.session.viewed", _("Attendance of a training day read"), read=True
 )
+TRAINERS_VIEWED = action(
+    "recruitment.trainers.viewed", _("Trainers of a network listed"), read=True
+)

@@ -206,11 +206,13 @@ def basic_cohorts(*, scope: Scope, network_id: int) -> QuerySet[Cohort]:
     )
 
 
-def trainer_users(*, scope: Scope, network):
+def trainer_users(*, scope: Scope, actor, network):
+    """The network's trainers by name, to choose from (a register of staff: a read)."""
     from peerstod.accounts.models import Membership, User
 
     if network.pk not in recruiting_networks(scope):
         return User.objects.none()
+    audit.read(actor=actor, action=actions.TRAINERS_VIEWED, obj=network, organisation=network)
     holders = Membership.objects.active_on(scope.day).filter(
         role=Role.TRAINER, organisation=network
     )

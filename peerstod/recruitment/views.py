@@ -263,7 +263,8 @@ def cohorts(request: HttpRequest, scope) -> HttpResponse:
 def cohort_create(request: HttpRequest, scope) -> HttpResponse:
     networks = selectors.recruiting_network_list(scope=scope)
     form = CohortForm(
-        request.POST or None, trainers=selectors.trainer_users(scope=scope, network=networks[0])
+        request.POST or None,
+        trainers=selectors.trainer_users(scope=scope, actor=request.user, network=networks[0]),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
