@@ -561,3 +561,48 @@ def test_an_unknown_participant_on_a_training_day_is_404(client, world, login):
     url = reverse("recruitment:attendance", args=[recruitment.session.code])
     response = client.post(url, {"participant": "does-not-exist", "present": "yes"})
     assert response.status_code == 404
+
+
+# The migration keeps what the applications showed --------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_contact_fields_migration_copies_each_persons_name_and_phone():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "recruitment"]
+    before = [*others, ("recruitment", "0001_calls_applications_cohorts")]
+    after = [*others, ("recruitment", "0002_application_contact_fields")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    network = old.get_model("orgs", "Organisation").objects.create(
+        name="Nätverket", kind="network", code="net-migr"
+    )
+    person = old.get_model("people", "Person").objects.create(
+        network=network, full_name="Lina Lund", email="lina@test.se", phone="070-123 45 67"
+    )
+    call = old.get_model("recruitment", "Call").objects.create(
+        network=network,
+        principal=network,
+        title="Utlysning",
+        description="Text",
+        opens_on=date(2025, 1, 1),
+        closes_on=date(2025, 2, 1),
+        places=5,
+    )
+    stamp = timezone.now()
+    common = dict(call=call, motivation="M", fte_min=50, fte_max=75, consent_at=stamp)
+    application = old.get_model("recruitment", "Application").objects.create(
+        person=person, submitted_at=stamp, code="app-migr-1", **common
+    )
+    old.get_model("recruitment", "Application").objects.create(
+        person=None, submitted_at=stamp, code="app-migr-2", **common
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps.get_model("recruitment", "Application")
+    copied = new.objects.get(pk=application.pk)
+    assert (copied.full_name, copied.phone) == ("Lina Lund", "070-123 45 67")
+    assert new.objects.get(code="app-migr-2").full_name == ""
