@@ -606,3 +606,12 @@ def test_the_contact_fields_migration_copies_each_persons_name_and_phone():
     copied = new.objects.get(pk=application.pk)
     assert (copied.full_name, copied.phone) == ("Lina Lund", "070-123 45 67")
     assert new.objects.get(code="app-migr-2").full_name == ""
+
+
+@pytest.mark.parametrize("year", ["²", "9" * 5000, "-1", "2026-01"])
+def test_a_strange_year_on_the_funnel_is_ignored_not_a_500(client, world, login, year):
+    make_recruitment(world)
+    login(world.users["network"])
+    response = client.get(reverse("recruitment:funnel"), {"ar": year})
+    assert response.status_code == 200
+    assert "Bli peer supporter" in response.content.decode()
