@@ -359,6 +359,8 @@ def _historic_application(
     application = Application.objects.create(
         call=call,
         person=person,
+        full_name=person.full_name if person else "",
+        phone=person.phone if person else "",
         step=final,
         motivation="" if anonymised else "Jag vill ge det stöd jag själv fick.",
         fte_min=50,
@@ -432,6 +434,8 @@ def _open_call(network, principal, title, today: date, trainer_user) -> None:
         application = Application.objects.create(
             call=call,
             person=person,
+            full_name=person.full_name,
+            phone=person.phone,
             step=step,
             motivation="Jag har själv fått stöd av en peer supporter och vill ge det vidare.",
             lived_experience="Jag har levt med depression och ångest i många år och är i dag "

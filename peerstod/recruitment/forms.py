@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.accounts.models import User
+from peerstod.core.idempotency import OnceField
 from peerstod.orgs.models import Organisation
 from peerstod.people.models import Person
 from peerstod.recruitment.models import (
@@ -20,6 +21,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CallForm(forms.ModelForm):
+    once = OnceField()
     principal = forms.ModelChoiceField(
         label=_("Region or municipality"),
         queryset=Organisation.objects.exclude(kind="network").order_by("name"),
@@ -80,12 +82,24 @@ class ApplicationForm(forms.ModelForm):
         },
     )
 
+    # The name and phone are kept on the application as written, never edited later, so
+    # the model fields are not editable; the form declares them and keeps this order.
+    field_order = [
+        "full_name",
+        "email",
+        "phone",
+        "motivation",
+        "lived_experience",
+        "availability",
+        "fte_min",
+        "fte_max",
+        "areas",
+        "consent",
+    ]
+
     class Meta:
         model = Application
         fields = [
-            "full_name",
-            "email",
-            "phone",
             "motivation",
             "lived_experience",
             "availability",
@@ -142,6 +156,8 @@ class AdvanceForm(forms.Form):
 
 
 class NoteForm(forms.ModelForm):
+    once = OnceField()
+
     class Meta:
         model = ApplicationNote
         fields = ["text"]
@@ -150,6 +166,7 @@ class NoteForm(forms.ModelForm):
 
 
 class CohortForm(forms.ModelForm):
+    once = OnceField()
     principal = forms.ModelChoiceField(
         label=_("For region or municipality"),
         queryset=Organisation.objects.exclude(kind="network").order_by("name"),
@@ -182,6 +199,8 @@ class CohortForm(forms.ModelForm):
 
 
 class SessionForm(forms.ModelForm):
+    once = OnceField()
+
     class Meta:
         model = TrainingSession
         fields = ["day", "topic"]

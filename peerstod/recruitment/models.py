@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.codes import new_code
 from peerstod.core.fields import GuardedCharField, GuardedTextField
-from peerstod.people.models import FTE_VALIDATORS
+from peerstod.people.models import FTE_VALIDATORS, phone_validator
 
 
 class Call(models.Model):
@@ -125,6 +125,17 @@ class Application(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="applications",
+    )
+    # What the applicant wrote on the form, kept as written (not editable: no form or
+    # admin changes it). It belongs to the application: an existing person is changed
+    # only by the recruitment team after review (services.application_contact_apply).
+    full_name = GuardedCharField(_("name"), max_length=150, blank=True, editable=False)
+    phone = models.CharField(
+        _("phone number"),
+        max_length=20,
+        blank=True,
+        editable=False,
+        validators=[phone_validator],
     )
     step = models.CharField(_("step"), max_length=20, choices=Step.choices, default=Step.RECEIVED)
     motivation = GuardedTextField(_("why do you want to become a peer supporter?"), max_length=4000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +56,8 @@ def funnel_report(*, scope, params) -> FunnelReport:
         reverse=True,
     )
     year = params.get("ar", "")
-    if year.isdigit() and int(year) in years:
+    # str.isdigit() accepts "²" and 5000-digit strings, on which int() raises.
+    if re.fullmatch(r"[0-9]{4}", year) and int(year) in years:
         applications = applications.filter(submitted_at__year=int(year))
         filters["ar"] = int(year)
         parts.append(year)

@@ -2,7 +2,8 @@
 
 Applications hold health disclosures: only the recruitment team (the network's
 coordinators) reads them, and every read of one is audited. Principals and evaluators
-see the funnel, which is an aggregate.
+see the funnel, which is an aggregate. Every selector that returns names for a page
+(applicants, trainees, certified peer supporters) notes the read (`audit.read`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.utils import timezone
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit
+from peerstod.people import actions as people_actions
+from peerstod.recruitment import actions
 from peerstod.recruitment.models import (
     Application,
     Call,
@@ -87,27 +90,32 @@ def call_get(*, scope: Scope, code: str) -> Call:
     )
 
 
-def application_list(*, scope: Scope, call: Call, step: str = "") -> QuerySet[Application]:
+def application_list(*, scope: Scope, actor, call: Call, step: str = "") -> QuerySet[Application]:
+    """The applicants of a call, by name: a read of personal data."""
     applications = Application.objects.filter(
         call=call, call__network_id__in=recruiting_networks(scope)
     ).select_related("person", "cohort")
+    audit.read(actor=actor, action=actions.CALL_VIEWED, obj=call, organisation=call.network)
     if step:
         applications = applications.filter(step=step)
     return applications.order_by("-submitted_at")
 
 
-def application_get(*, scope: Scope, actor, code: str) -> Application:
+def application_get(*, scope: Scope, actor, code: str, read: bool = True) -> Application:
+    """One application of the user's networks (404 otherwise). `read=False` when the
+    caller notes a read of its own (the export)."""
     application = get_object_or_404(
         Application.objects.select_related("call", "call__network", "person", "cohort"),
         code=code,
         call__network_id__in=recruiting_networks(scope),
     )
-    audit.record(
-        actor=actor,
-        action="recruitment.application.viewed",
-        obj=application,
-        organisation=application.call.network,
-    )
+    if read:
+        audit.read(
+            actor=actor,
+            action=actions.APPLICATION_VIEWED,
+            obj=application,
+            organisation=application.call.network,
+        )
     return application
 
 
@@ -147,8 +155,9 @@ def session_get(*, scope: Scope, code: str) -> TrainingSession:
     return get_object_or_404(visible.select_related("cohort"), code=code)
 
 
-def enrolment_list(*, cohort: Cohort) -> QuerySet[Enrolment]:
-    """Participants of a cohort the caller has already been allowed to see."""
+def enrolment_list(*, actor, cohort: Cohort) -> QuerySet[Enrolment]:
+    """Participants of a cohort the caller has already been allowed to see, by name."""
+    audit.read(actor=actor, action=actions.COHORT_VIEWED, obj=cohort, organisation=cohort.network)
     return (
         cohort.enrolments.select_related("person", "application")
         .prefetch_related("person__certifications")
@@ -197,11 +206,13 @@ def basic_cohorts(*, scope: Scope, network_id: int) -> QuerySet[Cohort]:
     )
 
 
-def trainer_users(*, scope: Scope, network):
+def trainer_users(*, scope: Scope, actor, network):
+    """The network's trainers by name, to choose from (a register of staff: a read)."""
     from peerstod.accounts.models import Membership, User
 
     if network.pk not in recruiting_networks(scope):
         return User.objects.none()
+    audit.read(actor=actor, action=actions.TRAINERS_VIEWED, obj=network, organisation=network)
     holders = Membership.objects.active_on(scope.day).filter(
         role=Role.TRAINER, organisation=network
     )
@@ -212,8 +223,16 @@ def enrolment_in_cohort(*, cohort: Cohort, code: str) -> Enrolment:
     return get_object_or_404(Enrolment.objects.select_related("cohort"), cohort=cohort, code=code)
 
 
-def attendance_rows(*, session: TrainingSession, only: Enrolment | None = None) -> list[dict]:
+def attendance_rows(
+    *, actor, session: TrainingSession, only: Enrolment | None = None
+) -> list[dict]:
     """One row per participant of the session's cohort: present, absent or not marked."""
+    audit.read(
+        actor=actor,
+        action=actions.SESSION_VIEWED,
+        obj=session,
+        organisation=session.cohort.network,
+    )
     enrolments = session.cohort.enrolments.select_related("person").exclude(
         status=EnrolmentStatus.DISCONTINUED
     )
@@ -226,23 +245,24 @@ def attendance_rows(*, session: TrainingSession, only: Enrolment | None = None) 
     ]
 
 
-def certification_get(*, scope: Scope, code: str):
+def certification_get(*, scope: Scope, actor, code: str):
+    """A certificate of the user's networks, with the peer supporter's name: a read."""
     from peerstod.people.models import Certification
 
-    return get_object_or_404(
-        Certification.objects.select_related("person", "cohort", "cohort__network"),
+    certification = get_object_or_404(
+        Certification.objects.select_related(
+            "person", "person__network", "cohort", "cohort__network"
+        ),
         code=code,
         person__network_id__in=recruiting_networks(scope),
     )
-
-
-def audit_certificate(*, actor, certification) -> None:
-    audit.record(
+    audit.read(
         actor=actor,
-        action="people.certificate.viewed",
+        action=people_actions.CERTIFICATE_VIEWED,
         obj=certification,
         organisation=certification.person.network,
     )
+    return certification
 
 
 def funnel_applications(*, scope: Scope) -> QuerySet[Application]:

@@ -1,4 +1,5 @@
-"""Every change in recruitment and training: one transaction per use case, audited."""
+"""Every change in recruitment and training: one use case each (one transaction,
+validated before it writes, audited; mail through the outbox after commit)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,20 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.scope import Scope
-from peerstod.core import audit
+from peerstod.core import audit, idempotency
+from peerstod.core.dates import FIRST_YEAR, LAST_YEAR, in_range
+from peerstod.core.usecase import use_case
+from peerstod.notifications.mail import mail_queue
 from peerstod.orgs.models import Organisation
 from peerstod.people.models import Certification, CertificationKind, Person
+from peerstod.recruitment import actions
 from peerstod.recruitment.models import (
     Application,
     ApplicationEvent,
@@ -81,24 +84,63 @@ def _in_tree(organisation: Organisation, root: Organisation) -> bool:
     return False
 
 
+def _repeat(actor, obj, organisation, purpose: str):
+    """A form sent twice: nothing new is made and the first result is returned. Claiming
+    the one-time key was itself a write (core.idempotency), so the repeat is audited."""
+    if obj is None:
+        raise ValidationError(
+            _("The form was already sent once. Reload the page to send a new one.")
+        )
+    audit.record(
+        actor=actor,
+        action=actions.REPEAT_IGNORED,
+        obj=obj if getattr(obj, "code", None) else None,
+        organisation=organisation,
+        purpose=purpose,
+    )
+    return obj
+
+
 # Calls ------------------------------------------------------------------------------
 
 
-def call_create(*, scope: Scope, actor, network: Organisation, **fields: Any) -> Call:
+def _dates_in_range(**days: date | None) -> None:
+    """Dates far outside the working years (0001, 9999) would break the date arithmetic
+    of the funnel and the retention clock later; refuse them now."""
+    errors = {
+        name: _("Give a date between %(first)s and %(last)s.")
+        % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        for name, day in days.items()
+        if day is not None and not in_range(day)
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+@use_case
+def call_create(
+    *, scope: Scope, actor, network: Organisation, once: str = "", **fields: Any
+) -> Call:
     _require_recruiter(scope, network.pk)
+    fresh, earlier = idempotency.claim(once, purpose="recruitment.call")
+    if not fresh:
+        found = Call.objects.filter(code=earlier, network=network).first()
+        return _repeat(actor, found, network, "recruitment.call")
     call = Call(network=network, **fields)
     call.full_clean()
+    _dates_in_range(opens_on=call.opens_on, closes_on=call.closes_on)
     if call.principal.is_network:
         raise ValidationError({"principal": _("Choose a region or municipality.")})
-    with transaction.atomic():
-        call.save()
-        audit.record(actor=actor, action="recruitment.call.created", obj=call, organisation=network)
+    call.save()
+    audit.record(actor=actor, action=actions.CALL_CREATED, obj=call, organisation=network)
+    idempotency.remember(once, purpose="recruitment.call", result=call.code)
     return call
 
 
 # Applications -----------------------------------------------------------------------
 
 
+@use_case
 def application_submit(
     *,
     call: Call,
@@ -115,7 +157,13 @@ def application_submit(
     status_url: str = "",
     now: datetime | None = None,
 ) -> tuple[Application, str]:
-    """Take an application from the public form. Returns it and its private status token."""
+    """Take an application from the public form. Returns it and its private status token.
+
+    What the applicant wrote (name, phone, service degree) is kept on the application.
+    A person is created when the network has none with this e-mail address; an existing
+    person is never changed from the public form (anyone can type anyone's address): the
+    recruitment team applies the new details after review (`application_contact_apply`).
+    """
     now = now or timezone.now()
     errors: dict[str, Any] = {}
     if not call.is_open_on(timezone.localdate(now)):
@@ -144,14 +192,11 @@ def application_submit(
                 )
             }
         )
-    if person is None:
-        person = Person(network=call.network, email=email)
-    person.full_name = full_name
-    person.phone = phone
-    person.fte_min, person.fte_max = fte_min, fte_max
     token = secrets.token_urlsafe(24)
     application = Application(
         call=call,
+        full_name=full_name,
+        phone=phone,
         motivation=motivation,
         lived_experience=lived_experience,
         availability=availability,
@@ -161,25 +206,25 @@ def application_submit(
         submitted_at=now,
         status_token_hash=hash_token(token),
     )
-    person.full_clean(validate_unique=False)
+    if not full_name.strip():
+        raise ValidationError({"full_name": _("Write your name.")})
     application.full_clean(exclude=["person"])
+    new_person = person is None
+    if new_person:
+        person = Person(
+            network=call.network,
+            email=email,
+            full_name=full_name,
+            phone=phone,
+            fte_min=fte_min,
+            fte_max=fte_max,
+        )
+        person.full_clean(validate_unique=False)
     try:
-        with transaction.atomic():
+        if new_person:
             person.save()
-            application.person = person
-            application.save()
-            application.areas.set(areas)
-            ApplicationEvent.objects.create(application=application, step=Step.RECEIVED, at=now)
-            audit.record(
-                actor=None,
-                action="recruitment.application.submitted",
-                obj=application,
-                organisation=call.network,
-            )
-            if status_url:
-                transaction.on_commit(
-                    lambda: _send_receipt(application, person.email, status_url + token + "/")
-                )
+        application.person = person
+        application.save()
     except IntegrityError as error:
         # Two submissions racing each other: the constraint caught the second.
         raise ValidationError(
@@ -189,24 +234,89 @@ def application_submit(
                 )
             }
         ) from error
+    application.areas.set(areas)
+    ApplicationEvent.objects.create(application=application, step=Step.RECEIVED, at=now)
+    audit.record(
+        actor=None,
+        action=actions.APPLICATION_SUBMITTED,
+        obj=application,
+        organisation=call.network,
+        new_person=new_person,
+    )
+    if status_url:
+        _queue_receipt(application, email, status_url + token + "/")
     return application, token
 
 
-def _send_receipt(application: Application, email: str, status_link: str) -> None:
+def _queue_receipt(application: Application, email: str, status_link: str) -> None:
+    """The receipt with the private status link, through the outbox: a mail server that
+    is down neither fails the application nor loses the receipt."""
     body = render_to_string(
         "recruitment/email/receipt.txt", {"application": application, "link": status_link}
     )
-    send_mail(
-        _("We have received your application: %(call)s") % {"call": application.call},
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [email],
+    mail_queue(
+        to=[email],
+        subject=_("We have received your application: %(call)s") % {"call": application.call},
+        body=body,
     )
+
+
+def application_contact_changes(application: Application) -> list[tuple[str, Any, Any]]:
+    """(field, the person's value, the application's value) where they differ."""
+    person = application.person
+    if person is None or application.anonymised_at is not None:
+        return []
+    pairs = [
+        ("full_name", person.full_name, application.full_name),
+        ("phone", person.phone, application.phone),
+        (
+            "fte",
+            (person.fte_min, person.fte_max),
+            (application.fte_min, application.fte_max),
+        ),
+    ]
+    # An application from before the contact fields has an empty name: nothing to apply.
+    return [
+        (name, old, new)
+        for name, old, new in pairs
+        if old != new and not (name == "full_name" and not new)
+    ]
+
+
+@use_case
+def application_contact_apply(*, scope: Scope, actor, application: Application) -> Person:
+    """The recruitment team, after review, takes the name, phone and service degree the
+    applicant wrote into the person (who may already be a certified peer supporter)."""
+    _require_recruiter(scope, application.call.network_id)
+    if application.person_id is None or application.anonymised_at is not None:
+        raise ValidationError(_("The application's personal data has been removed."))
+    person = Person.objects.select_for_update().get(pk=application.person_id)
+    application.person = person
+    changes = application_contact_changes(application)
+    if not changes:
+        raise ValidationError(_("The person's details already match the application."))
+    for name, _old, _new in changes:
+        if name == "fte":
+            person.fte_min, person.fte_max = application.fte_min, application.fte_max
+        else:
+            setattr(person, name, getattr(application, name))
+    person.full_clean(validate_unique=False)
+    person.save(update_fields=["full_name", "phone", "fte_min", "fte_max"])
+    audit.record(
+        actor=actor,
+        action=actions.PERSON_UPDATED_FROM_APPLICATION,
+        obj=person,
+        organisation=application.call.network,
+        application=application.code,
+        fields=[name for name, _old, _new in changes],
+    )
+    return person
 
 
 def _record(
     application: Application, step: str, *, by=None, reason: str = "", at: datetime | None = None
 ) -> None:
+    """Move the application to `step` (written only from within a use case)."""
     at = at or timezone.now()
     application.step = step
     if reason:
@@ -217,6 +327,7 @@ def _record(
     ApplicationEvent.objects.create(application=application, step=step, at=at, by=by, reason=reason)
 
 
+@use_case
 def application_advance(
     *,
     scope: Scope,
@@ -255,6 +366,11 @@ def application_advance(
         errors["reason"] = _("Choose why the applicant was not admitted.")
     if step == Step.INTERVIEW_BOOKED and interview_at is None:
         errors["interview_at"] = _("Give the date and time of the interview.")
+    elif interview_at is not None and not in_range(interview_at.date()):
+        errors["interview_at"] = _("Give a date between %(first)s and %(last)s.") % {
+            "first": FIRST_YEAR,
+            "last": LAST_YEAR,
+        }
     if step == Step.ENROLLED:
         if cohort is None:
             errors["cohort"] = _("Choose the cohort.")
@@ -262,39 +378,48 @@ def application_advance(
             errors["cohort"] = _("Choose a basic-training cohort of the same network.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        if step == Step.INTERVIEW_BOOKED:
-            application.interview_at = interview_at
-        if step == Step.ENROLLED:
-            assert cohort is not None
-            application.cohort = cohort
-            enrolment = Enrolment(cohort=cohort, person=application.person, application=application)
-            enrolment.full_clean(exclude=["application"])
-            enrolment.save()
-        _record(
-            application, step, by=actor, reason=reason if step == Step.NOT_ADMITTED else "", at=at
-        )
-        audit.record(
-            actor=actor,
-            action=f"recruitment.application.{step}",
-            obj=application,
-            organisation=application.call.network,
-        )
+    if step == Step.ENROLLED:
+        assert cohort is not None
+        enrolment = Enrolment(cohort=cohort, person=application.person, application=application)
+        enrolment.full_clean(exclude=["application"])
+    if step == Step.INTERVIEW_BOOKED:
+        application.interview_at = interview_at
+    if step == Step.ENROLLED:
+        application.cohort = cohort
+        enrolment.save()
+    _record(application, step, by=actor, reason=reason if step == Step.NOT_ADMITTED else "", at=at)
+    audit.record(
+        actor=actor,
+        action=actions.APPLICATION_STEP[step],
+        obj=application,
+        organisation=application.call.network,
+    )
     return application
 
 
-def application_note_add(*, scope: Scope, actor, application: Application, text: str):
+@use_case
+def application_note_add(
+    *, scope: Scope, actor, application: Application, text: str, once: str = ""
+) -> ApplicationNote:
     _require_recruiter(scope, application.call.network_id)
+    if application.anonymised_at is not None:
+        raise ValidationError(_("The application's personal data has been removed."))
+    fresh, earlier = idempotency.claim(once, purpose="recruitment.note")
+    if not fresh:
+        found = ApplicationNote.objects.filter(
+            pk=int(earlier) if earlier.isdigit() else None, application=application
+        ).first()
+        return _repeat(actor, found, application.call.network, "recruitment.note")
     note = ApplicationNote(application=application, author=actor, text=text)
     note.full_clean()
-    with transaction.atomic():
-        note.save()
-        audit.record(
-            actor=actor,
-            action="recruitment.application.note_added",
-            obj=application,
-            organisation=application.call.network,
-        )
+    note.save()
+    audit.record(
+        actor=actor,
+        action=actions.APPLICATION_NOTE_ADDED,
+        obj=application,
+        organisation=application.call.network,
+    )
+    idempotency.remember(once, purpose="recruitment.note", result=str(note.pk))
     return note
 
 
@@ -302,6 +427,8 @@ def _anonymise(application: Application, now: datetime) -> None:
     """Remove everything personal from an application; keep its anonymous steps."""
     person = application.person
     application.person = None
+    application.full_name = ""
+    application.phone = ""
     application.motivation = ""
     application.lived_experience = ""
     application.availability = ""
@@ -326,6 +453,7 @@ def _anonymise(application: Application, now: datetime) -> None:
             person.delete()
 
 
+@use_case
 def application_withdraw(*, token: str) -> None:
     """The applicant withdraws: their data is deleted; an anonymous count remains."""
     from peerstod.recruitment.selectors import application_by_token
@@ -336,25 +464,25 @@ def application_withdraw(*, token: str) -> None:
             _("The application can no longer be withdrawn here. Contact the recruitment team.")
         )
     now = timezone.now()
-    with transaction.atomic():
-        enrolment = Enrolment.objects.filter(
-            application=application, status=EnrolmentStatus.ENROLLED
-        ).first()
-        if enrolment is not None:
-            enrolment.status = EnrolmentStatus.DISCONTINUED
-            enrolment.reason = DiscontinuedReason.OWN_CHOICE
-            enrolment.ended_on = timezone.localdate(now)
-            enrolment.save()
-        _record(application, Step.WITHDRAWN, at=now)
-        _anonymise(application, now)
-        audit.record(
-            actor=None,
-            action="recruitment.application.withdrawn",
-            obj=application,
-            organisation=application.call.network,
-        )
+    enrolment = Enrolment.objects.filter(
+        application=application, status=EnrolmentStatus.ENROLLED
+    ).first()
+    if enrolment is not None:
+        enrolment.status = EnrolmentStatus.DISCONTINUED
+        enrolment.reason = DiscontinuedReason.OWN_CHOICE
+        enrolment.ended_on = timezone.localdate(now)
+        enrolment.save()
+    _record(application, Step.WITHDRAWN, at=now)
+    _anonymise(application, now)
+    audit.record(
+        actor=None,
+        action=actions.APPLICATION_WITHDRAWN,
+        obj=application,
+        organisation=application.call.network,
+    )
 
 
+@use_case
 def purge(*, now: datetime | None = None) -> dict[str, int]:
     """Anonymise applications whose retention period after the final decision is over.
 
@@ -377,15 +505,14 @@ def purge(*, now: datetime | None = None) -> dict[str, int]:
         if end <= now:
             due.append(application)
     people_before = Person.objects.count()
-    with transaction.atomic():
-        for application in due:
-            _anonymise(application, now)
-        removed: dict[str, Any] = {
-            "applications_anonymised": len(due),
-            "people_deleted": people_before - Person.objects.count(),
-        }
-        if due:
-            audit.record(actor=None, action="recruitment.purge", **removed)
+    for application in due:
+        _anonymise(application, now)
+    removed: dict[str, Any] = {
+        "applications_anonymised": len(due),
+        "people_deleted": people_before - Person.objects.count(),
+    }
+    if due:
+        audit.record(actor=None, action=actions.PURGE, **removed)
     return removed
 
 
@@ -411,6 +538,8 @@ def applicant_export(*, scope: Scope, actor, application: Application) -> dict[s
             {
                 "call": str(app.call),
                 "submitted": when(app.submitted_at),
+                "name_given": app.full_name,
+                "phone_given": app.phone,
                 "step": app.step,
                 "motivation": app.motivation,
                 "own_experience": app.lived_experience,
@@ -440,9 +569,9 @@ def applicant_export(*, scope: Scope, actor, application: Application) -> dict[s
             for c in person.certifications.all()
         ],
     }
-    audit.record(
+    audit.read(
         actor=actor,
-        action="recruitment.applicant.exported",
+        action=actions.APPLICANT_EXPORTED,
         obj=application,
         organisation=application.call.network,
     )
@@ -452,21 +581,34 @@ def applicant_export(*, scope: Scope, actor, application: Application) -> dict[s
 # Cohorts and attendance ---------------------------------------------------------------
 
 
-def cohort_create(*, scope: Scope, actor, network: Organisation, trainers=(), **fields) -> Cohort:
+@use_case
+def cohort_create(
+    *, scope: Scope, actor, network: Organisation, trainers=(), once: str = "", **fields
+) -> Cohort:
     _require_recruiter(scope, network.pk)
+    fresh, earlier = idempotency.claim(once, purpose="recruitment.cohort")
+    if not fresh:
+        found = Cohort.objects.filter(code=earlier, network=network).first()
+        return _repeat(actor, found, network, "recruitment.cohort")
     cohort = Cohort(network=network, **fields)
     cohort.full_clean()
-    with transaction.atomic():
-        cohort.save()
-        cohort.trainers.set(trainers)
-        audit.record(
-            actor=actor, action="recruitment.cohort.created", obj=cohort, organisation=network
-        )
+    _dates_in_range(starts_on=cohort.starts_on, ends_on=cohort.ends_on)
+    cohort.save()
+    cohort.trainers.set(trainers)
+    audit.record(actor=actor, action=actions.COHORT_CREATED, obj=cohort, organisation=network)
+    idempotency.remember(once, purpose="recruitment.cohort", result=cohort.code)
     return cohort
 
 
-def session_add(*, scope: Scope, actor, cohort: Cohort, day: date, topic: str = ""):
+@use_case
+def session_add(
+    *, scope: Scope, actor, cohort: Cohort, day: date, topic: str = "", once: str = ""
+) -> TrainingSession:
     _require_recruiter(scope, cohort.network_id)
+    fresh, earlier = idempotency.claim(once, purpose="recruitment.session")
+    if not fresh:
+        found = TrainingSession.objects.filter(code=earlier, cohort=cohort).first()
+        return _repeat(actor, found, cohort.network, "recruitment.session")
     if not cohort.starts_on <= day <= cohort.ends_on:
         raise ValidationError(
             {
@@ -477,9 +619,18 @@ def session_add(*, scope: Scope, actor, cohort: Cohort, day: date, topic: str = 
     session = TrainingSession(cohort=cohort, day=day, topic=topic)
     session.full_clean()
     session.save()
+    audit.record(
+        actor=actor,
+        action=actions.SESSION_ADDED,
+        obj=session,
+        organisation=cohort.network,
+        day=day.isoformat(),
+    )
+    idempotency.remember(once, purpose="recruitment.session", result=session.code)
     return session
 
 
+@use_case
 def attendance_mark(
     *, scope: Scope, actor, session: TrainingSession, enrolment: Enrolment, present: bool
 ) -> Attendance:
@@ -493,6 +644,14 @@ def attendance_mark(
         enrolment=enrolment,
         defaults={"present": present, "marked_by": actor},
     )
+    audit.record(
+        actor=actor,
+        action=actions.ATTENDANCE_MARKED,
+        obj=enrolment,
+        organisation=session.cohort.network,
+        session=session.code,
+        present=present,
+    )
     return attendance
 
 
@@ -503,6 +662,7 @@ def attendance_share(enrolment: Enrolment) -> tuple[int, int]:
     return present, days
 
 
+@use_case
 def enrolment_complete(*, scope: Scope, actor, enrolment: Enrolment, on: date) -> Enrolment:
     _require_recruiter(scope, enrolment.cohort.network_id)
     if enrolment.status != EnrolmentStatus.ENROLLED:
@@ -514,21 +674,21 @@ def enrolment_complete(*, scope: Scope, actor, enrolment: Enrolment, on: date) -
             _("%(present)d of %(days)d days attended; the cohort needs %(needed)d %% to complete.")
             % {"present": present, "days": days, "needed": needed}
         )
-    with transaction.atomic():
-        enrolment.status = EnrolmentStatus.COMPLETED
-        enrolment.ended_on = on
-        enrolment.save()
-        if enrolment.application is not None:
-            _record(enrolment.application, Step.COMPLETED, by=actor)
-        audit.record(
-            actor=actor,
-            action="recruitment.enrolment.completed",
-            obj=enrolment,
-            organisation=enrolment.cohort.network,
-        )
+    enrolment.status = EnrolmentStatus.COMPLETED
+    enrolment.ended_on = on
+    enrolment.save()
+    if enrolment.application is not None:
+        _record(enrolment.application, Step.COMPLETED, by=actor)
+    audit.record(
+        actor=actor,
+        action=actions.ENROLMENT_COMPLETED,
+        obj=enrolment,
+        organisation=enrolment.cohort.network,
+    )
     return enrolment
 
 
+@use_case
 def enrolment_discontinue(
     *, scope: Scope, actor, enrolment: Enrolment, reason: str, on: date
 ) -> Enrolment:
@@ -537,19 +697,18 @@ def enrolment_discontinue(
         raise ValidationError(_("Only a participant still in training can leave it."))
     if reason not in DiscontinuedReason.values:
         raise ValidationError({"reason": _("Choose why the training was discontinued.")})
-    with transaction.atomic():
-        enrolment.status = EnrolmentStatus.DISCONTINUED
-        enrolment.ended_on = on
-        enrolment.reason = reason
-        enrolment.save()
-        if enrolment.application is not None:
-            _record(enrolment.application, Step.DISCONTINUED, by=actor, reason=reason)
-        audit.record(
-            actor=actor,
-            action="recruitment.enrolment.discontinued",
-            obj=enrolment,
-            organisation=enrolment.cohort.network,
-        )
+    enrolment.status = EnrolmentStatus.DISCONTINUED
+    enrolment.ended_on = on
+    enrolment.reason = reason
+    enrolment.save()
+    if enrolment.application is not None:
+        _record(enrolment.application, Step.DISCONTINUED, by=actor, reason=reason)
+    audit.record(
+        actor=actor,
+        action=actions.ENROLMENT_DISCONTINUED,
+        obj=enrolment,
+        organisation=enrolment.cohort.network,
+    )
     return enrolment
 
 
@@ -560,6 +719,7 @@ CERTIFICATION_FOR = {
 }
 
 
+@use_case
 def enrolment_certify(*, scope: Scope, actor, enrolment: Enrolment, on: date) -> Certification:
     _require_recruiter(scope, enrolment.cohort.network_id)
     if enrolment.status != EnrolmentStatus.COMPLETED:
@@ -574,21 +734,28 @@ def enrolment_certify(*, scope: Scope, actor, enrolment: Enrolment, on: date) ->
         issued_by=actor,
     )
     certification.full_clean()
-    with transaction.atomic():
-        certification.save()
-        if enrolment.application is not None:
-            _record(enrolment.application, Step.CERTIFIED, by=actor)
-        audit.record(
-            actor=actor,
-            action="recruitment.person.certified",
-            obj=enrolment,
-            organisation=enrolment.cohort.network,
-        )
+    certification.save()
+    if enrolment.application is not None:
+        _record(enrolment.application, Step.CERTIFIED, by=actor)
+    audit.record(
+        actor=actor,
+        action=actions.PERSON_CERTIFIED,
+        obj=enrolment,
+        organisation=enrolment.cohort.network,
+    )
     return certification
 
 
+@use_case
 def application_mark_employed(*, application: Application, at: datetime, actor=None) -> None:
-    """Called by placement when a certified peer supporter from this call is employed."""
+    """Called by placement (inside its own use case) when a certified peer supporter from
+    this call is employed."""
     if application.step != Step.CERTIFIED:
         raise ValidationError(_("Only a certified applicant can be recorded as employed."))
     _record(application, Step.EMPLOYED, by=actor, at=at)
+    audit.record(
+        actor=actor,
+        action=actions.APPLICATION_STEP[Step.EMPLOYED],
+        obj=application,
+        organisation=application.call.network,
+    )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from peerstod.accounts.roles import Role
 from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
+from peerstod.core.ratelimit import limit
 from peerstod.recruitment import reports, selectors, services
 from peerstod.recruitment.forms import (
     AdvanceForm,
@@ -33,6 +34,7 @@ def public_calls(request: HttpRequest) -> HttpResponse:
     return render(request, "recruitment/public_calls.html", {"calls": selectors.open_calls()})
 
 
+@limit("apply")
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     call = selectors.public_call_get(code=code)
     is_open = call.is_open_on(timezone.localdate())
@@ -135,7 +137,9 @@ def call_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
         "recruitment/call_detail.html",
         {
             "call": call,
-            "applications": selectors.application_list(scope=scope, call=call, step=step),
+            "applications": selectors.application_list(
+                scope=scope, actor=request.user, call=call, step=step
+            ),
             "step": step,
             "steps": selectors.step_counts(call=call),
             "public_url": request.build_absolute_uri(
@@ -152,6 +156,16 @@ def application_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
     advance = AdvanceForm(cohorts=cohorts)
     note_form = NoteForm()
     if request.method == "POST":
+        if request.POST.get("action") == "contact_apply":
+            try:
+                services.application_contact_apply(
+                    scope=scope, actor=request.user, application=application
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The person's details were updated."))
+            return redirect("recruitment:application", code=code)
         if "text" in request.POST:
             note_form = NoteForm(request.POST)
             if note_form.is_valid():
@@ -161,6 +175,7 @@ def application_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                         actor=request.user,
                         application=application,
                         text=note_form.cleaned_data["text"],
+                        once=note_form.cleaned_data["once"],
                     )
                 except ValidationError as error:
                     add_service_errors(note_form, error)
@@ -204,13 +219,14 @@ def application_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             "note_form": note_form,
             "next_steps": sorted(next_steps, key=order.index),
             "cohorts": cohorts,
+            "contact_changes": services.application_contact_changes(application),
         },
     )
 
 
 @role_required(*RECRUITERS)
 def application_export(request: HttpRequest, scope, code: str) -> HttpResponse:
-    application = selectors.application_get(scope=scope, actor=request.user, code=code)
+    application = selectors.application_get(scope=scope, actor=request.user, code=code, read=False)
     try:
         data = services.applicant_export(scope=scope, actor=request.user, application=application)
     except ValidationError as error:
@@ -247,7 +263,8 @@ def cohorts(request: HttpRequest, scope) -> HttpResponse:
 def cohort_create(request: HttpRequest, scope) -> HttpResponse:
     networks = selectors.recruiting_network_list(scope=scope)
     form = CohortForm(
-        request.POST or None, trainers=selectors.trainer_users(scope=scope, network=networks[0])
+        request.POST or None,
+        trainers=selectors.trainer_users(scope=scope, actor=request.user, network=networks[0]),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -285,7 +302,7 @@ def cohort_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
     sessions = list(cohort.sessions.all())
     participants = [
         (enrolment, summary.get(enrolment.pk, (0, 0)))
-        for enrolment in selectors.enrolment_list(cohort=cohort)
+        for enrolment in selectors.enrolment_list(actor=request.user, cohort=cohort)
     ]
     return render(
         request,
@@ -360,7 +377,7 @@ def attendance(request: HttpRequest, scope, code: str) -> HttpResponse:
         except ValidationError as problem:
             error = " ".join(problem.messages)
         if request.htmx and not error:
-            row = selectors.attendance_rows(session=session, only=enrolment)[0]
+            row = selectors.attendance_rows(actor=request.user, session=session, only=enrolment)[0]
             return render(
                 request, "recruitment/_attendance_row.html", {"row": row, "session": session}
             )
@@ -369,15 +386,18 @@ def attendance(request: HttpRequest, scope, code: str) -> HttpResponse:
     return render(
         request,
         "recruitment/attendance.html",
-        {"session": session, "rows": selectors.attendance_rows(session=session), "error": error},
+        {
+            "session": session,
+            "rows": selectors.attendance_rows(actor=request.user, session=session),
+            "error": error,
+        },
     )
 
 
 @role_required(*RECRUITERS)
 def certificate(request: HttpRequest, scope, code: str) -> HttpResponse:
-    certification = selectors.certification_get(scope=scope, code=code)
+    certification = selectors.certification_get(scope=scope, actor=request.user, code=code)
     pdf = reports.certificate_pdf(certification, request=request)
-    selectors.audit_certificate(actor=request.user, certification=certification)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="intyg-{code}.pdf"'
     return response
