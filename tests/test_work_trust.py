@@ -92,9 +92,7 @@ def test_a_personal_number_does_not_overwrite_an_earlier_schedule_change(world):
             day=date(2026, 3, 6),
             note=f"Ring 070-123 45 67 eller {PERSONNUMMER}",
         )
-    assert list(ScheduleException.objects.values_list("note", "cancelled")) == [
-        ("Studiedag", True)
-    ]
+    assert list(ScheduleException.objects.values_list("note", "cancelled")) == [("Studiedag", True)]
 
 
 def test_a_personal_number_in_a_schedule_title_called_directly_saves_nothing(world):
@@ -449,7 +447,9 @@ def test_the_peer_supporters_own_report_shows_all_their_hours(client, world, log
     assert dict(result.hours_by_category()) == {"Utanför rollen: tvångsåtgärd": [1.9]}
     assert "1,9" in response.content.decode()
     assert result.threshold == 0
-    rows = sheet_rows(client.get(reverse("work:report") + f"?fran={month}&till={month}&format=xlsx"))
+    rows = sheet_rows(
+        client.get(reverse("work:report") + f"?fran={month}&till={month}&format=xlsx")
+    )
     assert rows == {"Utanför rollen: tvångsåtgärd": [1.9]}
 
 
@@ -608,3 +608,55 @@ def test_each_fetch_of_the_calendar_feed_is_an_audited_read_without_the_name(cli
     ]
     assert client.get(reverse("work:feed", args=["not-a-token"])).status_code == 404
     assert AuditEvent.objects.count() == before + 1
+
+
+# The three taps stay cheap ---------------------------------------------------------------
+
+
+def log_many(world, n):
+    for i in range(n):
+        services.entry_log(
+            actor=world.users["peer"],
+            unit=world.unit_a1,
+            day=TODAY() - timedelta(days=i % 60),
+            category=["conversation", "walk", "forum"][i % 3],
+            minutes=30,
+            participants=1 + i % 4,
+        )
+
+
+def test_work_pages_cost_the_same_queries_with_3_or_43_entries(client, world, login):
+    from tests.test_query_budget import count
+
+    make_workday(world)
+    urls = [reverse("work:log"), reverse("work:schedule"), reverse("work:report")]
+    log_many(world, 3)
+    login(world.users["peer"])
+    small = [count(client, url) for url in urls]
+    log_many(world, 40)
+    assert [count(client, url) for url in urls] == small
+    login(world.users["manager"])
+    url = reverse("work:report") + f"?enhet={world.unit_a1.code}"
+    before = count(client, url)
+    log_many(world, 20)
+    assert count(client, url) == before
+
+
+def test_a_tap_to_log_costs_the_same_queries_with_3_or_43_entries(client, world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_workday(world)
+    login(world.users["peer"])
+
+    def tap(key):
+        data = {"category": "walk", "unit": world.unit_a1.code, "participants": "2"}
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("work:log"), {**data, "minutes": "30", "once": key})
+        assert response.status_code == 302
+        return len(queries)
+
+    tap("warm-up")  # the month's roll-up row exists from here on
+    small = tap("small")
+    log_many(world, 40)
+    assert tap("large") == small

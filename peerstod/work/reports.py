@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from peerstod.core.suppression import Cell, Reason, suppress_each
 from peerstod.work.categories import OUTSIDE_ROLE, WITH_PATIENTS, Category

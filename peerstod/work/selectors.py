@@ -28,7 +28,12 @@ def employed_units(*, person: Person, day: date) -> QuerySet[Unit]:
     employments = Employment.objects.filter(person=person, starts_on__lte=day).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=day)
     )
-    return Unit.objects.filter(employments__in=employments).distinct().order_by("name")
+    return (
+        Unit.objects.filter(employments__in=employments)
+        .select_related("organisation")
+        .distinct()
+        .order_by("name")
+    )
 
 
 def recent_entries(*, person: Person, limit: int = 8) -> QuerySet[ActivityEntry]:

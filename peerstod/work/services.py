@@ -42,7 +42,6 @@ def _out_of_range() -> str:
     }
 
 
-
 def person_of(user) -> Person:
     person = getattr(user, "person", None) if user.is_authenticated else None
     if person is None:
@@ -104,7 +103,8 @@ def _validate(entry: ActivityEntry, today: date) -> None:
     ):
         add("participants", _("At least one patient takes part in this kind of work."))
     try:
-        entry.full_clean()
+        # The person, unit and user are rows the caller loaded: no need to look them up.
+        entry.full_clean(exclude=["person", "unit", "created_by"])
     except ValidationError as problem:
         for field, messages in problem.message_dict.items():
             for message in messages:
