@@ -660,3 +660,27 @@ def test_a_tap_to_log_costs_the_same_queries_with_3_or_43_entries(client, world,
     small = tap("small")
     log_many(world, 40)
     assert tap("large") == small
+
+
+def test_the_same_week_item_form_sent_twice_adds_it_once(client, world, login):
+    make_workday(world)
+    login(world.users["peer"])
+    page = client.get(reverse("work:schedule"))
+    once = page.context["form"]["once"].value()
+    data = {
+        "unit": world.unit_a1.code,
+        "weekday": "1",
+        "starts_at": "09:00",
+        "ends_at": "10:00",
+        "title": "Promenad",
+        "place": "",
+        "category": "walk",
+        "open_to_all": "on",
+        "valid_from": "2026-02-01",
+        "once": once,
+    }
+    first = client.post(reverse("work:schedule"), data)
+    second = client.post(reverse("work:schedule"), data)
+    assert first.status_code == second.status_code == 302
+    assert ScheduleItem.objects.filter(title="Promenad").count() == 1
+    assert actions_written().count("work.schedule.item_added") == 1

@@ -36,6 +36,7 @@ class ScheduleItemForm(forms.ModelForm):
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), to_field_name="code"
     )
+    once = OnceField()
 
     class Meta:
         model = ScheduleItem

@@ -33,6 +33,7 @@ from peerstod.work.models import (
 
 EDIT_DAYS = 14  # entries can be corrected for 14 days after they were logged
 ONCE_ENTRY = "work.entry"
+ONCE_SCHEDULE_ITEM = "work.schedule_item"
 
 
 def _out_of_range() -> str:
@@ -239,8 +240,9 @@ def _require_schedule_editor(scope: Scope, actor, person: Person, unit: Unit) ->
 
 @use_case
 def schedule_item_add(
-    *, scope: Scope, actor, person: Person, unit: Unit, **fields: Any
+    *, scope: Scope, actor, person: Person, unit: Unit, once: str = "", **fields: Any
 ) -> ScheduleItem:
+    """Something that recurs every week. `once`: the form sent twice adds it once."""
     _require_schedule_editor(scope, actor, person, unit)
     item = ScheduleItem(person=person, unit=unit, **fields)
     errors: dict[str, list] = {}
@@ -256,7 +258,20 @@ def schedule_item_add(
         )
     if errors:
         raise ValidationError(errors)
+    fresh, earlier = idempotency.claim(once, purpose=ONCE_SCHEDULE_ITEM)
+    if not fresh:
+        first = ScheduleItem.objects.filter(code=earlier, person=person).first()
+        if first is None:
+            raise ValidationError(_("This was already sent once. Open the week again."))
+        audit.record(
+            actor=actor,
+            action=actions.SCHEDULE_ITEM_REPEAT_IGNORED,
+            obj=first,
+            organisation=unit.organisation,
+        )
+        return first
     item.save()
+    idempotency.remember(once, purpose=ONCE_SCHEDULE_ITEM, result=item.code)
     audit.record(
         actor=actor,
         action=actions.SCHEDULE_ITEM_ADDED,

@@ -122,10 +122,10 @@ def schedule(request: HttpRequest, scope) -> HttpResponse:
     form = ScheduleItemForm(request.POST or None, units=units, initial={"valid_from": today})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        unit = data.pop("unit")
+        unit, once = data.pop("unit"), data.pop("once")
         try:
             services.schedule_item_add(
-                scope=scope, actor=request.user, person=person, unit=unit, **data
+                scope=scope, actor=request.user, person=person, unit=unit, once=once, **data
             )
         except ValidationError as problem:
             add_service_errors(form, problem)
