@@ -19,7 +19,8 @@ def ical(person: Person, items: QuerySet[ScheduleItem], today: date) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Peerstöd//schema//SV")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Peerstöd – {person.full_name}")
+    # No name: a link that has spread shows a week, not whose week it is.
+    calendar.add("x-wr-calname", "Peerstöd")
     for item in items.prefetch_related("exceptions"):
         first = item.valid_from + timedelta(days=(item.weekday - item.valid_from.weekday()) % 7)
         event = Event()

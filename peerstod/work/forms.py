@@ -1,11 +1,28 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.core.idempotency import OnceField
 from peerstod.orgs.models import Unit
 from peerstod.work.models import ActivityEntry, ScheduleItem
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"})
+
+
+WHOLE_NUMBERS = _("Minutes and participants are whole numbers.")
+
+
+class LogForm(forms.Form):
+    """The three taps: the kind (from the page), how many took part, how long (the
+    button pressed). The one-time key makes a double tap log the work once."""
+
+    unit = forms.CharField(max_length=20, required=False)
+    participants = forms.IntegerField(required=False, error_messages={"invalid": WHOLE_NUMBERS})
+    minutes = forms.IntegerField(
+        error_messages={"invalid": WHOLE_NUMBERS, "required": _("Tap how long it took.")}
+    )
+    note = forms.CharField(required=False, strip=True)
+    once = OnceField()
 
 
 class EntryForm(forms.ModelForm):
@@ -19,6 +36,7 @@ class ScheduleItemForm(forms.ModelForm):
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), to_field_name="code"
     )
+    once = OnceField()
 
     class Meta:
         model = ScheduleItem

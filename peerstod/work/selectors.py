@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
+from peerstod.core import audit
 from peerstod.orgs.models import Unit
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment
+from peerstod.work import actions
 from peerstod.work.models import ActivityEntry, CalendarFeed, ScheduleItem
 from peerstod.work.services import hash_token
 
@@ -26,7 +28,12 @@ def employed_units(*, person: Person, day: date) -> QuerySet[Unit]:
     employments = Employment.objects.filter(person=person, starts_on__lte=day).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=day)
     )
-    return Unit.objects.filter(employments__in=employments).distinct().order_by("name")
+    return (
+        Unit.objects.filter(employments__in=employments)
+        .select_related("organisation")
+        .distinct()
+        .order_by("name")
+    )
 
 
 def recent_entries(*, person: Person, limit: int = 8) -> QuerySet[ActivityEntry]:
@@ -46,11 +53,22 @@ def schedule_items(*, person: Person) -> QuerySet[ScheduleItem]:
 
 
 def schedule_item_get(*, scope: Scope, user, code: str) -> ScheduleItem:
-    return get_object_or_404(
-        ScheduleItem.objects.select_related("unit", "person"),
-        Q(person__user=user) | Q(unit_id__in=scope.unit_ids(*UNIT_READERS)),
+    """One item of a week: the peer supporter's own, or one on a unit the user manages
+    (someone else's week: an audited read)."""
+    own = Q(person__user=user) if user.is_authenticated else Q(pk__in=[])
+    item = get_object_or_404(
+        ScheduleItem.objects.select_related("unit__organisation", "person"),
+        own | Q(unit_id__in=scope.unit_ids(*UNIT_READERS)),
         code=code,
     )
+    if item.person.user_id != user.pk:
+        audit.read(
+            actor=user,
+            action=actions.SCHEDULE_ITEM_VIEWED,
+            obj=item,
+            organisation=item.unit.organisation,
+        )
+    return item
 
 
 def unit_for_poster(*, scope: Scope, code: str) -> Unit:
@@ -65,9 +83,17 @@ def unit_schedule(*, unit: Unit) -> QuerySet[ScheduleItem]:
     return ScheduleItem.objects.filter(unit=unit, open_to_all=True)
 
 
-def feed_person(*, token: str) -> Person:
+def feed_person(*, actor, token: str) -> Person:
+    """Whose week the secret link shows. Whoever holds the link fetches it without
+    logging in, so every fetch is an audited read of that person's week."""
     feed = get_object_or_404(
-        CalendarFeed.objects.select_related("person"), token_hash=hash_token(token)
+        CalendarFeed.objects.select_related("person__network"), token_hash=hash_token(token)
+    )
+    audit.read(
+        actor=actor,
+        action=actions.CALENDAR_FEED_READ,
+        obj=feed.person,
+        organisation=feed.person.network,
     )
     return feed.person
 

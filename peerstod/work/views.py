@@ -1,8 +1,8 @@
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from peerstod.accounts.roles import Role
-from peerstod.core import charts
+from peerstod.core import charts, dates
 from peerstod.core.exports import workbook_response
 from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
 from peerstod.work import calendar, reports, selectors, services
-from peerstod.work.categories import HELP, MINUTE_CHOICES, OUTSIDE_ROLE, Category
-from peerstod.work.forms import CancelForm, EntryForm, ScheduleItemForm
+from peerstod.work.categories import HELP, MINUTE_CHOICES, OUTSIDE_ROLE, WITH_PATIENTS, Category
+from peerstod.work.forms import CancelForm, EntryForm, LogForm, ScheduleItemForm
 from peerstod.work.models import Format
 from peerstod.work.week import monday_of, occurrences
 
@@ -39,25 +39,28 @@ def log(request: HttpRequest, scope) -> HttpResponse:
     units = list(selectors.employed_units(person=person, day=today))
     chosen = request.GET.get("kategori") or request.POST.get("category", "")
     category = Category(chosen) if chosen in Category.values else None
+    form = LogForm(request.POST if request.method == "POST" else None)
     error = ""
     if request.method == "POST" and category is not None:
-        unit = next((u for u in units if u.code == request.POST.get("unit")), None)
         try:
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            data = form.cleaned_data
+            unit = next((u for u in units if u.code == data["unit"]), None)
             if unit is None:
                 raise ValidationError(_("Choose a unit where you are employed."))
-            participants = request.POST.get("participants", "1")
+            participants = 1 if data["participants"] is None else data["participants"]
             entry = services.entry_log(
                 actor=request.user,
                 unit=unit,
                 day=today,
                 category=category,
-                minutes=int(request.POST.get("minutes", "0")),
-                format=Format.GROUP if int(participants) > 1 else Format.INDIVIDUAL,
-                participants=int(participants),
-                note=request.POST.get("note", ""),
+                minutes=data["minutes"],
+                format=Format.GROUP if participants > 1 else Format.INDIVIDUAL,
+                participants=participants,
+                note=data["note"],
+                once=data["once"],
             )
-        except ValueError:
-            error = _("Minutes and participants are whole numbers.")
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
@@ -73,11 +76,13 @@ def log(request: HttpRequest, scope) -> HttpResponse:
         {
             "units": units,
             "category": category,
+            "form": form,
             "help": HELP,
             "minutes": MINUTE_CHOICES,
             "core": [c for c in Category if c not in OUTSIDE_ROLE],
             "outside": [c for c in Category if c in OUTSIDE_ROLE],
             "outside_role": category in OUTSIDE_ROLE if category else False,
+            "with_patients": category in WITH_PATIENTS if category else False,
             "recent": selectors.recent_entries(person=person),
             "error": error,
             "edit_days": services.EDIT_DAYS,
@@ -117,10 +122,10 @@ def schedule(request: HttpRequest, scope) -> HttpResponse:
     form = ScheduleItemForm(request.POST or None, units=units, initial={"valid_from": today})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        unit = data.pop("unit")
+        unit, once = data.pop("unit"), data.pop("once")
         try:
             services.schedule_item_add(
-                scope=scope, actor=request.user, person=person, unit=unit, **data
+                scope=scope, actor=request.user, person=person, unit=unit, once=once, **data
             )
         except ValidationError as problem:
             add_service_errors(form, problem)
@@ -149,11 +154,8 @@ def schedule(request: HttpRequest, scope) -> HttpResponse:
 
 
 def _week(request, today: date) -> date:
-    raw = request.GET.get("vecka", "")
-    try:
-        return monday_of(date.fromisoformat(raw))
-    except ValueError:
-        return monday_of(today)
+    """The Monday of `?vecka=` (any day of that week), else of this week."""
+    return monday_of(dates.parse_day(request.GET.get("vecka"), today))
 
 
 @role_required(*PEER)
@@ -205,7 +207,7 @@ def feed_link(request: HttpRequest, scope) -> HttpResponse:
 
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    person = selectors.feed_person(token=token)
+    person = selectors.feed_person(actor=request.user, token=token)
     body = calendar.ical(person, selectors.schedule_items(person=person), timezone.localdate())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="peerstod.ics"'
@@ -224,20 +226,12 @@ def poster(request: HttpRequest, scope, code: str) -> HttpResponse:
     return render(request, "work/poster.html", {"unit": unit, "monday": monday, "days": days})
 
 
-def _month(raw: str, default: date) -> date:
-    try:
-        return datetime.strptime(raw, "%Y-%m").date().replace(day=1)
-    except ValueError:
-        return default
-
-
 @role_required(*REPORT_ROLES)
 def report(request: HttpRequest, scope) -> HttpResponse:
     today = timezone.localdate()
-    last = _month(request.GET.get("till", ""), today.replace(day=1))
-    first = _month(request.GET.get("fran", ""), (last - timedelta(days=150)).replace(day=1))
-    if first > last:
-        first, last = last, first
+    last = dates.parse_month(request.GET.get("till"), today.replace(day=1))
+    first = dates.parse_month(request.GET.get("fran"), (last - timedelta(days=150)).replace(day=1))
+    first, last = reports.span(first, last)
     units = selectors.report_units(scope=scope)
     chosen = request.GET.get("enhet", "")
     person = selectors.own_person(request.user)
@@ -247,45 +241,31 @@ def report(request: HttpRequest, scope) -> HttpResponse:
     else:
         picked = [u for u in units if u.code == chosen] if chosen else list(units)
         if chosen and not picked:
-            raise PermissionDenied
+            raise Http404
         rows = selectors.activity_rows(units=picked)
         title = picked[0].name if chosen else _("All my units")
         suppress = True
     result = reports.build(rows, first=first, last=last, suppress=suppress)
     labels = [f"{m.month:%Y-%m}" for m in result.months]
     if request.GET.get("format") == "xlsx":
-        header = [_("Kind"), *labels]
-        return workbook_response(
-            f"aktiviteter-{today:%Y%m%d}.xlsx",
-            [
-                (
-                    _("Hours"),
-                    header,
-                    [[name, *values] for name, values in result.hours_by_category()],
-                ),
-            ],
-        )
-    # The trend: hours in and outside the peer role, month by month.
+        return _report_workbook(result, labels, today)
+    # The trend: hours in and outside the peer role, month by month (hidden months: –).
     trend = (
         charts.grouped_bars(
             labels,
             {
-                _("Hours in the peer role"): [
-                    round(m.total_hours * (m.core_share or 0), 1) for m in result.months
-                ],
-                _("Hours outside the role"): [
-                    round(m.total_hours * (1 - m.core_share), 1) if m.core_share is not None else 0
-                    for m in result.months
-                ],
+                _("Hours in the peer role"): [m.core_hours for m in result.months],
+                _("Hours outside the role"): [m.outside_hours for m in result.months],
             },
         )
         if result.categories
         else ""
     )
+    totals = result.category_totals()
     chart = (
         charts.horizontal_bars(
-            [name for name, _values in result.hours_by_category()],
-            [round(sum(values)) for _name, values in result.hours_by_category()],
+            [name for name, _total in totals],
+            [None if total is None else round(total) for _name, total in totals],
         )
         if result.categories
         else ""
@@ -305,4 +285,26 @@ def report(request: HttpRequest, scope) -> HttpResponse:
             "trend": trend,
             "own_available": person is not None,
         },
+    )
+
+
+def _report_workbook(result: reports.ActivityReport, labels: list[str], today: date):
+    hidden = "–"
+    rows = [
+        [name, *(hidden if v is None else v for v in values)]
+        for name, values in result.hours_by_category()
+    ]
+    if result.suppressed:
+        rows += [
+            [],
+            [
+                _(
+                    "– hidden: fewer than %(n)d peer supporters, or a second figure that "
+                    "could otherwise be worked out from the total."
+                )
+                % {"n": result.threshold}
+            ],
+        ]
+    return workbook_response(
+        f"aktiviteter-{today:%Y%m%d}.xlsx", [(_("Hours"), [_("Kind"), *labels], rows)]
     )
