@@ -121,7 +121,7 @@ def test_work_pages_do_not_grow_with_entries(client, world, login):
                 day=timezone.localdate() - timedelta(days=i % 60),
                 category=["conversation", "walk", "forum"][i % 3],
                 minutes=30,
-                participants=i % 4,
+                participants=1 + i % 4,
             )
 
     urls = [reverse("work:log"), reverse("work:schedule"), reverse("work:report")]
