@@ -82,8 +82,7 @@ def test_side_effects_run_after_commit_and_not_after_a_rollback():
     assert not Organisation.objects.filter(name="Region Ångrad").exists()
 
 
-def test_audit_refuses_an_action_given_as_a_string(db, monkeypatch):
-    monkeypatch.delenv("PEERSTOD_LEGACY_ACTIONS", raising=False)
+def test_audit_refuses_an_action_given_as_a_string(db):
     with pytest.raises(TypeError, match="declared with core.audit.action"):
         audit.record(actor=None, action="orgs.unit.created")
 

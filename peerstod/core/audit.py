@@ -14,7 +14,6 @@ once.
 from __future__ import annotations
 
 import contextvars
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,8 +62,6 @@ def _ref(obj: models.Model | None) -> tuple[str, str]:
 
 def _check(action_: Action) -> None:
     if not isinstance(action_, Action):
-        if isinstance(action_, str) and os.environ.get("PEERSTOD_LEGACY_ACTIONS") == "1":
-            return  # TEMPORARY during the conversion of issue 13; removed before merge
 
         raise TypeError(
             f"Audit actions are declared with core.audit.action(), not passed as {action_!r}."
@@ -88,7 +85,7 @@ def record(
     event = AuditEvent.objects.create(
         actor=user,
         actor_label=user.email if user else "anonymous",
-        action=getattr(action, "code", action),
+        action=action.code,
         object_type=object_type,
         object_ref=object_ref,
         organisation=organisation,
@@ -120,7 +117,7 @@ def read(
 ) -> None:
     """Note that personal data was shown or exported to `actor`."""
     _check(action)
-    if not getattr(action, "read", True):
+    if not action.read:
         raise ValueError(f"{action.code} is not declared as a read (read=True).")
     pending = _reads.get()
     if pending is None:
@@ -132,7 +129,7 @@ def read(
 def _write_read(actor: Any, items: list[tuple[Action, str, str, Any, dict]]) -> None:
     first_action, object_type, object_ref, organisation, detail = items[0]
     extra = [
-        {"action": getattr(a, "code", a), "object": f"{t}:{r}" if t else ""}
+        {"action": a.code, "object": f"{t}:{r}" if t else ""}
         for a, t, r, _o, _d in items[1:]
         if (a, t, r) != (first_action, object_type, object_ref)
     ]
@@ -141,7 +138,7 @@ def _write_read(actor: Any, items: list[tuple[Action, str, str, Any, dict]]) -> 
         AuditEvent.objects.create(
             actor=user,
             actor_label=user.email if user else "anonymous",
-            action=getattr(first_action, "code", first_action),
+            action=first_action.code,
             object_type=object_type,
             object_ref=object_ref,
             organisation=organisation or next((o for *_x, o, _d in items if o), None),
