@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment
 from peerstod.work.categories import OUTSIDE_ROLE
-from peerstod.work.models import ActivityMonth
+from peerstod.work.models import ActivityEntry
 
 
 class Level(IntEnum):
@@ -50,8 +50,15 @@ class Signal:
     reasons: list[Reason]
 
 
+# The share outside the role is read over the last four weeks, not the calendar month:
+# on the 2nd of a month one day's work would make any task outside the role look huge.
+OUTSIDE_WINDOW_DAYS = 28
+
+
 def _outside_share(person: Person, today: date) -> Reason | None:
-    rows = ActivityMonth.objects.filter(person=person, month=today.replace(day=1))
+    rows = ActivityEntry.objects.filter(
+        person=person, day__gt=today - timedelta(days=OUTSIDE_WINDOW_DAYS), day__lte=today
+    )
     total = rows.aggregate(m=Sum("minutes"))["m"] or 0
     outside = (
         rows.filter(category__in=[c.value for c in OUTSIDE_ROLE]).aggregate(m=Sum("minutes"))["m"]
@@ -73,7 +80,10 @@ def _outside_share(person: Person, today: date) -> Reason | None:
     return Reason(
         "outside_role",
         level,
-        _("%(hours)s hours outside the peer role this month (%(share)d %% of logged time).")
+        _(
+            "%(hours)s hours outside the peer role in the last four weeks "
+            "(%(share)d %% of logged time)."
+        )
         % {"hours": f"{outside / 60:g}".replace(".", ","), "share": round(100 * share)},
     )
 

@@ -1,5 +1,5 @@
 """Journey 4: Marianne has had no supervision for five weeks and logged three hours
-outside the peer role this month. Her signal is amber with both reasons, for her and
+outside the peer role in the last four weeks. Her signal is amber with both reasons, for her and
 her supervisor, not for Juan. The supervisor books and holds a session; the
 supervision reason clears. axe-core on every page visited."""
 
