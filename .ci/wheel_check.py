@@ -1,0 +1,125 @@
+"""The package is the product: the built wheel, installed alone in a fresh virtual
+environment, serves the Swedish UI in production mode under gunicorn on PostgreSQL.
+
+Run by .ci/run with the fresh environment's python:
+    wheel_check.py VENV_BIN DATABASE_URL
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from urllib.parse import urlencode
+
+PORT = 8099
+
+
+def main() -> int:
+    bin_dir, database_url = sys.argv[1], sys.argv[2]
+    peerstod = os.path.join(bin_dir, "peerstod")
+    var = tempfile.mkdtemp(prefix="peerstod-wheel-")
+    env = {
+        "PATH": os.environ["PATH"],
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{PORT}",
+        "DATABASE_URL": database_url,
+        "BEHIND_PROXY": "true",
+        "PEERSTOD_VAR_DIR": var,
+        "DEMO_PASSWORD": "peerstod-demo",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+
+    def run(*args: str) -> str:
+        done = subprocess.run([peerstod, *args], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"peerstod {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout + done.stderr
+
+    run("migrate", "--no-input")
+    run("collectstatic", "--no-input")
+    run("demo", "--force")
+    deploy = run("check", "--deploy", "--fail-level", "WARNING")
+    print("check --deploy:", deploy.strip().splitlines()[-1])
+
+    server = subprocess.Popen(
+        [peerstod, "serve", "--bind", f"127.0.0.1:{PORT}", "--workers", "2"], env=env
+    )
+    try:
+        return _check(server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _request(method, path, body=None, cookies=None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    sent = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.9.8.7", **(headers or {})}
+    if cookies:
+        sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    if body is not None:
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+        sent["Referer"] = f"https://127.0.0.1:{PORT}/konto/logga-in/"
+    connection.request(method, path, body=body, headers=sent)
+    response = connection.getresponse()
+    content = response.read()
+    jar = dict(cookies or {})
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie":
+            name, _, rest = value.partition("=")
+            jar[name] = rest.split(";", 1)[0]
+    return response.status, dict(response.getheaders()), content.decode("utf-8", "replace"), jar
+
+
+def _check(server) -> int:
+    for _ in range(120):
+        try:
+            status, _h, _b, _c = _request("GET", "/readyz")
+            if status == 200:
+                break
+        except OSError:
+            pass
+        if server.poll() is not None:
+            raise SystemExit("gunicorn stopped")
+        time.sleep(0.5)
+    else:
+        raise SystemExit("/readyz never answered 200")
+    print("/readyz: 200")
+
+    status, _headers, page, cookies = _request("GET", "/konto/logga-in/")
+    assert status == 200, status
+    assert 'lang="sv"' in page and "Logga in" in page, "the login page is not in Swedish"
+    print("login page: 200, Swedish")
+
+    css = re.search(r'href="(/static/peerstod/css/app\.[0-9a-f]{12}\.css)"', page)
+    assert css, "no hashed static file name on the page"
+    status, headers, _css, _c = _request("GET", css.group(1))
+    assert status == 200, status
+    assert "max-age" in headers.get("Cache-Control", ""), headers
+    print("hashed static file:", css.group(1), status)
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "username": "coordinator@example.org",
+            "password": "peerstod-demo",
+        }
+    )
+    status, headers, _b, cookies = _request("POST", "/konto/logga-in/", body, cookies)
+    assert status == 302 and headers.get("Location") == "/oversikt/", (status, headers)
+    status, _h, dashboard, _c = _request("GET", "/oversikt/", cookies=cookies)
+    assert status == 200 and "Programsamordnare" in dashboard, status
+    print("demo login: 302 to /oversikt/, dashboard 200")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
