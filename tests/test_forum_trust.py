@@ -79,7 +79,8 @@ def test_every_answer_a_manager_can_give_has_its_declared_action_with_the_old_co
 
 
 def test_running_a_meeting_leaves_one_declared_audit_row_per_change(world, forum):
-    codes = list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+    forum_rows = AuditEvent.objects.filter(action__startswith="forum.").order_by("pk")
+    codes = list(forum_rows.values_list("action", flat=True))
     assert codes == [
         actions.FORUM_SET_UP.code,
         actions.MEETING_OPENED.code,

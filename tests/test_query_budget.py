@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from peerstod.accounts.roles import Role
 from peerstod.core import audit
+from peerstod.orgs import actions as org_actions
 from tests.factories import MembershipFactory, UnitFactory
 
 
@@ -15,7 +16,7 @@ def grow(world, n):
         unit = UnitFactory(organisation=world.region_a)
         MembershipFactory(role=Role.PEER_SUPPORTER, organisation=world.region_a, unit=unit)
         MembershipFactory(role=Role.UNIT_MANAGER, organisation=world.region_a, unit=unit)
-        audit.record(actor=None, action="test.event", organisation=world.region_a)
+        audit.record(actor=None, action=org_actions.UNIT_CHANGED, organisation=world.region_a)
 
 
 def count(client, url):
