@@ -28,6 +28,7 @@ test runs in a savepoint of it and is rolled back.
 
 import functools
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -495,6 +496,27 @@ def audit_problems(name, url, persona, world, response, since, markers) -> list[
     return []
 
 
+def test_the_audit_check_reports_a_person_shown_unaudited_and_a_read_row_without_one(mworld):
+    from django.http import HttpResponse
+
+    from peerstod.accounts import actions
+
+    markers = personal_markers(mworld)
+    coordinator, peer = mworld.users["coordinator"], mworld.users["peer"]
+    since = _last_audit_id()
+    shown = HttpResponse("<p>Karin Kvist</p>")
+    (problem,) = audit_problems("x", "/x/", "coordinator", mworld, shown, since, markers)
+    assert "Karin Kvist" in problem and "0 read rows" in problem
+    own = HttpResponse(f"<p>{PEER_A_NAME}, peer@test.se, Marianne</p>")
+    assert audit_problems("x", "/x/", "peer", mworld, own, since, markers) == []
+    audit.read(actor=coordinator, action=actions.MEMBERS_VIEWED, obj=mworld.region_a)
+    assert audit_problems("x", "/x/", "coordinator", mworld, shown, since, markers) == []
+    nobody = HttpResponse("<p>Avdelning A1</p>")
+    (problem,) = audit_problems("x", "/x/", "coordinator", mworld, nobody, since, markers)
+    assert "shows no person" in problem
+    assert peer.pk in markers["peer@test.se"][1]
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_matrix(name, mworld, login):
     """GET as every persona of both tenants: the expected status, and a page that shows a
@@ -772,7 +794,12 @@ def _send(client, body: Body):
         return 500, f" ({type(error).__name__}: {str(error)[:160]})"
 
 
-POST_LOG: list[str] = []
+def _log(line: str) -> None:
+    """What every POST answered, for the record: `MATRIX_POST_LOG=path` appends it there."""
+    path = os.environ.get("MATRIX_POST_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
 
 
 def _crosses(body: Body, persona: str, name: str) -> bool:
@@ -811,9 +838,7 @@ def test_every_form_posted_by_every_persona_is_refused_or_handled_and_refusals_c
         difference = state.changes()
         expected = body.target.row[persona]
         where = f"{persona} POST {body.url} (form seen by {body.harvester})"
-        POST_LOG.append(
-            f"{where}: {status}{error}{' changed ' if difference else ''}{', '.join(difference)}"
-        )
+        _log(f"{where}: {status}{error}{' changed ' if difference else ''}{', '.join(difference)}")
         if expected != OK:
             if status not in (expected, NOT_ALLOWED):
                 problems.append(f"{where}: {status}{error}, expected {expected} as on GET")
