@@ -210,6 +210,11 @@ POST_ONLY = {
     ),
     "accounts:logout": ("core:dashboard", allow(*ALL)),
 }
+# URLs whose POST is permitted to others than their GET (which only redirects).
+POST_ROWS = {
+    # GET sends the peer supporter back to the schedule; POST renews their calendar link.
+    "work:feed_link": allow("peer", admin=FORBIDDEN),
+}
 # URL arguments that are not an object of one tenant: lists, forms, the persona's own
 # pages, the shipped instruments, a password-reset link.
 NEUTRAL = {None, "reset", "instrument", "workday"}
@@ -655,9 +660,12 @@ def _view_name(path: str) -> str | None:
 
 
 def _post_rows(name):
-    """A POST-only URL's expectations, in MATRIX's shape."""
+    """A POST-only URL's expectations (or a POST's that differ from GET), in MATRIX's
+    shape."""
     if name in POST_ONLY:
         return {name: (MATRIX[name][0], POST_ONLY[name][1])}
+    if name in POST_ROWS:
+        return {name: (MATRIX[name][0], POST_ROWS[name])}
     return None
 
 
@@ -804,7 +812,9 @@ def _log(line: str) -> None:
 
 def _crosses(body: Body, persona: str, name: str) -> bool:
     """Does `persona` send a body made from the other tenant's page (where that matters)?"""
-    if name in OWN_OR_PUBLIC or body.target.row["anonymous"] == OK:
+    if name in OWN_OR_PUBLIC or MATRIX[name][0] == "workday":
+        return False  # the persona acts on their own account, person or week
+    if body.target.row["anonymous"] == OK:
         return False
     mine, theirs = tenant_of(persona), tenant_of(body.harvester)
     return mine is not None and theirs is not None and mine != theirs
