@@ -1,14 +1,27 @@
-"""Shared fixtures: a small world of organisations and one persona per role.
+"""Shared fixtures: two tenants of organisations and one persona per role in each.
 
-World: a network with an agreement covering region A (units A1, A2); region B (unit B1)
-has no agreement. The outsider is region B's programme coordinator: as privileged as
-region A's coordinator, but in another organisation.
+Tenant A: a network with an agreement covering region A (units A1, A2). The personas
+`network, coordinator, manager, supervisor, trainer, peer, evaluator` hold their roles
+there.
+
+Tenant B: "Nätverket B" with an agreement covering region B (units B1, B2), and a person
+in every role: `network_b, coordinator_b, manager_b, supervisor_b, trainer_b, peer_b,
+evaluator_b`. The outsider is region B's programme coordinator (`coordinator_b` is the
+same user): as privileged as region A's coordinator, but in another organisation.
+
+Tenant B is built the first time a test asks for it (`world.network_b`, `world.unit_b2`,
+`world.agreement_b`, `world.users["manager_b"]`, `world.tenant("b")` or the
+`two_tenants` fixture), so tests written for one tenant see region B as before: a region
+with one unit and no agreement. `world.tenant("a" | "b")` gives the same names for
+either tenant (`tenant.users["coordinator"]`, `tenant.unit1`), which the capability
+builders in `tests/*_world.py` use to build the same objects for tenant B.
 """
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
+from django.test import override_settings
 
 from peerstod.accounts.models import User
 from peerstod.accounts.roles import Role
@@ -35,6 +48,77 @@ PERSONAS = [
     "evaluator",
     "outsider",
 ]
+# The roles of a tenant, by the names tenant A's personas have.
+ROLES = ["network", "coordinator", "manager", "supervisor", "trainer", "peer", "evaluator"]
+PERSONAS_B = [f"{role}_b" for role in ROLES]
+# Every distinct login of both tenants: `coordinator_b` is the outsider, listed once.
+ALL_PERSONAS = PERSONAS + [p for p in PERSONAS_B if p != "coordinator_b"]
+# A persona's counterpart in the other tenant (admin and anonymous are their own).
+COUNTERPART = {
+    **{role: f"{role}_b" for role in ROLES},
+    **{f"{role}_b": role for role in ROLES},
+    "coordinator": "outsider",
+    "outsider": "coordinator",
+    "coordinator_b": "coordinator",
+    "admin": "admin",
+    "anonymous": "anonymous",
+}
+
+
+def tenant_of(persona: str) -> str | None:
+    """ "a", "b", or None for the personas that belong to neither (admin, anonymous)."""
+    if persona in ("admin", "anonymous"):
+        return None
+    return "b" if persona.endswith("_b") or persona == "outsider" else "a"
+
+
+def counterpart(persona: str) -> str:
+    """The persona with the same role in the other tenant (`outsider` for B's coordinator)."""
+    found = COUNTERPART[persona]
+    return "outsider" if found == "coordinator_b" else found
+
+
+GRANTS_A = {
+    "network": (Role.NETWORK_COORDINATOR, "network", None),
+    "coordinator": (Role.PROGRAMME_COORDINATOR, "region", None),
+    "manager": (Role.UNIT_MANAGER, "region", "unit1"),
+    "supervisor": (Role.SUPERVISOR, "network", None),
+    "trainer": (Role.TRAINER, "network", None),
+    "peer": (Role.PEER_SUPPORTER, "region", "unit1"),
+    "evaluator": (Role.EVALUATOR, "region", None),
+}
+
+
+@dataclass
+class Tenant:
+    """One tenant under the names tenant A uses: `users["coordinator"]` is region B's
+    coordinator (the outsider) in tenant B; `users["admin"]` is the platform admin."""
+
+    key: str
+    network: Organisation
+    region: Organisation
+    unit1: Unit
+    unit2: Unit
+    agreement: Agreement
+    users: dict[str, User]
+
+
+class Personas(dict):
+    """The world's users by persona; asking for a tenant-B persona builds tenant B."""
+
+    world: "World"
+
+    def __missing__(self, key):
+        if key in PERSONAS_B and "network_b" not in self:
+            self.world.tenant_b()
+            return self[key]
+        raise KeyError(key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
 
 
 @dataclass
@@ -47,6 +131,75 @@ class World:
     unit_b1: Unit
     agreement: Agreement
     users: dict[str, User]
+    _b: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        if not isinstance(self.users, Personas):
+            self.users = Personas(self.users)
+        self.users.world = self
+
+    def tenant_b(self) -> "World":
+        """Build tenant B (once): Nätverket B, its agreement with region B, unit B2 and a
+        persona in every role."""
+        if self._b:
+            return self
+        network_b = NetworkFactory(name="Nätverket B")
+        unit_b2 = UnitFactory(organisation=self.region_b, name="Avdelning B2")
+        agreement_b = AgreementFactory(network=network_b, principal=self.region_b)
+        places = {"network": network_b, "region": self.region_b, "unit1": self.unit_b1}
+        for role, (granted, organisation, unit) in GRANTS_A.items():
+            persona = f"{role}_b"
+            if role == "coordinator":
+                self.users[persona] = self.users["outsider"]
+                continue
+            user = UserFactory(email=f"{persona}@test.se", full_name=f"{role.title()} B")
+            MembershipFactory(
+                user=user,
+                role=granted,
+                organisation=places[organisation],
+                unit=places.get(unit) if unit else None,
+            )
+            self.users[persona] = user
+        self._b.update(network_b=network_b, unit_b2=unit_b2, agreement_b=agreement_b)
+        return self
+
+    @property
+    def network_b(self) -> Organisation:
+        return self.tenant_b()._b["network_b"]
+
+    @property
+    def unit_b2(self) -> Unit:
+        return self.tenant_b()._b["unit_b2"]
+
+    @property
+    def agreement_b(self) -> Agreement:
+        return self.tenant_b()._b["agreement_b"]
+
+    def tenant(self, key: str = "a") -> Tenant:
+        """Tenant "a" or "b" under one set of names, for builders that serve both."""
+        if key == "a":
+            users = {role: self.users[role] for role in ROLES}
+            return Tenant(
+                "a",
+                self.network,
+                self.region_a,
+                self.unit_a1,
+                self.unit_a2,
+                self.agreement,
+                {**users, "admin": self.users["admin"]},
+            )
+        if key == "b":
+            users = {role: self.users[f"{role}_b"] for role in ROLES}
+            return Tenant(
+                "b",
+                self.network_b,
+                self.region_b,
+                self.unit_b1,
+                self.unit_b2,
+                self.agreement_b,
+                {**users, "admin": self.users["admin"]},
+            )
+        raise ValueError(f"No tenant {key!r}: use 'a' or 'b'.")
 
 
 @pytest.fixture(autouse=True)
@@ -55,8 +208,9 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The world of one tenant (tenant B on demand); the `world` fixture calls this, and a
+    test module that shares one world between its tests may call it itself."""
     network = NetworkFactory(name="Nätverket")
     region_a = OrganisationFactory(name="Region A")
     region_b = OrganisationFactory(name="Region B")
@@ -67,21 +221,28 @@ def world(db) -> World:
     users = {
         "admin": UserFactory(email="admin@test.se", is_staff=True, is_superuser=True),
     }
-    grants = {
-        "network": (Role.NETWORK_COORDINATOR, network, None),
-        "coordinator": (Role.PROGRAMME_COORDINATOR, region_a, None),
-        "manager": (Role.UNIT_MANAGER, region_a, unit_a1),
-        "supervisor": (Role.SUPERVISOR, network, None),
-        "trainer": (Role.TRAINER, network, None),
-        "peer": (Role.PEER_SUPPORTER, region_a, unit_a1),
-        "evaluator": (Role.EVALUATOR, region_a, None),
-        "outsider": (Role.PROGRAMME_COORDINATOR, region_b, None),
-    }
-    for persona, (role, organisation, unit) in grants.items():
+    places = {"network": network, "region": region_a, "unit1": unit_a1}
+    for persona, (role, organisation, unit) in GRANTS_A.items():
         user = UserFactory(email=f"{persona}@test.se", full_name=persona.title())
-        MembershipFactory(user=user, role=role, organisation=organisation, unit=unit)
+        MembershipFactory(
+            user=user, role=role, organisation=places[organisation], unit=places.get(unit)
+        )
         users[persona] = user
+    outsider = UserFactory(email="outsider@test.se", full_name="Outsider")
+    MembershipFactory(user=outsider, role=Role.PROGRAMME_COORDINATOR, organisation=region_b)
+    users["outsider"] = outsider
     return World(network, region_a, region_b, unit_a1, unit_a2, unit_b1, agreement, users)
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def two_tenants(world) -> World:
+    """The world with tenant B built."""
+    return world.tenant_b()
 
 
 @pytest.fixture
@@ -91,7 +252,10 @@ def login(client):
     def _login(user: User | None):
         client.logout()
         if user is not None:
-            client.force_login(user)
+            # force_login's request has no client address; axes would log the login with
+            # "unknown", which PostgreSQL's inet column refuses. Lockouts are not at stake.
+            with override_settings(AXES_ENABLED=False):
+                client.force_login(user)
         return client
 
     return _login

@@ -1,5 +1,6 @@
 """A forum on unit A1 in the test world, run by the peer persona, with one open and one
-closed meeting."""
+closed meeting. With `tenant="b"` (and tenant B's workday): the same on unit B1, run by
+`peer_b`."""
 
 from dataclasses import dataclass
 from datetime import date, time
@@ -17,13 +18,13 @@ class ForumWorld:
     suggestion: Suggestion
 
 
-def make_forum(world, workday) -> ForumWorld:
-    peer = world.users["peer"]
+def make_forum(world, workday, tenant="a") -> ForumWorld:
+    peer = world.tenant(tenant).users["peer"]
     scope = scope_for(peer)
     forum = services.forum_setup(
         scope=scope,
         actor=peer,
-        unit=world.unit_a1,
+        unit=world.tenant(tenant).unit1,
         weekday=4,
         starts_at=time(10, 30),
         ends_at=time(11, 15),

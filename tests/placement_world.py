@@ -1,5 +1,9 @@
 """Placement in the test world: a ready unit A1 with a 50 % position, a matching event,
-and the certified applicant of the recruitment world employed there."""
+and the certified applicant of the recruitment world employed there.
+
+`make_placement(world, recruitment, tenant="b")` builds the same on unit B1 by region B's
+coordinator; `make_ready` and `new_position` act as the coordinator of the unit's own
+region."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,8 +20,13 @@ class Placement:
     employment: Employment
 
 
+def _coordinator_of(world, unit):
+    """Region A's coordinator for tenant A's units, region B's (the outsider) otherwise."""
+    return world.users["coordinator" if unit.organisation_id == world.region_a.pk else "outsider"]
+
+
 def make_ready(world, unit, *, staff=10, trained=8):
-    coordinator = world.users["coordinator"]
+    coordinator = _coordinator_of(world, unit)
     scope = scope_for(coordinator)
     unit.staff_count = staff
     unit.save()
@@ -41,7 +50,7 @@ def make_ready(world, unit, *, staff=10, trained=8):
 
 
 def new_position(world, unit, fte=50, seats=2, agreed=True) -> Position:
-    coordinator = world.users["coordinator"]
+    coordinator = _coordinator_of(world, unit)
     scope = scope_for(coordinator)
     position = services.position_create(
         scope=scope,
@@ -62,16 +71,17 @@ def new_position(world, unit, fte=50, seats=2, agreed=True) -> Position:
     return position
 
 
-def make_placement(world, recruitment) -> Placement:
-    make_ready(world, world.unit_a1)
-    position = new_position(world, world.unit_a1)
-    coordinator = world.users["coordinator"]
+def make_placement(world, recruitment, tenant="a") -> Placement:
+    side = world.tenant(tenant)
+    make_ready(world, side.unit1)
+    position = new_position(world, side.unit1)
+    coordinator = side.users["coordinator"]
     scope = scope_for(coordinator)
     person = recruitment.certification.person
     event = services.event_create(
         scope=scope,
         actor=coordinator,
-        organisation=world.region_a,
+        organisation=side.region,
         title="Mingel",
         held_on=date.today(),
         peers=[person],
@@ -81,7 +91,7 @@ def make_placement(world, recruitment) -> Placement:
         scope=scope,
         actor=coordinator,
         person=person,
-        unit=world.unit_a1,
+        unit=side.unit1,
         position=position,
         fte_percent=50,
         starts_on=date.today(),

@@ -1,5 +1,8 @@
 """A recruitment in the test world: a call of the world's network for region A, one
-applicant taken from application to certification, through the services."""
+applicant taken from application to certification, through the services.
+
+Every builder takes `tenant="b"` to build the same for tenant B: a call of Nätverket B
+for region B, with its own applicant (`APPLICANT_B`), cohort and trainer."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,6 +14,8 @@ from peerstod.recruitment import services
 from peerstod.recruitment.models import Application, Call, Cohort, Enrolment, Step
 
 PATH = [Step.SCREENED, Step.INTERVIEW_BOOKED, Step.INTERVIEWED, Step.ADMITTED]
+# Tenant B's applicant: other name, address and number than tenant A's Lina Lund.
+APPLICANT_B = dict(full_name="Berit Bengtsson", email="berit@test.se", phone="070-765 43 21")
 
 
 @dataclass
@@ -24,10 +29,11 @@ class Recruitment:
     certification: object
 
 
-def open_call(world, **overrides) -> Call:
+def open_call(world, tenant="a", **overrides) -> Call:
     today = timezone.localdate()
+    side = world.tenant(tenant)
     fields = dict(
-        principal=world.region_a,
+        principal=side.region,
         title="Bli peer supporter",
         description="Utbildning.",
         opens_on=today - timedelta(days=5),
@@ -35,9 +41,9 @@ def open_call(world, **overrides) -> Call:
         places=16,
     )
     fields.update(overrides)
-    network_user = world.users["network"]
+    network_user = side.users["network"]
     return services.call_create(
-        scope=scope_for(network_user), actor=network_user, network=world.network, **fields
+        scope=scope_for(network_user), actor=network_user, network=side.network, **fields
     )
 
 
@@ -58,8 +64,9 @@ def submit(call, email="lina@test.se", **overrides):
     return services.application_submit(**fields)
 
 
-def basic_cohort(world, days=10, **overrides) -> Cohort:
-    network_user = world.users["network"]
+def basic_cohort(world, days=10, tenant="a", **overrides) -> Cohort:
+    side = world.tenant(tenant)
+    network_user = side.users["network"]
     scope = scope_for(network_user)
     start = timezone.localdate() - timedelta(days=days)
     fields = dict(
@@ -73,8 +80,8 @@ def basic_cohort(world, days=10, **overrides) -> Cohort:
     cohort = services.cohort_create(
         scope=scope,
         actor=network_user,
-        network=world.network,
-        trainers=[world.users["trainer"]],
+        network=side.network,
+        trainers=[side.users["trainer"]],
         **fields,
     )
     for i in range(days):
@@ -84,8 +91,8 @@ def basic_cohort(world, days=10, **overrides) -> Cohort:
     return cohort
 
 
-def admit(world, application, cohort=None) -> Application:
-    network_user = world.users["network"]
+def admit(world, application, cohort=None, tenant="a") -> Application:
+    network_user = world.tenant(tenant).users["network"]
     scope = scope_for(network_user)
     for step in PATH:
         services.application_advance(
@@ -106,8 +113,8 @@ def admit(world, application, cohort=None) -> Application:
     return application
 
 
-def attend(world, enrolment, present_days: int) -> None:
-    trainer = world.users["trainer"]
+def attend(world, enrolment, present_days: int, tenant="a") -> None:
+    trainer = world.tenant(tenant).users["trainer"]
     for index, session in enumerate(enrolment.cohort.sessions.order_by("day")):
         services.attendance_mark(
             scope=scope_for(trainer),
@@ -118,14 +125,14 @@ def attend(world, enrolment, present_days: int) -> None:
         )
 
 
-def make_recruitment(world) -> Recruitment:
-    call = open_call(world)
-    application, token = submit(call)
-    cohort = basic_cohort(world)
-    admit(world, application, cohort)
+def make_recruitment(world, tenant="a") -> Recruitment:
+    call = open_call(world, tenant)
+    application, token = submit(call, **(APPLICANT_B if tenant == "b" else {}))
+    cohort = basic_cohort(world, tenant=tenant)
+    admit(world, application, cohort, tenant)
     enrolment = application.enrolment
-    attend(world, enrolment, 9)
-    network_user = world.users["network"]
+    attend(world, enrolment, 9, tenant)
+    network_user = world.tenant(tenant).users["network"]
     scope = scope_for(network_user)
     services.enrolment_complete(
         scope=scope, actor=network_user, enrolment=enrolment, on=date.today()

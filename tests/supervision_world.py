@@ -1,4 +1,7 @@
-"""Supervision in the test world: the supervisor persona supervises the peer persona."""
+"""Supervision in the test world: the supervisor persona supervises the peer persona.
+
+With `tenant="b"` (and tenant B's workday) tenant B's supervisor, manager and network
+coordinator do the same for `peer_b`."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,8 +20,9 @@ class Supervision:
     meeting: NetworkMeeting
 
 
-def make_supervision(world, workday) -> Supervision:
-    supervisor = world.users["supervisor"]
+def make_supervision(world, workday, tenant="a") -> Supervision:
+    side = world.tenant(tenant)
+    supervisor = side.users["supervisor"]
     Assignment.objects.create(
         supervisor=supervisor, person=workday.person, valid_from=date(2026, 1, 1)
     )
@@ -30,19 +34,19 @@ def make_supervision(world, workday) -> Supervision:
         ends_at=start + timedelta(hours=1),
     )
     check_in = services.check_in_record(
-        scope=scope_for(world.users["manager"]),
-        actor=world.users["manager"],
+        scope=scope_for(side.users["manager"]),
+        actor=side.users["manager"],
         person=workday.person,
-        unit=world.unit_a1,
+        unit=side.unit1,
         held_on=date(2026, 3, 1),
         attendees=["manager"],
         actions=[("Presentera forumet", date(2026, 4, 1))],
     )
-    network_user = world.users["network"]
+    network_user = side.users["network"]
     meeting = services.meeting_create(
         scope=scope_for(network_user),
         actor=network_user,
-        network=world.network,
+        network=side.network,
         kind="network",
         title="Nätverksträff",
         starts_at=timezone.now() + timedelta(days=30),

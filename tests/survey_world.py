@@ -1,5 +1,6 @@
 """Survey rounds in the test world: region A's coordinator runs the shipped staff
-instrument on units A1 and A2 and the patient instrument on A1."""
+instrument on units A1 and A2 and the patient instrument on A1. With `tenant="b"`
+region B's coordinator (the outsider) does the same on units B1 and B2."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -32,20 +33,22 @@ def make_round(
     opens=None,
     closes=None,
     title=None,
+    tenant="a",
 ):
-    coordinator = world.users["coordinator"]
+    side = world.tenant(tenant)
+    coordinator = side.users["coordinator"]
     today = timezone.localdate()
     return services.round_create(
         scope=scope_for(coordinator),
         actor=coordinator,
-        organisation=world.region_a,
+        organisation=side.region,
         instrument=shipped(key),
         audience=audience,
         number=number,
         title=title or f"Omgång {number}",
         opens_on=opens or today - timedelta(days=10),
         closes_on=closes or today + timedelta(days=10),
-        units=units or [world.unit_a1, world.unit_a2],
+        units=units or [side.unit1, side.unit2],
         channels=list(channels),
     )
 
@@ -103,21 +106,23 @@ class SurveyFixture:
     kiosk_code: str
 
 
-def make_survey(world) -> SurveyFixture:
-    """An open staff round on A1 and A2 with every channel, one slip and one kiosk."""
-    survey_round = make_round(world)
-    coordinator = world.users["coordinator"]
+def make_survey(world, tenant="a") -> SurveyFixture:
+    """An open staff round on A1 and A2 (B1 and B2) with every channel, one slip and one
+    kiosk."""
+    side = world.tenant(tenant)
+    survey_round = make_round(world, tenant=tenant)
+    coordinator = side.users["coordinator"]
     (code,) = services.slips_create(
         scope=scope_for(coordinator),
         actor=coordinator,
         survey_round=survey_round,
-        unit=world.unit_a1,
+        unit=side.unit1,
         count=1,
     )
     kiosk = services.kiosk_open(
         scope=scope_for(coordinator),
         actor=coordinator,
         survey_round=survey_round,
-        unit=world.unit_a1,
+        unit=side.unit1,
     )
     return SurveyFixture(survey_round, code, kiosk.code)

@@ -1,22 +1,58 @@
-"""Every URL pattern × every persona: allowed, denied (403), hidden (404) or redirected.
+"""Every URL pattern × every persona of both tenants × GET and POST.
 
-A URL pattern without a row here fails `test_every_url_has_a_row`: adding a page means
-deciding who may see it.
+MATRIX says, for tenant A's objects, which persona of tenant A gets 200, 302, 403, 404
+or 405 on GET. A URL pattern without a row fails `test_every_url_has_a_row`: adding a
+page means deciding who may see it. From it follow, without more rows:
+
+- tenant B's personas on tenant A's objects: 404 where their counterpart in tenant A is
+  allowed (another tenant's object does not exist for them), otherwise what their
+  counterpart gets; on tenant-neutral pages (lists, forms, their own pages) what their
+  counterpart gets;
+- every object URL built from tenant B's objects: the mirror image (tenant A's personas
+  get what tenant B's counterpart gets on tenant A's objects).
+
+POST: every `<form method="post">` a permitted persona sees is sent, as its browser would
+send it, by every persona. A persona refused on GET gets the same refusal (or 405) and the
+database does not change; a permitted persona never gets a server error, a refusal
+(4xx) leaves the database unchanged, and a body built from one tenant's page changes
+nothing when the other tenant's personas send it. Rate limits are off in this module
+(`RATELIMIT_ENABLE = False`): they would answer 429 after the first few posts.
+
+Audit: a page (HTML or JSON) that shows any person's name, e-mail address or phone number
+other than the viewer's own leaves exactly one audit row of a read action
+(`action(..., read=True)`); a page that shows none leaves no read row.
+
+The whole world (both tenants, every capability) is built once for the module; every
+test runs in a savepoint of it and is rolled back.
 """
 
+import functools
+import hashlib
+import os
 import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.db import connection, transaction
+from django.db.models import Max
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tests.conftest import PERSONAS
+from peerstod.accounts.models import User
+from peerstod.accounts.roles import Role
+from peerstod.core import audit
+from peerstod.core.models import AuditEvent
+from peerstod.people.models import Person
+from tests.conftest import ALL_PERSONAS, PERSONAS, build_world, counterpart, tenant_of
 from tests.factories import UserFactory
 from tests.forum_world import make_forum
 from tests.placement_world import make_placement
-from tests.recruitment_world import make_recruitment
+from tests.recruitment_world import admit, make_recruitment, submit
 from tests.supervision_world import make_supervision
 from tests.survey_world import make_survey, shipped
 from tests.work_world import make_workday
@@ -162,6 +198,42 @@ MATRIX = {
 }
 
 
+# POST-only URLs: the page that holds their forms, and who may send them (OK: permitted,
+# whatever the outcome).
+POST_ONLY = {
+    "recruitment:enrolment_action": ("recruitment:cohort", allow("admin", "network")),
+    "surveys:slips": ("surveys:round", allow("admin", "coordinator", outsider=MISSING)),
+    "forum:answer": ("forum:detail", allow("admin", "manager")),
+    "supervision:action_done": (
+        "supervision:check_ins",
+        allow("admin", "manager", "coordinator", outsider=MISSING),
+    ),
+    "accounts:logout": ("core:dashboard", allow(*ALL)),
+}
+# URLs whose POST is permitted to others than their GET (which only redirects).
+POST_ROWS = {
+    # GET sends the peer supporter back to the schedule; POST renews their calendar link.
+    "work:feed_link": allow("peer", admin=FORBIDDEN),
+}
+# URL arguments that are not an object of one tenant: lists, forms, the persona's own
+# pages, the shipped instruments, a password-reset link.
+NEUTRAL = {None, "reset", "instrument", "workday"}
+# Pages where a permitted persona acts on their own account or anonymously: the same body
+# sent by a persona of the other tenant may change something (their own password, their
+# own calendar link, an application of their own).
+OWN_OR_PUBLIC = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:profile",
+    "accounts:password_change",
+    "accounts:password_reset",
+    "accounts:password_reset_confirm",
+    "set_language",
+    "work:feed_link",
+    "supervision:notifications",
+}
+
+
 def walk(patterns, namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -180,97 +252,618 @@ def test_every_url_has_a_row():
     assert missing == [], f"Add these to MATRIX: {missing}"
 
 
-def _recruitment(world):
-    """A call of the world's network with one applicant in training, made once per test."""
-    if not hasattr(world, "recruitment"):
-        world.recruitment = make_recruitment(world)
-    return world.recruitment
+# The world: both tenants with every capability ------------------------------------------
 
 
-RECRUITMENT_ARGUMENTS = {
-    "call": lambda w: _recruitment(w).call.code,
-    "token": lambda w: _recruitment(w).token,
-    "application": lambda w: _recruitment(w).application.code,
-    "cohort": lambda w: _recruitment(w).cohort.code,
-    "enrolment": lambda w: _recruitment(w).enrolment.code,
-    "session": lambda w: _recruitment(w).session.code,
-    "certification": lambda w: _recruitment(w).certification.code,
-    "position": lambda w: _placement(w).position.code,
-    "event": lambda w: _placement(w).event.code,
-    "employment": lambda w: _placement(w).employment.code,
-    "entry": lambda w: _workday(w).entry.code,
-    "item": lambda w: _workday(w).item.code,
-    "feed": lambda w: _workday(w).token,
-    "supervision_session": lambda w: _supervision(w).session.code,
-    "action": lambda w: _supervision(w).action.pk,
-    "meeting": lambda w: _supervision(w).meeting.code,
-    "forum": lambda w: _forum(w).forum.public_code,
-    "forum_meeting": lambda w: _forum(w).closed_meeting.code,
-    "suggestion": lambda w: _forum(w).suggestion.code,
-    "instrument": lambda w: shipped("staff-recovery").pk,
-    "survey": lambda w: _survey(w).round.code,
-    "survey_unit": lambda w: [_survey(w).round.code, w.unit_a1.code],
-    "survey_link": lambda w: [_survey(w).round.link_code, w.unit_a1.code],
-    "slip": lambda w: _survey(w).slip_code,
-    "kiosk": lambda w: _survey(w).kiosk_code,
+def _recruitment(world, tenant="a"):
+    return _made(world, "recruitment", tenant, lambda: make_recruitment(world, tenant=tenant))
+
+
+def _placement(world, tenant="a"):
+    return _made(
+        world,
+        "placement",
+        tenant,
+        lambda: make_placement(world, _recruitment(world, tenant), tenant=tenant),
+    )
+
+
+def _workday(world, tenant="a"):
+    return _made(world, "workday", tenant, lambda: make_workday(world, tenant=tenant))
+
+
+def _supervision(world, tenant="a"):
+    return _made(
+        world,
+        "supervision",
+        tenant,
+        lambda: make_supervision(world, _workday(world, tenant), tenant=tenant),
+    )
+
+
+def _forum(world, tenant="a"):
+    return _made(
+        world, "forum", tenant, lambda: make_forum(world, _workday(world, tenant), tenant=tenant)
+    )
+
+
+def _survey(world, tenant="a"):
+    return _made(world, "survey", tenant, lambda: make_survey(world, tenant=tenant))
+
+
+def _made(world, what, tenant, build):
+    """Each capability's objects, made once per world and tenant (`world.recruitment` is
+    tenant A's, `world.recruitment_b` tenant B's)."""
+    attribute = what if tenant == "a" else f"{what}_b"
+    if not hasattr(world, attribute):
+        setattr(world, attribute, build())
+    return getattr(world, attribute)
+
+
+ARGUMENTS = {
+    "call": lambda w, t: _recruitment(w, t).call.code,
+    "token": lambda w, t: _recruitment(w, t).token,
+    "application": lambda w, t: _recruitment(w, t).application.code,
+    "cohort": lambda w, t: _recruitment(w, t).cohort.code,
+    "enrolment": lambda w, t: _recruitment(w, t).enrolment.code,
+    "session": lambda w, t: _recruitment(w, t).session.code,
+    "certification": lambda w, t: _recruitment(w, t).certification.code,
+    "position": lambda w, t: _placement(w, t).position.code,
+    "event": lambda w, t: _placement(w, t).event.code,
+    "employment": lambda w, t: _placement(w, t).employment.code,
+    "entry": lambda w, t: _workday(w, t).entry.code,
+    "item": lambda w, t: _workday(w, t).item.code,
+    "feed": lambda w, t: _workday(w, t).token,
+    "supervision_session": lambda w, t: _supervision(w, t).session.code,
+    "action": lambda w, t: _supervision(w, t).action.pk,
+    "meeting": lambda w, t: _supervision(w, t).meeting.code,
+    "forum": lambda w, t: _forum(w, t).forum.public_code,
+    "forum_meeting": lambda w, t: _forum(w, t).closed_meeting.code,
+    "suggestion": lambda w, t: _forum(w, t).suggestion.code,
+    "instrument": lambda w, t: shipped("staff-recovery").pk,
+    "survey": lambda w, t: _survey(w, t).round.code,
+    "survey_unit": lambda w, t: [_survey(w, t).round.code, w.tenant(t).unit1.code],
+    "survey_link": lambda w, t: [_survey(w, t).round.link_code, w.tenant(t).unit1.code],
+    "slip": lambda w, t: _survey(w, t).slip_code,
+    "kiosk": lambda w, t: _survey(w, t).kiosk_code,
+    "region_a": lambda w, t: w.tenant(t).region.code,
+    "unit_a1": lambda w, t: w.tenant(t).unit1.code,
 }
+# The name of the old table, for tests that import it.
+RECRUITMENT_ARGUMENTS = {name: (lambda w, f=f: f(w, "a")) for name, f in ARGUMENTS.items()}
 
 
-def _survey(world):
-    if not hasattr(world, "survey"):
-        world.survey = make_survey(world)
-    return world.survey
-
-
-def _forum(world):
-    if not hasattr(world, "forum"):
-        world.forum = make_forum(world, _workday(world))
-    return world.forum
-
-
-def _supervision(world):
-    if not hasattr(world, "supervision"):
-        world.supervision = make_supervision(world, _workday(world))
-    return world.supervision
-
-
-def _workday(world):
-    if not hasattr(world, "workday"):
-        world.workday = make_workday(world)
-    return world.workday
-
-
-def _placement(world):
-    if not hasattr(world, "placement"):
-        world.placement = make_placement(world, _recruitment(world))
-    return world.placement
-
-
-def url_for(name, argument, world):
+def url_for(name, argument, world, tenant="a"):
     if argument is None:
         return reverse(name)
     if argument == "workday":  # no URL argument, but the peer needs a person and a job
-        _workday(world)
+        _workday(world, tenant)
         return reverse(name)
-    if argument in RECRUITMENT_ARGUMENTS:
-        value = RECRUITMENT_ARGUMENTS[argument](world)
+    if argument in ARGUMENTS:
+        value = ARGUMENTS[argument](world, tenant)
         return reverse(name, args=value if isinstance(value, list) else [value])
     if argument == "reset":
         # Not a persona: logging in changes last_login, which invalidates the token.
-        user = UserFactory(email="reset@test.se")
+        user = getattr(world, "reset_user", None) or UserFactory(email="reset@test.se")
+        world.reset_user = user
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         return reverse(name, args=[uid, default_token_generator.make_token(user)])
     return reverse(name, args=[getattr(world, argument).code])
 
 
+# A distinctive name for tenant A's peer supporter: "Peer" is also in "Peerstöd" on every
+# page, so it could not tell whether a page shows the person.
+PEER_A_NAME = "Pia Peersson"
+TRAINEE = {
+    "a": dict(full_name="Karin Kvist", email="karin@test.se", phone="070-111 22 33"),
+    "b": dict(full_name="Bo Bäckström", email="bo@test.se", phone="070-444 55 66"),
+}
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker):
+    """Both tenants with every capability's objects, built once for this module."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build_world().tenant_b()
+            User.objects.filter(pk=world.users["peer"].pk).update(full_name=PEER_A_NAME)
+            world.users["peer"].full_name = PEER_A_NAME
+            for tenant in ("a", "b"):
+                for build in (_placement, _supervision, _forum, _survey):
+                    build(world, tenant)
+                # A second trainee still in training, whose enrolment has actions left.
+                recruitment = _recruitment(world, tenant)
+                application, _token = submit(recruitment.call, **TRAINEE[tenant])
+                admit(world, application, recruitment.cohort, tenant)
+            url_for("accounts:password_reset_confirm", "reset", world)
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def mworld(matrix_world, db, settings):
+    """The module's world, in a savepoint rolled back after the test; no rate limits."""
+    settings.RATELIMIT_ENABLE = False
+    return matrix_world
+
+
+# Expected statuses for every persona of both tenants -----------------------------------
+
+
+def row_for(name: str, tenant: str, rows=None) -> dict[str, int]:
+    """The expected status of every persona on `name` built from `tenant`'s objects."""
+    argument, row = (rows or MATRIX)[name]
+    row = dict(row)
+    public = row["anonymous"] == OK
+    for persona in ALL_PERSONAS:
+        if persona in row:
+            continue
+        mine = row[counterpart(persona)]
+        if argument in NEUTRAL or public or mine != OK:
+            row[persona] = mine
+        else:
+            row[persona] = MISSING  # another tenant's object does not exist for them
+    if tenant == "a":
+        return row
+    return {persona: row[counterpart(persona)] for persona in ALL_PERSONAS}
+
+
+@dataclass(frozen=True)
+class Variant:
+    url: str
+    tenant: str
+    row: dict
+
+
+def variants(name: str, world, rows=None) -> list[Variant]:
+    """The URL of `name` for tenant A's objects and, for an object URL, tenant B's."""
+    argument = (rows or MATRIX)[name][0]
+    tenants = ["a"] if argument in NEUTRAL else ["a", "b"]
+    return [Variant(url_for(name, argument, world, t), t, row_for(name, t, rows)) for t in tenants]
+
+
+def user_of(world, persona):
+    return None if persona == "anonymous" else world.users[persona]
+
+
+# Audit of personal-data reads ----------------------------------------------------------
+
+
+def personal_markers(world) -> dict[str, tuple[str, set[int]]]:
+    """Every person's name, address and number → (whose, the users they belong to)."""
+    markers: dict[str, tuple[str, set[int]]] = {}
+    for person in Person.objects.all():
+        owners = {person.user_id} if person.user_id else set()
+        for value in (person.full_name, person.email, getattr(person, "phone", "")):
+            if value and len(value) > 4:
+                markers[value] = (f"person {person.full_name}", owners)
+    peers = User.objects.filter(memberships__role=Role.PEER_SUPPORTER).distinct()
+    for user in peers:
+        for value in (user.full_name, user.email):
+            if value and len(value) > 4:
+                whose, owners = markers.get(value, (f"peer supporter {user.email}", set()))
+                markers[value] = (whose, owners | {user.pk})
+    return markers
+
+
+def _text_of(response) -> str | None:
+    kind = response.get("Content-Type", "")
+    if not kind.startswith(("text/html", "application/json", "text/plain")):
+        return None
+    if getattr(response, "streaming", False):
+        return None
+    return response.content.decode(errors="replace")
+
+
+def _last_audit_id() -> int:
+    return AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def _own_markers(name, world, url) -> set[str]:
+    """The applicant's own page shows their own application: not a read by someone else."""
+    if name != "recruitment:status":
+        return set()
+    for tenant in ("a", "b"):
+        if url == url_for(name, "token", world, tenant):
+            person = _recruitment(world, tenant).application.person
+            return {person.full_name, person.email, person.phone}
+    return set()
+
+
+def audit_problems(name, url, persona, world, response, since, markers) -> list[str]:
+    text = _text_of(response)
+    if text is None:
+        return []
+    viewer = user_of(world, persona)
+    viewer_id = viewer.pk if viewer else None
+    own = _own_markers(name, world, url)
+    shown = sorted(
+        f"{whose}: {marker!r}"
+        for marker, (whose, owners) in markers.items()
+        if marker in text and viewer_id not in owners and marker not in own
+    )
+    rows = list(AuditEvent.objects.filter(id__gt=since).values_list("action", flat=True))
+    read_rows = [code for code in rows if (audit.known(code) and audit.known(code).read)]
+    undeclared = [code for code in rows if audit.known(code) is None]
+    note = f" (undeclared actions written: {undeclared})" if undeclared else ""
+    if shown and len(read_rows) != 1:
+        return [
+            f"{persona} GET {url}: shows {shown[0]}"
+            + (f" and {len(shown) - 1} more" if len(shown) > 1 else "")
+            + f", but wrote {len(read_rows)} read rows {read_rows}{note}"
+        ]
+    if not shown and read_rows:
+        return [f"{persona} GET {url}: shows no person, but wrote read rows {read_rows}"]
+    return []
+
+
+def test_the_audit_check_reports_a_person_shown_unaudited_and_a_read_row_without_one(mworld):
+    from django.http import HttpResponse
+
+    from peerstod.accounts import actions
+
+    markers = personal_markers(mworld)
+    coordinator, peer = mworld.users["coordinator"], mworld.users["peer"]
+    since = _last_audit_id()
+    shown = HttpResponse("<p>Karin Kvist</p>")
+    (problem,) = audit_problems("x", "/x/", "coordinator", mworld, shown, since, markers)
+    assert "Karin Kvist" in problem and "0 read rows" in problem
+    own = HttpResponse(f"<p>{PEER_A_NAME}, peer@test.se, Marianne</p>")
+    assert audit_problems("x", "/x/", "peer", mworld, own, since, markers) == []
+    audit.read(actor=coordinator, action=actions.MEMBERS_VIEWED, obj=mworld.region_a)
+    assert audit_problems("x", "/x/", "coordinator", mworld, shown, since, markers) == []
+    nobody = HttpResponse("<p>Avdelning A1</p>")
+    (problem,) = audit_problems("x", "/x/", "coordinator", mworld, nobody, since, markers)
+    assert "shows no person" in problem
+    assert peer.pk in markers["peer@test.se"][1]
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_matrix(name, world, login):
-    argument, expected = MATRIX[name]
-    url = url_for(name, argument, world)
-    for persona in PERSONAS:
-        client = login(world.users.get(persona))
-        status = client.get(url).status_code
-        assert status == expected[persona], f"{persona} GET {url}: {status}"
+def test_matrix(name, mworld, login):
+    """GET as every persona of both tenants: the expected status, and a page that shows a
+    person leaves exactly one read row (none if it shows nobody)."""
+    markers = personal_markers(mworld)
+    statuses, audits = [], []
+    for variant in variants(name, mworld):
+        for persona in ALL_PERSONAS:
+            client = login(user_of(mworld, persona))
+            since = _last_audit_id()
+            response = client.get(variant.url)
+            status = response.status_code
+            if status != variant.row[persona]:
+                statuses.append(
+                    f"{persona} GET {variant.url}: {status}, expected {variant.row[persona]}"
+                )
+            if status == OK:
+                audits += audit_problems(
+                    name, variant.url, persona, mworld, response, since, markers
+                )
+    message = []
+    if statuses:
+        message += ["Statuses:", *statuses]
+    if audits:
+        message += ["Audit of personal-data reads:", *audits]
+    assert not message, "\n".join(message)
+
+
+# POST: every form, sent by every persona ------------------------------------------------
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+
+
+class FormParser(HTMLParser):
+    """The `<form method="post">` elements of a page and what a browser would send."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: dict | None = None
+        self._option: dict | None = None
+        self._textarea: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "form":
+            self._form = Form(a.get("action", ""), a.get("method", "get").lower())
+            return
+        if self._form is None:
+            return
+        name = a.get("name")
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "image"):
+                self._form.buttons.append((name or "", a.get("value", "")))
+            elif "disabled" in a or not name or kind in ("button", "reset", "file"):
+                return
+            elif kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self._form.fields.append((name, a.get("value", "on")))
+            else:
+                self._form.fields.append((name, a.get("value", "")))
+        elif tag == "button" and a.get("type", "submit").lower() == "submit":
+            self._form.buttons.append((name or "", a.get("value", "")))
+        elif tag == "select" and name and "disabled" not in a:
+            self._select = {"name": name, "multiple": "multiple" in a, "options": []}
+        elif tag == "option" and self._select is not None:
+            self._option = {"value": a.get("value"), "text": "", "selected": "selected" in a}
+            self._select["options"].append(self._option)
+        elif tag == "textarea" and name and "disabled" not in a:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+        if self._option is not None:
+            self._option["text"] += data
+
+    def handle_endtag(self, tag):
+        if self._form is None:
+            return
+        if tag == "option":
+            self._option = None
+        elif tag == "select" and self._select is not None:
+            options = self._select["options"]
+            chosen = [o for o in options if o["selected"]] or options[:1]
+            if not self._select["multiple"]:
+                chosen = chosen[:1]
+            for option in chosen:
+                value = option["value"] if option["value"] is not None else option["text"]
+                self._form.fields.append((self._select["name"], value.strip()))
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self._form.fields.append((self._textarea[0], self._textarea[1].lstrip("\n")))
+            self._textarea = None
+        elif tag == "form":
+            self.forms.append(self._form)
+            self._form = None
+
+
+def post_forms(html: str) -> list[Form]:
+    parser = FormParser()
+    parser.feed(html)
+    return [form for form in parser.forms if form.method == "post"]
+
+
+@dataclass(frozen=True)
+class Body:
+    """One POST a browser would send: where, what, and whose page it came from."""
+
+    url: str  # the form's action, absolute path with query
+    target: Variant  # the URL variant it posts to, with its expected statuses
+    data: tuple[tuple[str, str], ...]
+    harvester: str
+
+    def as_dict(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for key, value in self.data:
+            found.setdefault(key, []).append(value)
+        return found
+
+
+def _view_name(path: str) -> str | None:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _post_rows(name):
+    """A POST-only URL's expectations (or a POST's that differ from GET), in MATRIX's
+    shape."""
+    if name in POST_ONLY:
+        return {name: (MATRIX[name][0], POST_ONLY[name][1])}
+    if name in POST_ROWS:
+        return {name: (MATRIX[name][0], POST_ROWS[name])}
+    return None
+
+
+HARVEST_ORDER = [p for p in ALL_PERSONAS if p not in ("admin", "anonymous")] + [
+    "admin",
+    "anonymous",
+]
+
+
+def harvest(name, world, login) -> list[Body]:
+    """The bodies of every form that posts to `name`, from the page that holds them, as
+    seen by every persona allowed to see that page; one per form (and submit button) and
+    tenant of the persona who saw it."""
+    source = POST_ONLY[name][0] if name in POST_ONLY else name
+    neutral_source = MATRIX[source][0] in NEUTRAL
+    known = {urlsplit(v.url).path: v.tenant for v in variants(name, world, _post_rows(name))}
+    bodies: dict[tuple, Body] = {}
+    for page in variants(source, world):
+        for persona in HARVEST_ORDER:
+            if page.row[persona] != OK:
+                continue
+            response = login(user_of(world, persona)).get(page.url)
+            if response.status_code != OK or _text_of(response) is None:
+                continue
+            for form in post_forms(response.content.decode()):
+                action = urljoin(page.url, form.action or page.url)
+                if _view_name(action) != name:
+                    continue
+                # Whose object the form acts on: a known one's, the page's, or on a list
+                # the viewer's own (the admin's, on a list, is not known: left out).
+                tenant = known.get(urlsplit(action).path) or (
+                    tenant_of(persona) if neutral_source else page.tenant
+                )
+                if tenant is None:
+                    continue
+                target_row = row_for(name, tenant, _post_rows(name))
+                buttons = [b for b in form.buttons if b[0]] or [("", "")]
+                for button in buttons[:4]:
+                    data = tuple(form.fields) + ((button,) if button[0] else ())
+                    key = (action, tuple(sorted({k for k, _ in data})), button, tenant_of(persona))
+                    target = Variant(action, tenant, target_row)
+                    bodies.setdefault(key, Body(action, target, data, persona))
+    return list(bodies.values())
+
+
+SKIP_TABLES = {"core.AuditEvent", "notifications.OutboxMail", "core.IdempotencyKey"}
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
+
+
+@functools.cache
+def _tables() -> dict[str, tuple[str, type, list[str]]]:
+    """db table → (label, model, columns) of every project table but the audit's, the
+    outbox's and the once-keys' (the framework's own bookkeeping)."""
+    found = {}
+    for model in apps.get_models(include_auto_created=True):
+        if not model._meta.app_config.name.startswith("peerstod.") or model._meta.proxy:
+            continue
+        label = model._meta.label
+        if label in SKIP_TABLES:
+            continue
+        # The last login changes with every login of the test; it is not the POST's doing.
+        names = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if (label, f.attname) != ("accounts.User", "last_login")
+        ]
+        found[model._meta.db_table] = (label, model, names)
+    return found
+
+
+def _digest(table: str) -> str:
+    _label, model, names = _tables()[table]
+    rows = model._base_manager.order_by("pk").values_list(*names)
+    return hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+
+
+def snapshot() -> dict[str, str]:
+    """A digest of all rows of every project table."""
+    return {table: _digest(table) for table in _tables()}
+
+
+class Snapshot:
+    """The digests of every project table, kept current: after a request only the tables
+    an INSERT, UPDATE or DELETE touched are read again (the others cannot have changed),
+    so a POST costs one query per table it wrote, not one per table."""
+
+    def __init__(self):
+        self.digests = snapshot()
+        self.touched: set[str] = set()
+
+    def watch(self, execute, sql, params, many, context):
+        found = _WRITE.match(sql)
+        if found and found.group(1) in self.digests:
+            self.touched.add(found.group(1))
+        return execute(sql, params, many, context)
+
+    def changes(self) -> list[str]:
+        """The project tables whose rows differ from the last look, then look again."""
+        differ = []
+        for table in sorted(self.touched):
+            digest = _digest(table)
+            if digest != self.digests[table]:
+                differ.append(_tables()[table][0])
+                self.digests[table] = digest
+        self.touched.clear()
+        return differ
+
+
+def test_the_snapshot_sees_a_changed_row_and_a_new_one_and_nothing_untouched(mworld):
+    state = Snapshot()
+    with connection.execute_wrapper(state.watch):
+        unit = mworld.unit_a1
+        unit.place = "Falkenberg"
+        unit.save()
+        Person.objects.create(network=mworld.network, full_name="Ny Person")
+        AuditEvent.objects.create(action="x", actor_label="x")  # bookkeeping: not seen
+    assert state.changes() == ["orgs.Unit", "people.Person"]
+    with connection.execute_wrapper(state.watch):
+        mworld.unit_a1.save()  # the same values again
+    assert state.changes() == []
+    assert state.digests == snapshot()
+
+
+ANSWERS = {200, 302, 400, 403, 404, 405, 429}
+
+
+def _send(client, body: Body):
+    """POST the body; a server error becomes status 500 with its exception."""
+    try:
+        with transaction.atomic():
+            response = client.post(body.url, body.as_dict())
+        return response.status_code, ""
+    except Exception as error:  # noqa: BLE001 - reported as the 500 it would be
+        return 500, f" ({type(error).__name__}: {str(error)[:160]})"
+
+
+def _log(line: str) -> None:
+    """What every POST answered, for the record: `MATRIX_POST_LOG=path` appends it there."""
+    path = os.environ.get("MATRIX_POST_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+
+def _crosses(body: Body, persona: str, name: str) -> bool:
+    """Does `persona` send a body made from the other tenant's page (where that matters)?"""
+    if name in OWN_OR_PUBLIC or MATRIX[name][0] == "workday":
+        return False  # the persona acts on their own account, person or week
+    if body.target.row["anonymous"] == OK:
+        return False
+    mine, theirs = tenant_of(persona), tenant_of(body.harvester)
+    return mine is not None and theirs is not None and mine != theirs
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_every_form_posted_by_every_persona_is_refused_or_handled_and_refusals_change_nothing(
+    name, mworld, login
+):
+    """Denied personas get their GET answer (or 405) and change nothing; permitted ones
+    never get a server error; no refusal and no cross-tenant body changes anything."""
+    bodies = harvest(name, mworld, login)
+    if name in POST_ONLY:
+        assert bodies, f"no form posts to {name} on {POST_ONLY[name][0]}"
+    for variant in variants(name, mworld, _post_rows(name)):
+        if not any(body.target.tenant == variant.tenant for body in bodies):
+            bodies.append(Body(variant.url, variant, (), "nobody"))  # a page without a form
+    problems = []
+    denied, allowed = [], []
+    for body in bodies:
+        for persona in ALL_PERSONAS:
+            expected = body.target.row[persona]
+            (allowed if expected == OK else denied).append((body, persona))
+    # Refusals first (they change nothing), then other-tenant bodies, then the permitted.
+    allowed.sort(key=lambda pair: (not _crosses(pair[0], pair[1], name), pair[1] == "admin"))
+    state = Snapshot()
+    for body, persona in denied + allowed:
+        client = login(user_of(mworld, persona))
+        with connection.execute_wrapper(state.watch):
+            status, error = _send(client, body)
+        difference = state.changes()
+        expected = body.target.row[persona]
+        where = f"{persona} POST {body.url} (form seen by {body.harvester})"
+        _log(f"{where}: {status}{error}{' changed ' if difference else ''}{', '.join(difference)}")
+        if expected != OK:
+            if status not in (expected, NOT_ALLOWED):
+                problems.append(f"{where}: {status}{error}, expected {expected} as on GET")
+            if difference:
+                problems.append(f"{where}: refused ({status}) but changed {difference}")
+        else:
+            if status not in ANSWERS:
+                problems.append(f"{where}: {status}{error}")
+            elif difference and status >= 400:
+                problems.append(f"{where}: answered {status} but changed {difference}")
+            elif difference and _crosses(body, persona, name):
+                problems.append(
+                    f"{where}: a body from the other tenant's page changed {difference}"
+                )
+    assert not problems, "\n".join(problems)
 
 
 ADMIN_ARGS = {"app_label": "orgs", "object_id": "1", "content_type_id": "1"}
@@ -288,8 +881,9 @@ def admin_urls():
             yield name, None
 
 
-def test_the_admin_is_for_the_platform_administrator_only(world, login):
+def test_the_admin_is_for_the_platform_administrator_only(mworld, login):
     """Only `is_superuser` opens the admin: staff status alone does not."""
+    world = mworld
     staff = UserFactory(email="staff@test.se", is_staff=True)
     visitors = {
         "anonymous": None,
