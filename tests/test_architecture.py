@@ -19,6 +19,9 @@ NOT_FREE_TEXT = {
     # A person's own contact details, validated as an address and a phone number.
     ("people.Person", "email"),
     ("people.Person", "phone"),
+    # The phone number an applicant gave, validated as one (the person changes only
+    # when the recruitment team applies it).
+    ("recruitment.Application", "phone"),
 }
 
 

@@ -82,6 +82,7 @@ MATRIX = {
     "core:dashboard": (None, allow(*ALL)),
     "core:audit": (None, allow("admin", "network", "coordinator", "outsider")),
     "core:healthz": (None, everyone(OK)),
+    "core:readyz": (None, everyone(OK)),
     "accounts:login": (None, {**everyone(REDIRECT), "anonymous": OK}),
     "accounts:logout": (None, everyone(NOT_ALLOWED)),
     "accounts:profile": (None, allow(*ALL)),

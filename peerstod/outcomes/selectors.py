@@ -9,7 +9,9 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
+from peerstod.core import audit
 from peerstod.orgs.models import Organisation, Unit
+from peerstod.outcomes import actions
 from peerstod.outcomes.models import (
     Builtin,
     ComparisonUnit,
@@ -98,3 +100,16 @@ def series_rows(
         if found is not None and v.value > 0:
             rows.append((v.unit_id, v.month, found, float(v.value)))
     return rows
+
+
+def export_noted(*, actor, export: str, indicator, units: list[Unit]) -> None:
+    """Aggregates only (the page writes no read row), but every file that leaves the
+    platform is audited (DESIGN.md rule 5)."""
+    audit.read(
+        actor=actor,
+        action=actions.ANALYSIS_EXPORTED,
+        organisation=units[0].organisation,
+        export=export,
+        indicator=indicator.key,
+        units=[u.code for u in units],
+    )

@@ -7,11 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from peerstod.core import audit
 from peerstod.core.exports import XLSX, workbook_response
 from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
-from peerstod.outcomes import actions, reports, selectors, services
+from peerstod.outcomes import reports, selectors, services
 from peerstod.outcomes.forms import AnalysisForm, ImportForm, IndicatorForm, PeriodForm, ValuesForm
 from peerstod.outcomes.imports import ImportFailed
 from peerstod.outcomes.models import Builtin
@@ -241,14 +240,8 @@ def analysis(request: HttpRequest, scope) -> HttpResponse:
         )
         export = request.GET.get("format")
         if export in ("xlsx", "pdf", "regional"):
-            # Aggregates only (no read row for the page); a file that leaves is noted.
-            audit.read(
-                actor=request.user,
-                action=actions.ANALYSIS_EXPORTED,
-                organisation=chosen[0].organisation,
-                export=export,
-                indicator=report.indicator.key,
-                units=[u.code for u in chosen],
+            selectors.export_noted(
+                actor=request.user, export=export, indicator=report.indicator, units=chosen
             )
         if export == "xlsx":
             return reports.workbook(report)
