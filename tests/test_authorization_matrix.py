@@ -497,12 +497,16 @@ def audit_problems(name, url, persona, world, response, since, markers) -> list[
             + (f" and {len(shown) - 1} more" if len(shown) > 1 else "")
             + f", but wrote {len(read_rows)} read rows {read_rows}{note}"
         ]
-    if not shown and read_rows:
-        return [f"{persona} GET {url}: shows no person, but wrote read rows {read_rows}"]
+    # A page may read personal data the markers do not cover (staff names, a list that
+    # is empty in this world): one read row then, never more than one per page.
+    if len(read_rows) > 1:
+        return [f"{persona} GET {url}: wrote {len(read_rows)} read rows {read_rows}, not one"]
     return []
 
 
-def test_the_audit_check_reports_a_person_shown_unaudited_and_a_read_row_without_one(mworld):
+def test_the_audit_check_reports_a_person_shown_unaudited_and_two_read_rows_for_one_page(
+    mworld,
+):
     from django.http import HttpResponse
 
     from peerstod.accounts import actions
@@ -518,8 +522,10 @@ def test_the_audit_check_reports_a_person_shown_unaudited_and_a_read_row_without
     audit.read(actor=coordinator, action=actions.MEMBERS_VIEWED, obj=mworld.region_a)
     assert audit_problems("x", "/x/", "coordinator", mworld, shown, since, markers) == []
     nobody = HttpResponse("<p>Avdelning A1</p>")
+    assert audit_problems("x", "/x/", "coordinator", mworld, nobody, since, markers) == []
+    audit.read(actor=coordinator, action=actions.MEMBERS_VIEWED, obj=mworld.region_b)
     (problem,) = audit_problems("x", "/x/", "coordinator", mworld, nobody, since, markers)
-    assert "shows no person" in problem
+    assert "wrote 2 read rows" in problem
     assert peer.pk in markers["peer@test.se"][1]
 
 
@@ -865,6 +871,31 @@ def test_every_form_posted_by_every_persona_is_refused_or_handled_and_refusals_c
                     f"{where}: a body from the other tenant's page changed {difference}"
                 )
     assert not problems, "\n".join(problems)
+
+
+# Hostile query strings: dates that overflow, negative and huge pages, characters that
+# are digits to Python but not to int(), markup and formulas, unknown formats.
+HOSTILE_QUERIES = [
+    "vecka=9999-12-31&till=0001-01&fran=9999-99&dag=0000-00-00",
+    "sida=-1&ar=%C2%B2&enhet=%3Cscript%3E&steg=%27%22",
+    "sida=99999999999999999999&ar=99999&med=x&format=exe",
+    "units=nonexistent&indicator=%3D1%2B1&harmonics=-5&comparison=%40x",
+]
+PROBE_PERSONAS = ("anonymous", "admin", "network", "coordinator", "manager", "peer", "evaluator")
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_no_url_answers_500_to_hostile_query_strings(name, mworld, login):
+    argument, _row = MATRIX[name]
+    url = url_for(name, argument, mworld)
+    failures = []
+    for persona in PROBE_PERSONAS:
+        client = login(user_of(mworld, persona))
+        for query in HOSTILE_QUERIES:
+            status = client.get(f"{url}?{query}").status_code
+            if status >= 500:
+                failures.append(f"{persona} GET {url}?{query}: {status}")
+    assert failures == [], "\n".join(failures)
 
 
 ADMIN_ARGS = {"app_label": "orgs", "object_id": "1", "content_type_id": "1"}

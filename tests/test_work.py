@@ -167,7 +167,8 @@ class RollupProperty(HypothesisTestCase):
         MembershipFactory(user=user, role="peer_supporter", organisation=region, unit=unit)
 
         class W:
-            pass
+            def tenant(self, name):
+                return self
 
         world = W()
         world.network, world.unit_a1 = network, unit
