@@ -62,7 +62,6 @@ def _ref(obj: models.Model | None) -> tuple[str, str]:
 
 def _check(action_: Action) -> None:
     if not isinstance(action_, Action):
-
         raise TypeError(
             f"Audit actions are declared with core.audit.action(), not passed as {action_!r}."
         )

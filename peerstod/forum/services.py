@@ -407,9 +407,10 @@ def box_submit(*, forum: Forum, text: str, topic: str, once: str = "") -> Sugges
 @use_case
 def box_approve(*, scope: Scope, actor, suggestion: Suggestion, approve: bool) -> None:
     _require_peer_on(scope, suggestion.forum.unit)
-    suggestion = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
-    if suggestion is None or suggestion.status != Status.PENDING:
+    locked = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
+    if locked is None or locked.status != Status.PENDING:
         raise ValidationError(_("Already handled."))
+    suggestion = locked
     audit.record(
         actor=actor,
         action=actions.BOX_APPROVED if approve else actions.BOX_REMOVED,

@@ -298,6 +298,7 @@ def _grant_access(person: Person, unit: Unit, starts_on: date, ends_on: date | N
     )
     if covering.exists():
         return
+    assert person.user is not None
     membership_grant(
         user=person.user,
         role=Role.PEER_SUPPORTER,
@@ -330,6 +331,7 @@ def _end_access(employment: Employment, last_day: date, actor) -> None:
                 break
     if covered_to is None:
         return  # an open-ended employment on the unit continues: so does the access
+    assert person.user is not None
     membership_end(
         user=person.user,
         role=Role.PEER_SUPPORTER,
@@ -542,7 +544,7 @@ def sick_leave_record(
     fresh, earlier = idempotency.claim(once, purpose="placement.sick_leave")
     if not fresh:
         found = SickLeave.objects.filter(
-            pk=int(earlier) if earlier.isdigit() else None, employment=employment
+            pk=int(earlier) if earlier.isdigit() else 0, employment=employment
         ).first()
         return _repeat(actor, found, employment.unit.organisation, "placement.sick_leave")
     errors: dict[str, Any] = {}

@@ -220,6 +220,7 @@ def application_submit(
             fte_max=fte_max,
         )
         person.full_clean(validate_unique=False)
+    assert person is not None
     try:
         if new_person:
             person.save()
@@ -390,7 +391,7 @@ def application_advance(
     _record(application, step, by=actor, reason=reason if step == Step.NOT_ADMITTED else "", at=at)
     audit.record(
         actor=actor,
-        action=actions.APPLICATION_STEP[step],
+        action=actions.APPLICATION_STEP[Step(step)],
         obj=application,
         organisation=application.call.network,
     )
@@ -407,7 +408,7 @@ def application_note_add(
     fresh, earlier = idempotency.claim(once, purpose="recruitment.note")
     if not fresh:
         found = ApplicationNote.objects.filter(
-            pk=int(earlier) if earlier.isdigit() else None, application=application
+            pk=int(earlier) if earlier.isdigit() else 0, application=application
         ).first()
         return _repeat(actor, found, application.call.network, "recruitment.note")
     note = ApplicationNote(application=application, author=actor, text=text)

@@ -67,7 +67,7 @@ def _bump(entry: ActivityEntry, sign: int) -> None:
         "minutes": F("minutes") + sign * entry.minutes,
         "participants": F("participants") + sign * entry.participants,
     }
-    key = {
+    key: dict[str, Any] = {
         "person_id": entry.person_id,
         "unit_id": entry.unit_id,
         "month": month,
