@@ -19,7 +19,6 @@ from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit, idempotency
 from peerstod.core.dates import in_range
-from peerstod.core.models import IdempotencyKey
 from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import Person
@@ -50,22 +49,6 @@ def supervisees(supervisor, day: date):
         .filter(Q(supervisors__valid_to__isnull=True) | Q(supervisors__valid_to__gte=day))
         .distinct()
     )
-
-
-def _claim(once: str, purpose: str) -> tuple[bool, str]:
-    """`idempotency.claim`, looking first. A repeat must not even try the key's INSERT:
-    the use case counts that refused INSERT as a write and, with no audit row for a
-    repeat, would fail. (Two requests at the very same moment still both reach `claim`;
-    the second then fails whole, and nothing is made twice.)"""
-    if once:
-        earlier = (
-            IdempotencyKey.objects.filter(digest=idempotency._digest(purpose, once[:100]))
-            .values_list("result", flat=True)
-            .first()
-        )
-        if earlier is not None:
-            return False, earlier
-    return idempotency.claim(once, purpose=purpose)
 
 
 def _already_sent() -> ValidationError:
@@ -118,7 +101,7 @@ def session_book(
     once: str = "",
 ) -> Session:
     """The supervisor books a session with one or more of their supervisees."""
-    fresh, earlier = _claim(once, "supervision.session")
+    fresh, earlier = idempotency.claim(once, purpose="supervision.session")
     if not fresh:
         first = Session.objects.filter(code=earlier, supervisor=actor).first()
         if first is None:
@@ -203,7 +186,7 @@ def request_session(*, actor, message: str = "", once: str = "") -> Request:
     person = getattr(actor, "person", None)
     if person is None:
         raise PermissionDenied
-    fresh, earlier = _claim(once, "supervision.request")
+    fresh, earlier = idempotency.claim(once, purpose="supervision.request")
     if not fresh:
         first = Request.objects.filter(pk=int(earlier or 0), person=person).first()
         if first is None:
@@ -274,7 +257,7 @@ def check_in_record(
 ) -> CheckIn:
     if unit.pk not in scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
-    fresh, earlier = _claim(once, "supervision.check_in")
+    fresh, earlier = idempotency.claim(once, purpose="supervision.check_in")
     if not fresh:
         first = CheckIn.objects.filter(code=earlier, unit=unit).first()
         if first is None:
@@ -349,7 +332,7 @@ def meeting_create(
 ) -> NetworkMeeting:
     if network.pk not in scope.coordinated_network_ids() and not scope.is_platform_admin:
         raise PermissionDenied
-    fresh, earlier = _claim(once, "supervision.meeting")
+    fresh, earlier = idempotency.claim(once, purpose="supervision.meeting")
     if not fresh:
         first = NetworkMeeting.objects.filter(code=earlier, network=network).first()
         if first is None:

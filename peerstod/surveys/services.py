@@ -20,7 +20,6 @@ from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit, dates, idempotency
 from peerstod.core.codes import ALPHABET
-from peerstod.core.models import IdempotencyKey
 from peerstod.core.privacy import no_personal_data
 from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
@@ -58,20 +57,6 @@ def code_digest(code: str) -> str:
 
 def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
-
-
-def _claim(once: str, purpose: str) -> tuple[bool, str]:
-    """`idempotency.claim`, except that a repeat is recognised by reading first: the
-    failed INSERT of a repeated claim would count as a write in `core.usecase`, and a
-    repeat writes nothing else to audit. (Two requests in the same instant still meet
-    at the unique key inside `claim`.)"""
-    if once:
-        earlier = IdempotencyKey.objects.filter(
-            digest=idempotency._digest(purpose, once[:100])
-        ).values_list("result", flat=True)
-        if earlier:
-            return False, earlier[0]
-    return idempotency.claim(once, purpose=purpose)
 
 
 def _require_coordinator(scope: Scope, organisation_id: int) -> None:
@@ -123,7 +108,7 @@ def instrument_import(
     rejected with the line and field at fault; an existing key and version is refused.
     The same form sent twice loads it once and gives back what the first one loaded."""
     _require_coordinator(scope, organisation.pk)
-    fresh, earlier = _claim(once, "surveys.instrument")
+    fresh, earlier = idempotency.claim(once, purpose="surveys.instrument")
     if not fresh:
         return Instrument.objects.get(pk=int(earlier), organisation=organisation)
     try:
@@ -195,7 +180,7 @@ def round_create(
     once: str = "",
 ) -> Round:
     _require_coordinator(scope, organisation.pk)
-    fresh, earlier = _claim(once, "surveys.round")
+    fresh, earlier = idempotency.claim(once, purpose="surveys.round")
     if not fresh:
         return Round.objects.get(code=earlier, organisation=organisation)
     errors: dict[str, str] = {}
@@ -327,7 +312,7 @@ def slips_create(
         )
     if survey_round.is_closed(timezone.localdate()):
         raise ValidationError(_("The round is closed: no more slips can be made for it."))
-    fresh, earlier = _claim(once, "surveys.slips")
+    fresh, earlier = idempotency.claim(once, purpose="surveys.slips")
     if not fresh:
         if earlier != f"{survey_round.code}:{unit.code}:{count}":
             raise ValidationError(_("These slips were already made."))
