@@ -22,6 +22,7 @@ PORT = 8099
 
 def main() -> int:
     bin_dir, database_url = sys.argv[1], sys.argv[2]
+    restored = "--restored" in sys.argv[3:]
     peerstod = os.path.join(bin_dir, "peerstod")
     var = tempfile.mkdtemp(prefix="peerstod-wheel-")
     env = {
@@ -43,9 +44,10 @@ def main() -> int:
             raise SystemExit(f"peerstod {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout + done.stderr
 
-    run("migrate", "--no-input")
+    if not restored:  # a restored copy is used as it is
+        run("migrate", "--no-input")
+        run("demo", "--force")
     run("collectstatic", "--no-input")
-    run("demo", "--force")
     deploy = run("check", "--deploy", "--fail-level", "WARNING")
     print("check --deploy:", deploy.strip().splitlines()[-1])
 
