@@ -21,7 +21,6 @@ import os
 from dataclasses import dataclass, field
 
 import pytest
-from django.test import override_settings
 
 from peerstod.accounts.models import User
 from peerstod.accounts.roles import Role
@@ -252,10 +251,7 @@ def login(client):
     def _login(user: User | None):
         client.logout()
         if user is not None:
-            # force_login's request has no client address; axes would log the login with
-            # "unknown", which PostgreSQL's inet column refuses. Lockouts are not at stake.
-            with override_settings(AXES_ENABLED=False):
-                client.force_login(user)
+            client.force_login(user)
         return client
 
     return _login

@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,23 +46,6 @@ def setup(world):
     workday = make_employed_peer(world)
     supervision = make_supervision(world, workday)
     return workday, supervision
-
-
-@pytest.fixture
-def login(client):
-    """conftest's `login`, with the lockout's access log off while logging in: on
-    PostgreSQL `force_login` otherwise fails, because core.clientip gives axes "unknown"
-    for a request without REMOTE_ADDR and the log's address column refuses it (a core
-    bug reported to the lead)."""
-
-    def _login(user):
-        client.logout()
-        if user is not None:
-            with override_settings(AXES_ENABLED=False):
-                client.force_login(user)
-        return client
-
-    return _login
 
 
 def test_a_session_only_with_ones_own_supervisees(world, setup):

@@ -13,7 +13,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,23 +102,6 @@ def other(world) -> OtherNetwork:
         invited=[person],
     )
     return OtherNetwork(network, supervisor, coordinator, person, session, meeting)
-
-
-@pytest.fixture
-def login(client):
-    """conftest's `login`, with the lockout's access log off while logging in: on
-    PostgreSQL `force_login` otherwise fails, because core.clientip gives axes "unknown"
-    for a request without REMOTE_ADDR and the log's address column refuses it (a core
-    bug reported to the lead)."""
-
-    def _login(user):
-        client.logout()
-        if user is not None:
-            with override_settings(AXES_ENABLED=False):
-                client.force_login(user)
-        return client
-
-    return _login
 
 
 def reads_during(client, url, data=None):

@@ -40,6 +40,12 @@ def claim(key: str, *, purpose: str) -> tuple[bool, str]:
     return True, ""
 
 
+def earlier(queryset, result: str):
+    """What the first use made, by the primary key `remember` stored; None if gone.
+    `queryset` carries the caller's scope (the same application, employment …)."""
+    return queryset.filter(pk=int(result)).first() if result.isdigit() else None
+
+
 def remember(key: str, *, purpose: str, result: str) -> None:
     """Store what the first use made (an object's code), for the repeats to return."""
     if key:

@@ -92,12 +92,12 @@ def month_problem(month: date | None) -> str | None:
 
 
 def _earlier(model, earlier: str):
-    return model.objects.filter(pk=int(earlier)).first() if earlier.isdigit() else None
+    return idempotency.earlier(model.objects.all(), earlier)
 
 
 def _repeated(actor, action, obj, organisation) -> None:
-    """A form sent again changes nothing; the repeat is noted (and the use case, which
-    counts the refused claim as a write, has its audit row)."""
+    """A form sent again changes nothing; the repeat is noted in the audit log, so a
+    double submission can be told from a second real one."""
     audit.record(actor=actor, action=action, obj=obj, organisation=organisation, repeat=True)
 
 

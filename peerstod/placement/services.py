@@ -78,7 +78,8 @@ def _raise(errors: dict[str, Any]) -> None:
 
 def _repeat(actor, obj, organisation, purpose: str):
     """A form sent twice: nothing new is made and the first result is returned. The
-    claim of the one-time key was itself a write, so it is audited too."""
+    repeat is noted in the audit log, so a double submission can be told from a second
+    real one."""
     if obj is None:
         raise ValidationError(
             _("This placement form was already sent. Reload the page and try again.")
@@ -543,9 +544,7 @@ def sick_leave_record(
     _require_unit(scope, employment.unit)
     fresh, earlier = idempotency.claim(once, purpose="placement.sick_leave")
     if not fresh:
-        found = SickLeave.objects.filter(
-            pk=int(earlier) if earlier.isdigit() else 0, employment=employment
-        ).first()
+        found = idempotency.earlier(SickLeave.objects.filter(employment=employment), earlier)
         return _repeat(actor, found, employment.unit.organisation, "placement.sick_leave")
     errors: dict[str, Any] = {}
     _check_days(errors, starts_on=starts_on, ends_on=ends_on)

@@ -85,8 +85,9 @@ def _in_tree(organisation: Organisation, root: Organisation) -> bool:
 
 
 def _repeat(actor, obj, organisation, purpose: str):
-    """A form sent twice: nothing new is made and the first result is returned. Claiming
-    the one-time key was itself a write (core.idempotency), so the repeat is audited."""
+    """A form sent twice: nothing new is made and the first result is returned. The
+    repeat is noted in the audit log, so a double submission can be told from a second
+    real one."""
     if obj is None:
         raise ValidationError(
             _("The form was already sent once. Reload the page to send a new one.")
@@ -407,9 +408,9 @@ def application_note_add(
         raise ValidationError(_("The application's personal data has been removed."))
     fresh, earlier = idempotency.claim(once, purpose="recruitment.note")
     if not fresh:
-        found = ApplicationNote.objects.filter(
-            pk=int(earlier) if earlier.isdigit() else 0, application=application
-        ).first()
+        found = idempotency.earlier(
+            ApplicationNote.objects.filter(application=application), earlier
+        )
         return _repeat(actor, found, application.call.network, "recruitment.note")
     note = ApplicationNote(application=application, author=actor, text=text)
     note.full_clean()

@@ -147,7 +147,7 @@ def entry_log(
         first = ActivityEntry.objects.filter(code=earlier, person=person).first()
         if first is None:
             raise ValidationError(_("This was already sent once. Open the log again."))
-        # The repeated key left its (refused) claim; say so in the log.
+        # Noted in the audit log: a double submission, not a second real entry.
         audit.record(
             actor=actor,
             action=actions.ENTRY_REPEAT_IGNORED,
