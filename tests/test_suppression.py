@@ -83,3 +83,35 @@ def test_no_hidden_count_can_be_worked_out_from_a_line_total(n_rows, n_cols, val
         if not cell.suppressed:
             assert cell.value == value
     assert _recoverable(table, counts) == []
+
+
+def test_a_nested_step_that_leaves_fewer_than_the_threshold_behind_is_hidden():
+    from peerstod.core.suppression import suppress_nested
+
+    cells = suppress_nested({"applied": 20, "screened": 18, "interviewed": 12, "admitted": 12})
+    assert [str(c) for c in cells.values()] == ["20", "–", "12", "12"]
+    # What the hidden step hides: 20 − 12 = 8 left between the shown steps, not 2 and 6.
+    assert cells["screened"].reason == "complementary"
+
+
+def test_a_small_nested_step_is_hidden_and_the_next_compares_with_the_last_shown():
+    from peerstod.core.suppression import suppress_nested
+
+    cells = suppress_nested({"a": 9, "b": 3, "c": 0})
+    assert [str(c) for c in cells.values()] == ["9", "–", "0"]
+    cells = suppress_nested({"a": 9, "b": 6, "c": 5})
+    assert [str(c) for c in cells.values()] == ["9", "–", "–"]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8))
+def test_no_two_shown_nested_steps_differ_by_fewer_than_the_threshold(drops):
+    from peerstod.core.suppression import suppress_nested
+
+    # Build nested steps from a start and the numbers leaving at each step.
+    values, current = {}, sum(drops)
+    for index, drop in enumerate(drops):
+        values[index] = current
+        current -= drop
+    shown = [c.value for c in suppress_nested(values, limit=5).values() if c.value is not None]
+    assert all(v == 0 or v >= 5 for v in shown)
+    assert all(a - b == 0 or a - b >= 5 for a, b in zip(shown, shown[1:]))

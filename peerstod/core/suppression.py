@@ -133,3 +133,30 @@ def suppress_each(values: Mapping[Hashable, int], *, limit: int | None = None) -
             raise ValueError(f"Count for {key!r} must be a whole number ≥ 0, not {value!r}.")
         cells[key] = Cell(None, Reason.SMALL) if _is_small(value, limit) else Cell(value)
     return cells
+
+
+def suppress_nested(values: Mapping[Hashable, int], *, limit: int | None = None) -> dict:
+    """Suppression for counts that are nested steps, each a subset of the one before
+    (applied ⊇ interviewed ⊇ admitted; started ⊇ still employed), given in that order.
+
+    Two shown steps tell how many left between them, so a step is shown only when it is
+    0 or at least the threshold and so is the number between it and the last step shown
+    before it. A hidden step lies somewhere between the shown ones around it, and the
+    number between those is at least the threshold too: nobody who left can be counted
+    out. Returns key → Cell in the order given."""
+    limit = threshold(limit)
+    cells: dict = {}
+    shown: int | None = None
+    for key, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"Count for {key!r} must be a whole number ≥ 0, not {value!r}.")
+        if shown is not None and value > shown:
+            raise ValueError(f"Step {key!r} ({value}) is larger than the step before ({shown}).")
+        if _is_small(value, limit):
+            cells[key] = Cell(None, Reason.SMALL)
+        elif shown is not None and _is_small(shown - value, limit):
+            cells[key] = Cell(None, Reason.COMPLEMENTARY)
+        else:
+            cells[key] = Cell(value)
+            shown = value
+    return cells
