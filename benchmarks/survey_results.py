@@ -72,7 +72,7 @@ def main() -> None:
                     round=survey_round,
                     unit=units[n % 20],
                     channel="link",
-                    answered_on=date(2025, number, 2),
+                    group=1 + n // 100,
                     answers={k: rng.randint(1, 5) for k in keys},
                 )
                 for n in range(args.answers)

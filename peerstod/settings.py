@@ -234,6 +234,9 @@ RATE_LIMITS = {
     "apply": env_str("RATE_LIMIT_APPLY", "10/h"),
     "survey_code": env_str("RATE_LIMIT_SURVEY_CODE", "60/h"),
     "survey_link": env_str("RATE_LIMIT_SURVEY_LINK", "120/h"),
+    # Answers sent through a round's open staff link, per address (a ward behind one
+    # address answers at a staff meeting; one device answers once, by its cookie).
+    "survey_link_answer": env_str("RATE_LIMIT_SURVEY_LINK_ANSWER", "40/h"),
     "box": env_str("RATE_LIMIT_BOX", f"{env_int('FORUM_BOX_PER_HOUR', 5)}/h"),
 }
 RATELIMIT_USE_CACHE = "default"

@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass, field
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from peerstod.accounts.models import User
 from peerstod.accounts.roles import Role
@@ -33,6 +34,11 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+
+# Property tests check what holds, not how fast: no per-example deadline (a loaded
+# two-core machine made one fail on time alone). Speed is measured in benchmarks/.
+hypothesis_settings.register_profile("peerstod", deadline=None)
+hypothesis_settings.load_profile("peerstod")
 
 PASSWORD = "correct horse battery"
 PERSONAS = [

@@ -183,7 +183,6 @@ MATRIX = {
     "surveys:compare": ("survey", allow(**dict.fromkeys((*SURVEY_READERS, "outsider"), MISSING))),
     "surveys:moderate": ("survey", allow("admin", "coordinator", outsider=MISSING)),
     "surveys:code": (None, everyone(OK)),
-    "surveys:answer_code": ("slip", everyone(OK)),
     "surveys:answer_link": ("survey_link", everyone(OK)),
     "surveys:kiosk": ("kiosk", everyone(OK)),
     "outcomes:index": (None, allow("admin", "coordinator", "evaluator", "manager", "outsider")),

@@ -27,3 +27,8 @@ TEXT_MODERATED = action("survey.text.moderate", _("Survey free-text answer moder
 RESULTS_READ = action("survey.results.read", _("Survey results read"), read=True)
 COMPARISON_READ = action("survey.compare.read", _("Survey rounds compared"), read=True)
 TEXTS_READ = action("survey.texts.read", _("Survey free-text answers read"), read=True)
+SLIP_USED = action("survey.slip.use", _("A survey slip's code was used"))
+SLIP_RETURNED = action(
+    "survey.slip.return", _("A survey slip's code was given back (the answer could not be saved)")
+)
+INTERIM_SHOWN = action("survey.interim.show", _("Interim survey results shown for the first time"))

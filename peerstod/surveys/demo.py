@@ -7,11 +7,14 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from django.conf import settings
+
 from peerstod.accounts.models import User
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.surveys import services
 from peerstod.surveys.models import (
     AccessCode,
+    AnswerDay,
     Instrument,
     Invitation,
     Response,
@@ -83,22 +86,33 @@ def load(*, region: Organisation, units: list[Unit], patient_unit: Unit, today: 
             Invitation.objects.create(
                 round=survey_round, unit=unit, channel="link", invited=staffed
             )
+            days: dict = {}
+            group = settings.SURVEY_MIN_GROUP
+            whole = count // group * group
             for index in range(count):
+                # Answers come in whole groups of five; the last few of a unit wait.
                 Response.objects.create(
                     round=survey_round,
                     unit=unit,
                     channel="link",
-                    answered_on=opens + timedelta(days=rng.randrange(0, 28)),
+                    group=index // group + 1 if index < whole else None,
                     answers=_staff_answer(rng, keys, level),
                 )
+                day = opens + timedelta(days=rng.randrange(0, 28))
+                days[day] = days.get(day, 0) + 1
                 if number == 3 and index < len(COMMENTS) and unit == units[0]:
                     TextAnswer.objects.create(
+                        group=1,
                         round=survey_round,
                         unit=unit,
                         item="comment",
                         text=COMMENTS[index],
                         status=TextStatus.APPROVED,
                     )
+            AnswerDay.objects.bulk_create(
+                AnswerDay(round=survey_round, unit=unit, channel="link", day=day, answers=n)
+                for day, n in sorted(days.items())
+            )
 
     patients = Instrument.objects.get(organisation=None, key="peer-support-experience")
     patient_keys = [i.key for i in patients.definition.items_for("patient") if i.scale]
@@ -122,15 +136,12 @@ def load(*, region: Organisation, units: list[Unit], patient_unit: Unit, today: 
     )
     Invitation.objects.create(round=survey_round, unit=patient_unit, channel="slip", invited=20)
     reversed_items = {"stigma_ashamed", "stigma_withdraw"}
-    for day in range(4):
+    for _answer in range(4):
         answers = {}
         for key in patient_keys:
             value = min(5, max(1, round(rng.gauss(3.8, 0.9))))
             answers[key] = 6 - value if key in reversed_items else value
+        # Four answers: they wait for the fifth before they count in any result.
         Response.objects.create(
-            round=survey_round,
-            unit=patient_unit,
-            channel="slip",
-            answered_on=today - timedelta(days=10 - 2 * day),
-            answers=answers,
+            round=survey_round, unit=patient_unit, channel="slip", answers=answers
         )

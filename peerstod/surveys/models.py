@@ -1,13 +1,20 @@
 """Surveys and evaluation rounds, anonymous by construction.
 
-An answer (`Response`) carries its round, unit, channel, language and the date, and
-nothing else: no user, no access code, no address, no time of day. Access codes are
-stored only as keyed hashes and only know whether they have been used. Free-text
-answers are kept apart from the scored answers and shown only after moderation.
+An answer (`Response`) carries its round, unit, channel and language, and nothing else:
+no user, no access code, no address, no date or time. Its key is random. It waits
+(`group` empty) until the unit has a whole group of answers; then the group is written
+again in shuffled order with new random keys, in one transaction, so that neither keys,
+row order nor the database's transaction ids tell in which order its answers came.
+Access codes are stored only as keyed hashes and only know whether they have been used;
+a code is used up in a transaction of its own that rewrites every code of the round, so
+no code shows when it was used. Free-text answers are kept apart from the scored
+answers, wait and are shuffled with their group, and are shown only after moderation.
+See docs/integritet.md.
 """
 
 from __future__ import annotations
 
+import uuid
 from functools import cached_property
 
 from django.conf import settings
@@ -118,6 +125,10 @@ class Round(models.Model):
     units = models.ManyToManyField("orgs.Unit", verbose_name=_("units"), related_name="+")
     channels = models.JSONField(_("channels"), default=list)
     closed_early_on = models.DateField(null=True, blank=True, editable=False)
+    # Set the first time interim results of the open round are shown. From then on the
+    # results count only whole groups, also after the round closes: the last answers
+    # cannot be worked out as the difference from what was shown.
+    interim_shown = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -193,18 +204,42 @@ class Kiosk(models.Model):
 
 
 class Response(models.Model):
-    """One anonymous answer. Deliberately without user, code, address or time of day."""
+    """One anonymous answer. Deliberately without user, code, address, date or time, and
+    with a random key."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.SV)
-    answered_on = models.DateField()
     answers = models.JSONField(default=dict)
     important = models.JSONField(default=list)
+    # Empty while the answer waits for a whole group of its unit; then the group's number.
+    group = models.PositiveIntegerField(null=True, editable=False)
 
     def __str__(self) -> str:
-        return f"{self.round} {self.answered_on}"
+        return str(self.round)
+
+
+class AnswerDay(models.Model):
+    """How many answers came to a unit through a channel on a day: for following an open
+    staff link, shown through suppression. Says nothing of which answer came when."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    day = models.DateField()
+    answers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit", "channel", "day"], name="answer_day_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.day}: {self.answers}"
 
 
 class TextStatus(models.TextChoices):
@@ -216,6 +251,7 @@ class TextStatus(models.TextChoices):
 class TextAnswer(models.Model):
     """A free-text answer, kept apart from the scored answers of the same person."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="text_answers")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     item = models.CharField(max_length=60, editable=False)
@@ -229,6 +265,7 @@ class TextAnswer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    group = models.PositiveIntegerField(null=True, editable=False)
 
     def __str__(self) -> str:
         return f"{self.round}: {self.get_status_display()}"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from peerstod.core import charts
 from peerstod.core.exports import workbook_response
 from peerstod.core.pdf import render_pdf
+from peerstod.core.suppression import suppress_table
 from peerstod.surveys import results, selectors, services
 from peerstod.surveys.models import Round
 
@@ -27,16 +28,19 @@ def language_for(definition) -> str:
 
 
 def round_results(*, survey_round: Round, unit_ids: set[int] | None = None) -> results.Results:
-    """Results of a round; an open round gives interim results in whole steps."""
+    """Results of a round. An open round gives interim results of whole groups; once
+    those have been shown, the closed round's results count whole groups too."""
     definition = survey_round.instrument.definition
     units = [(u.pk, u.name) for u in selectors.round_units(survey_round=survey_round)]
+    interim = not survey_round.is_closed(timezone.localdate())
     computed = results.compute(
         instrument=definition,
         audience=survey_round.audience,
         language=language_for(definition),
         rows=selectors.answer_rows(survey_round=survey_round),
         units=units,
-        interim=not survey_round.is_closed(timezone.localdate()),
+        interim=interim,
+        whole_groups=interim or survey_round.interim_shown,
         total_label=_("All units"),
     )
     if unit_ids is not None:
@@ -79,11 +83,48 @@ def comparison(*, first: Round, second: Round, unit_ids: set[int] | None) -> lis
     return found
 
 
+@dataclass
+class LinkDays:
+    units: list
+    rows: list  # (day, [Cell per unit], Cell for the day)
+    totals: list  # Cell per unit
+    total: object
+    threshold: int
+
+
+def link_days(*, survey_round: Round, units: list) -> LinkDays | None:
+    """Answers through the open link per day and unit, through suppression with the
+    day, unit and grand totals."""
+    counts = selectors.answer_days(survey_round=survey_round, channel="link", units=units)
+    if not counts:
+        return None
+    days = sorted({day for day, _unit in counts})
+    table = suppress_table(
+        {(day, unit.pk): counts.get((day, unit.pk), 0) for day in days for unit in units}
+    )
+    return LinkDays(
+        units=units,
+        rows=[
+            (day, [table.cells[(day, unit.pk)] for unit in units], table.row_totals[day])
+            for day in days
+        ],
+        totals=[table.column_totals[unit.pk] for unit in units],
+        total=table.total,
+        threshold=table.threshold,
+    )
+
+
 def distribution_chart(distributions: list[results.Distribution], labels: list[str]) -> str:
+    """Whole-percent bars per item: the shown options, "don't know", and the hidden
+    counts together in one grey part."""
+    legend = [*labels, _("Don't know / not applicable"), _("Hidden: too few")]
     return charts.stacked_shares(
         [d.text if len(d.text) <= 60 else d.text[:57] + "…" for d in distributions],
-        [d.shares() for d in distributions],
-        labels,
+        [
+            [share or 0 for share in d.shares()] + [d.excluded_share() or 0, d.hidden_share()]
+            for d in distributions
+        ],
+        legend,
     )
 
 
@@ -179,12 +220,19 @@ def qr_svg(url: str) -> str:
     return image.to_string(encoding="unicode")
 
 
+def slip_url(code: str) -> str:
+    """The address in a slip's QR code. The code rides in the fragment, which a browser
+    never sends: it reaches no server or proxy log. The page's script puts it in the
+    form, which posts it."""
+    entry = settings.SITE_URL.rstrip("/") + reverse("surveys:code")
+    return f"{entry}#{services.format_code(code)}"
+
+
 def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
     site = settings.SITE_URL.rstrip("/")
     slips = []
     for code in codes:
-        url = site + reverse("surveys:answer_code", args=[code])
-        svg = qr_svg(url)
+        svg = qr_svg(slip_url(code))
         slips.append(
             {
                 "code": services.format_code(code),

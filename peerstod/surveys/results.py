@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,19 +53,34 @@ class Group:
 
 @dataclass
 class Distribution:
-    """Shares per answer option of one item, for the round's total."""
+    """How the answers to one item spread over its options, for the round's total: a
+    count per option and for "don't know", through suppression with their total, and
+    whole percentages of the item's answers for the counts that are shown."""
 
     item: str
     text: str
-    counts: list[int]
-    excluded: int
+    cells: list[Cell]
+    excluded: Cell
+    answered: Cell
 
-    @property
-    def answered(self) -> int:
-        return sum(self.counts)
+    def _share(self, cell: Cell) -> int | None:
+        if cell.value is None or not self.answered.value:
+            return None
+        return round(100 * cell.value / self.answered.value)
 
-    def shares(self) -> list[float]:
-        return [100 * c / self.answered if self.answered else 0.0 for c in self.counts]
+    def shares(self) -> list[int | None]:
+        """Per option; None where the count is hidden."""
+        return [self._share(cell) for cell in self.cells]
+
+    def excluded_share(self) -> int | None:
+        return self._share(self.excluded)
+
+    def hidden_share(self) -> int:
+        """The hidden counts together, which the total and the shown counts tell anyway."""
+        if not self.answered.value:
+            return 0
+        shown = sum(c.value for c in [*self.cells, self.excluded] if c.value is not None)
+        return round(100 * (self.answered.value - shown) / self.answered.value)
 
 
 @dataclass
@@ -80,6 +95,10 @@ class Results:
     limit: int
     # subscale → unit id → scores of the answers counted; for comparisons only
     scores: dict[str, dict[int, list[float]]] = field(default_factory=dict)
+
+    @property
+    def uncounted(self) -> int:
+        return self.received - self.counted
 
     def pooled(self, subscale: str, unit_id: int | None = None) -> list[float]:
         per_unit = self.scores.get(subscale, {})
@@ -106,17 +125,6 @@ def estimate(values: Sequence[float]) -> Estimate:
     return Estimate(len(values), float(data.mean), float(low), float(high), float(data.std))
 
 
-def interim_sample(rows: Iterable[dict], limit: int) -> list[dict]:
-    """The earliest whole steps of `limit` answers per unit, for an open round."""
-    by_unit: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_unit[row["unit_id"]].append(row)
-    kept: list[dict] = []
-    for unit_rows in by_unit.values():
-        kept += unit_rows[: len(unit_rows) // limit * limit]
-    return kept
-
-
 def compute(
     *,
     instrument: Instrument,
@@ -126,13 +134,17 @@ def compute(
     units: list[tuple[int, str]],
     interim: bool,
     total_label: str,
+    whole_groups: bool | None = None,
     limit: int | None = None,
 ) -> Results:
-    """`rows` are the round's answers (unit_id, answers, important) in the order they came."""
+    """`rows` are the round's answers (unit_id, answers, important, group). An answer
+    whose group is not yet whole is left out of interim results, and of final results
+    once interim results have been shown (`whole_groups`): every view then differs from
+    every other by whole groups of each unit."""
     limit = limit or minimum_group()
     received = len(rows)
-    if interim:
-        rows = interim_sample(rows, limit)
+    if interim if whole_groups is None else whole_groups:
+        rows = [row for row in rows if row.get("group") is not None]
     subscales = instrument.subscales_for(audience)
     scores: dict[str, dict[int, list[float]]] = {s.key: defaultdict(list) for s in subscales}
     responses: dict[int, int] = {unit_id: 0 for unit_id, _label in units}
@@ -162,7 +174,8 @@ def compute(
     if not total.responses.suppressed and total.responses.value:
         for subscale in subscales:
             distributions[subscale.key] = [
-                _distribution(instrument, key, audience, language, rows) for key in subscale.items
+                _distribution(instrument, key, audience, language, rows, limit)
+                for key in subscale.items
             ]
     return Results(
         subscales=subscales,
@@ -178,7 +191,12 @@ def compute(
 
 
 def _distribution(
-    instrument: Instrument, key: str, audience: str, language: str, rows: list[dict]
+    instrument: Instrument,
+    key: str,
+    audience: str,
+    language: str,
+    rows: list[dict],
+    limit: int,
 ) -> Distribution:
     item = instrument.item(key)
     scale = item.scale
@@ -193,7 +211,16 @@ def _distribution(
             excluded += 1
         else:
             counts[value - scale.minimum] += 1
-    return Distribution(key, item.text_for(audience, language), counts, excluded)
+    parts: dict[object, int] = {index: count for index, count in enumerate(counts)}
+    parts["excluded"] = excluded
+    table = suppress_counts(parts, limit=limit)
+    return Distribution(
+        key,
+        item.text_for(audience, language),
+        [table.cells[(index, "n")] for index in range(len(counts))],
+        table.cells[("excluded", "n")],
+        table.total,
+    )
 
 
 def compare(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.surveys.models import (
+    AnswerDay,
     Channel,
     Instrument,
     Invitation,
@@ -21,6 +23,7 @@ from peerstod.surveys.models import (
     Round,
     TextAnswer,
     TextStatus,
+    UsedForm,
 )
 
 COORDINATORS = (Role.PROGRAMME_COORDINATOR,)
@@ -98,13 +101,33 @@ def round_units(*, survey_round: Round) -> list[Unit]:
 
 
 def answer_rows(*, survey_round: Round) -> list[dict]:
-    """Every answer of a round in the order they came: for computing results only."""
+    """Every answer of a round, in no particular order, with its group (None while it
+    waits for a whole group): for computing results only."""
     return list(
         dict(row)
-        for row in Response.objects.filter(round=survey_round)
-        .order_by("pk")
-        .values("unit_id", "answers", "important")
+        for row in Response.objects.filter(round=survey_round).values(
+            "unit_id", "answers", "important", "group"
+        )
     )
+
+
+def has_whole_group(*, survey_round: Round) -> bool:
+    return Response.objects.filter(round=survey_round, group__isnull=False).exists()
+
+
+def form_used(*, digest: str | None) -> bool:
+    """Whether an answer form with this token's digest has already been received."""
+    return bool(digest) and UsedForm.objects.filter(digest=digest).exists()
+
+
+def answer_days(*, survey_round: Round, channel: str, units: list[Unit]) -> dict:
+    """(day, unit id) → answers that came that day through the channel."""
+    return {
+        (row.day, row.unit_id): row.answers
+        for row in AnswerDay.objects.filter(
+            round=survey_round, channel=channel, unit__in=[u.pk for u in units]
+        )
+    }
 
 
 def response_rates(*, survey_round: Round) -> dict[tuple[int, str], tuple[int, int | None]]:
@@ -145,15 +168,25 @@ def kiosks(*, survey_round: Round, units: list[Unit]) -> QuerySet[Kiosk]:
 
 
 def texts_pending(*, survey_round: Round) -> QuerySet[TextAnswer]:
-    return TextAnswer.objects.filter(round=survey_round, status=TextStatus.PENDING).select_related(
-        "unit"
+    """Free text waiting for moderation, once its unit's group is whole (a text that
+    still waits could be told apart by when it came)."""
+    return (
+        TextAnswer.objects.filter(
+            round=survey_round, status=TextStatus.PENDING, group__isnull=False
+        )
+        .select_related("unit")
+        .order_by("unit__name", "pk")
     )
 
 
-def text_get(*, scope: Scope, pk: int) -> TextAnswer:
+def text_get(*, scope: Scope, pk: str) -> TextAnswer:
+    try:
+        key = uuid.UUID(str(pk))
+    except ValueError as error:
+        raise Http404 from error
     return get_object_or_404(
         TextAnswer.objects.select_related("round", "round__organisation"),
-        pk=pk,
+        pk=key,
         round__organisation_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR),
     )
 

@@ -4,14 +4,17 @@ one-time codes, and anonymous answers that are validated whole before anything i
 from __future__ import annotations
 
 import secrets
+import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import F, Q
+from django.db.models import Case, F, Max, Q, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -27,6 +30,7 @@ from peerstod.surveys import actions
 from peerstod.surveys import instrument as definition
 from peerstod.surveys.models import (
     AccessCode,
+    AnswerDay,
     Audience,
     Channel,
     Instrument,
@@ -318,8 +322,11 @@ def slips_create(
             raise ValidationError(_("These slips were already made."))
         return _slip_codes(count, once)
     codes = _slip_codes(count, once)
+    # Stored in shuffled order, so that row order and keys do not follow the slips.
+    stored = list(codes)
+    secrets.SystemRandom().shuffle(stored)
     AccessCode.objects.bulk_create(
-        AccessCode(round=survey_round, unit=unit, digest=code_digest(c)) for c in codes
+        AccessCode(round=survey_round, unit=unit, digest=code_digest(c)) for c in stored
     )
     invitation, _created = Invitation.objects.get_or_create(
         round=survey_round, unit=unit, channel=Channel.SLIP
@@ -368,6 +375,15 @@ def form_token() -> str:
     """A signed one-time token in each answer form: a second submission of the same form
     (a double tap on the kiosk, a reload) is recognised and not counted again."""
     return signing.dumps(secrets.token_urlsafe(16), salt=FORM_SALT)
+
+
+def form_digest(token: str | None) -> str | None:
+    """The digest an answer form's token is remembered by, or None for no valid token."""
+    try:
+        nonce = signing.loads(token or "", salt=FORM_SALT, max_age=FORM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return code_digest(f"form:{nonce}")
 
 
 def code_round(code: str) -> AccessCode:
@@ -466,7 +482,22 @@ def _code_problem() -> ValidationError:
     )
 
 
-def _save_answer(
+@dataclass(frozen=True)
+class Answer:
+    """One answer, validated whole and not yet saved."""
+
+    survey_round: Round
+    unit: Unit
+    channel: str
+    language: str
+    answers: dict[str, int]
+    important: list[str]
+    texts: dict[str, str]
+    form: str  # the keyed hash of the form's one-time token
+    day: date
+
+
+def _prepare(
     *,
     survey_round: Round,
     unit: Unit,
@@ -477,10 +508,8 @@ def _save_answer(
     texts: dict[str, str],
     token: str,
     day: date,
-    code: str | None,
-) -> None:
-    """Validate one answer whole, then save it; called only from `submit` and
-    `paper_enter`, whose transaction makes it whole or nothing."""
+) -> Answer:
+    """Validate one answer whole, writing nothing."""
     _check_open(survey_round, day)
     if channel not in survey_round.channels:
         raise ValidationError(_("This round is not answered that way."))
@@ -494,34 +523,166 @@ def _save_answer(
             _("The form has expired. Your answers were not saved; please fill it in again.")
         ) from error
     clean, marked, clean_texts = _clean_answers(survey_round, answers, important, texts)
+    return Answer(
+        survey_round=survey_round,
+        unit=unit,
+        channel=channel,
+        language=language,
+        answers=clean,
+        important=marked,
+        texts=clean_texts,
+        form=code_digest(f"form:{nonce}"),  # as form_digest(token)
+        day=day,
+    )
+
+
+def _duplicate() -> ValidationError:
+    return ValidationError(
+        _("These answers have already been received. Thank you!"), code="duplicate"
+    )
+
+
+def _use_form(answer: Answer) -> None:
     try:
-        if code is not None:
-            used = AccessCode.objects.filter(
-                digest=code_digest(code), round=survey_round, unit=unit, used=False
-            ).update(used=True)
-            if used != 1:
-                raise _code_problem()
-        UsedForm.objects.create(round=survey_round, digest=code_digest(f"form:{nonce}"))
-        Response.objects.create(
-            round=survey_round,
-            unit=unit,
-            channel=channel,
-            language=language,
-            answered_on=day,
-            answers=clean,
-            important=marked,
-        )
-        TextAnswer.objects.bulk_create(
-            TextAnswer(round=survey_round, unit=unit, item=key, text=text)
-            for key, text in clean_texts.items()
-        )
+        UsedForm.objects.create(round=answer.survey_round, digest=answer.form)
     except IntegrityError as error:
-        raise ValidationError(
-            _("These answers have already been received. Thank you!"), code="duplicate"
-        ) from error
+        raise _duplicate() from error
+
+
+def _mark_codes(survey_round: Round, *, digest: str, used: bool) -> None:
+    """Set one code of the round used or unused by rewriting every code of the round in
+    one statement: all of them then carry the same transaction and none shows when it
+    was used."""
+    AccessCode.objects.filter(round=survey_round).update(
+        used=Case(When(digest=digest, then=Value(used)), default=F("used"))
+    )
 
 
 @use_case
+def answer_claim(*, answer: Answer, code: str, actor=None) -> None:
+    """The first of an answer's two transactions: its form and its slip's code are used
+    up, and nothing of the answer itself is written. The round is locked so that two
+    answers of a round claim one after the other."""
+    survey_round = Round.objects.select_for_update().get(pk=answer.survey_round.pk)
+    _use_form(answer)
+    digest = code_digest(code)
+    found = (
+        AccessCode.objects.select_for_update()
+        .filter(digest=digest, round=survey_round, unit=answer.unit, used=False)
+        .exists()
+    )
+    if not found:
+        raise _code_problem()
+    _mark_codes(survey_round, digest=digest, used=True)
+    audit.record(
+        actor=actor,
+        action=actions.SLIP_USED,
+        obj=survey_round,
+        organisation=survey_round.organisation,
+    )
+
+
+@use_case
+def answer_unclaim(*, answer: Answer, code: str) -> None:
+    """Give the code and the form back when the answer could not be stored after its
+    code was used up, so that the slip can be answered again."""
+    survey_round = Round.objects.select_for_update().get(pk=answer.survey_round.pk)
+    UsedForm.objects.filter(round=survey_round, digest=answer.form).delete()
+    _mark_codes(survey_round, digest=code_digest(code), used=False)
+    audit.record(
+        actor=None,
+        action=actions.SLIP_RETURNED,
+        obj=survey_round,
+        organisation=survey_round.organisation,
+    )
+
+
+def _seal_group(survey_round: Round, unit: Unit) -> None:
+    """Write the unit's waiting answers again as one group: shuffled, with new random
+    keys, in this one transaction. Their earlier rows, keys and order are gone."""
+    waiting = Response.objects.filter(round=survey_round, unit=unit, group__isnull=True)
+    rows = list(waiting.values("channel", "language", "answers", "important"))
+    text_waiting = TextAnswer.objects.filter(round=survey_round, unit=unit, group__isnull=True)
+    texts = list(text_waiting.values("item", "text"))
+    number = (
+        Response.objects.filter(round=survey_round, unit=unit).aggregate(last=Max("group"))["last"]
+        or 0
+    ) + 1
+    waiting.delete()
+    text_waiting.delete()
+    shuffle = secrets.SystemRandom().shuffle
+    shuffle(rows)
+    shuffle(texts)
+    Response.objects.bulk_create(
+        Response(id=uuid.uuid4(), round=survey_round, unit=unit, group=number, **row)
+        for row in rows
+    )
+    TextAnswer.objects.bulk_create(
+        TextAnswer(id=uuid.uuid4(), round=survey_round, unit=unit, group=number, **text)
+        for text in texts
+    )
+
+
+@use_case
+def answer_store(*, answer: Answer, form_used: bool, actor=None) -> None:
+    """The second transaction: the answer is stored without date, time or code, and
+    waits for its group; the answer that makes the unit's group whole seals it."""
+    survey_round = Round.objects.select_for_update().get(pk=answer.survey_round.pk)
+    if not form_used:
+        _use_form(answer)
+    Response.objects.create(
+        round=survey_round,
+        unit=answer.unit,
+        channel=answer.channel,
+        language=answer.language,
+        answers=answer.answers,
+        important=answer.important,
+    )
+    TextAnswer.objects.bulk_create(
+        TextAnswer(round=survey_round, unit=answer.unit, item=key, text=text)
+        for key, text in answer.texts.items()
+    )
+    day, _created = AnswerDay.objects.get_or_create(
+        round=survey_round, unit=answer.unit, channel=answer.channel, day=answer.day
+    )
+    AnswerDay.objects.filter(pk=day.pk).update(answers=F("answers") + 1)
+    waiting = Response.objects.filter(
+        round=survey_round, unit=answer.unit, group__isnull=True
+    ).count()
+    if waiting >= settings.SURVEY_MIN_GROUP:
+        _seal_group(survey_round, answer.unit)
+    if actor is None:
+        audit.record(
+            actor=None,
+            action=actions.ANSWER_RECEIVED,
+            obj=survey_round,
+            organisation=survey_round.organisation,
+        )
+    else:
+        audit.record(
+            actor=actor,
+            action=actions.PAPER_ENTERED,
+            obj=survey_round,
+            organisation=survey_round.organisation,
+            unit=answer.unit.code,
+        )
+
+
+def _save(answer: Answer, *, code: str | None, actor=None) -> None:
+    """Claim, then store, in two transactions, so that nothing in the database ties the
+    code to the answer. If storing fails after the code was used up, the code is given
+    back and the error raised: nothing is lost or half-saved."""
+    if code is None:
+        answer_store(answer=answer, form_used=False, actor=actor)
+        return
+    answer_claim(answer=answer, code=code, actor=actor)
+    try:
+        answer_store(answer=answer, form_used=True, actor=actor)
+    except BaseException:
+        answer_unclaim(answer=answer, code=code)
+        raise
+
+
 def submit(
     *,
     survey_round: Round,
@@ -535,10 +696,10 @@ def submit(
     day: date,
     code: str | None = None,
 ) -> None:
-    """Save one anonymous answer: validated whole, then saved whole or not at all. The
-    answer keeps only the date; the code, if any, is marked used and left unlinked. The
-    audit row names the round only: no actor, no code, no unit."""
-    _save_answer(
+    """Save one anonymous answer: validated whole first, then its code used up and the
+    answer stored in two transactions that cannot be joined (see `_save`). The audit
+    rows name the round only: no actor, no code, no unit."""
+    answer = _prepare(
         survey_round=survey_round,
         unit=unit,
         channel=channel,
@@ -548,17 +709,10 @@ def submit(
         texts=texts,
         token=token,
         day=day,
-        code=code,
     )
-    audit.record(
-        actor=None,
-        action=actions.ANSWER_RECEIVED,
-        obj=survey_round,
-        organisation=survey_round.organisation,
-    )
+    _save(answer, code=code)
 
 
-@use_case
 def paper_enter(
     *,
     scope: Scope,
@@ -579,7 +733,7 @@ def paper_enter(
         or unit.pk in scope.unit_ids(Role.UNIT_MANAGER)
     ):
         raise PermissionDenied
-    _save_answer(
+    answer = _prepare(
         survey_round=survey_round,
         unit=unit,
         channel=Channel.PAPER,
@@ -589,15 +743,26 @@ def paper_enter(
         texts=texts,
         token=token,
         day=day,
-        code=code or None,
     )
-    audit.record(
-        actor=actor,
-        action=actions.PAPER_ENTERED,
-        obj=survey_round,
-        organisation=survey_round.organisation,
-        unit=unit.code,
+    _save(answer, code=code or None, actor=actor)
+
+
+@use_case
+def interim_shown(*, scope: Scope, actor, survey_round: Round) -> None:
+    """Interim results of an open round are being shown for the first time: from now on
+    its results count whole groups only, also after it closes."""
+    _require_coordinator(scope, survey_round.organisation_id)
+    updated = Round.objects.filter(pk=survey_round.pk, interim_shown=False).update(
+        interim_shown=True
     )
+    survey_round.interim_shown = True
+    if updated:
+        audit.record(
+            actor=actor,
+            action=actions.INTERIM_SHOWN,
+            obj=survey_round,
+            organisation=survey_round.organisation,
+        )
 
 
 @use_case

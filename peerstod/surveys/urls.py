@@ -17,7 +17,6 @@ urlpatterns = [
     path("enkater/omgang/<str:code>/fritext/", views.moderate, name="moderate"),
     # Public: answering, behind a one-time code, a round's link or a kiosk's code.
     path("enkat/", views.code_entry, name="code"),
-    path("enkat/kod/<str:code>/", views.answer_code, name="answer_code"),
     path("enkat/lank/<str:code>/<str:unit>/", views.answer_link, name="answer_link"),
     path("enkat/kiosk/<str:code>/", views.kiosk, name="kiosk"),
 ]

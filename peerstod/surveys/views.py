@@ -15,7 +15,7 @@ from peerstod.core.clientip import ratelimit_key
 from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
 from peerstod.core.ratelimit import hit, limit, too_many
-from peerstod.surveys import reports, selectors, services
+from peerstod.surveys import devices, reports, selectors, services
 from peerstod.surveys.forms import (
     AnswerForm,
     CodeForm,
@@ -223,6 +223,9 @@ def round_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             "channels": [Channel(c) for c in survey_round.channels],
             "table": table,
             "links": links if Channel.LINK in survey_round.channels else [],
+            "link_days": reports.link_days(survey_round=survey_round, units=visible)
+            if Channel.LINK in survey_round.channels
+            else None,
             "kiosks": selectors.kiosks(survey_round=survey_round, units=visible),
             "visible": visible,
             "paper_units": selectors.paper_units(scope=scope, survey_round=survey_round),
@@ -323,6 +326,13 @@ def paper(request: HttpRequest, scope, code: str) -> HttpResponse:
     )
 
 
+def _note_interim(request, scope, survey_round, computed) -> None:
+    """Interim results with answers in them are about to be shown: freeze what a later
+    view may add (whole groups only)."""
+    if computed.interim and computed.counted and not survey_round.interim_shown:
+        services.interim_shown(scope=scope, actor=request.user, survey_round=survey_round)
+
+
 @role_required(*READERS)
 def results(request: HttpRequest, scope, code: str) -> HttpResponse:
     survey_round = selectors.round_get(scope=scope, code=code)
@@ -333,6 +343,7 @@ def results(request: HttpRequest, scope, code: str) -> HttpResponse:
     visible = selectors.visible_units(scope=scope, survey_round=survey_round)
     # Results of anonymous answers, small groups hidden: no personal data, no read row.
     computed = reports.round_results(survey_round=survey_round, unit_ids={u.pk for u in visible})
+    _note_interim(request, scope, survey_round, computed)
     if request.GET.get("format") == "xlsx":
         return reports.results_workbook(survey_round=survey_round, computed=computed)
     context = reports.results_context(survey_round=survey_round, computed=computed)
@@ -357,6 +368,13 @@ def compare(request: HttpRequest, scope, code: str) -> HttpResponse:
     if not coordinator and not (first.is_closed(today) and second.is_closed(today)):
         return render(request, "surveys/results_wait.html", {"round": survey_round})
     visible = {u.pk for u in selectors.visible_units(scope=scope, survey_round=survey_round)}
+    for each in (first, second):
+        if (
+            not each.is_closed(today)
+            and not each.interim_shown
+            and selectors.has_whole_group(survey_round=each)
+        ):
+            services.interim_shown(scope=scope, actor=request.user, survey_round=each)
     rows = reports.comparison(first=first, second=second, unit_ids=visible)
     return render(
         request,
@@ -372,7 +390,7 @@ def moderate(request: HttpRequest, scope, code: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         try:
-            answer = selectors.text_get(scope=scope, pk=int(request.POST.get("answer", "0")))
+            answer = selectors.text_get(scope=scope, pk=request.POST.get("answer", ""))
         except ValueError as error:
             raise Http404 from error
         try:
@@ -395,13 +413,22 @@ def moderate(request: HttpRequest, scope, code: str) -> HttpResponse:
 
 
 def _answer(
-    request, *, survey_round, unit, channel, code=None, template="surveys/answer.html", extra=None
+    request,
+    *,
+    survey_round,
+    unit,
+    channel,
+    code=None,
+    template="surveys/answer.html",
+    extra=None,
 ):
     definition = survey_round.instrument.definition
     language = reports.language_for(definition)
     today = timezone.localdate()
+    # A POST without the form's token is the code being typed in: show the questions.
+    sent = request.method == "POST" and "token" in request.POST
     form = AnswerForm(
-        request.POST or None,
+        request.POST if sent else None,
         definition=definition,
         audience=survey_round.audience,
         language=language,
@@ -414,7 +441,10 @@ def _answer(
             if today < survey_round.opens_on
             else _("The survey is closed. Thank you for wanting to answer.")
         )
-    if request.method == "POST" and form.is_valid():
+    thanks = {"minimum": reports.results.minimum_group(), **(extra or {})}
+    if channel == Channel.LINK and devices.answered(request, survey_round):
+        return render(request, "surveys/thanks.html", {"again": True, **thanks})
+    if sent and form.is_valid():
         try:
             services.submit(
                 survey_round=survey_round,
@@ -427,18 +457,13 @@ def _answer(
             )
         except ValidationError as error:
             if getattr(error, "code", None) == "duplicate":
-                return render(
-                    request,
-                    "surveys/thanks.html",
-                    {"again": True, "minimum": reports.results.minimum_group(), **(extra or {})},
-                )
+                return render(request, "surveys/thanks.html", {"again": True, **thanks})
             add_service_errors(form, error)
         else:
-            return render(
-                request,
-                "surveys/thanks.html",
-                {"again": False, "minimum": reports.results.minimum_group(), **(extra or {})},
-            )
+            response = render(request, "surveys/thanks.html", {"again": False, **thanks})
+            if channel == Channel.LINK:
+                devices.remember(response, request, survey_round)
+            return response
     return render(
         request,
         template,
@@ -447,6 +472,7 @@ def _answer(
             "unit": unit,
             "form": form,
             "closed": closed,
+            "code": services.format_code(code) if code else "",
             "title": definition.localised(definition.title, language),
             "description": definition.localised(definition.description, language)
             if definition.description
@@ -472,6 +498,9 @@ def _codes_blocked(request: HttpRequest) -> bool:
 
 @never_cache
 def code_entry(request: HttpRequest) -> HttpResponse:
+    """The slip's code is typed in (or put in by the page's script from the QR code's
+    fragment) and posted, never part of an address: it reaches no log. The questions
+    come back with the code in the form, and the answers are posted with it."""
     form = CodeForm(request.POST or None)
     if request.method == "POST":
         if _codes_blocked(request):
@@ -479,38 +508,32 @@ def code_entry(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             typed = "".join(ch for ch in form.cleaned_data["code"].lower() if ch.isalnum())
             try:
-                services.code_round(typed)
+                access = services.code_round(typed)
             except ValidationError as error:
+                if selectors.form_used(digest=services.form_digest(request.POST.get("token"))):
+                    # The same answers sent twice (a double tap): the first took the code.
+                    return render(
+                        request,
+                        "surveys/thanks.html",
+                        {"again": True, "minimum": reports.results.minimum_group()},
+                    )
                 if hit(request, "survey_code"):
                     return too_many(request)
                 add_service_errors(form, error)
             else:
-                return redirect("surveys:answer_code", code=typed)
+                return _answer(
+                    request,
+                    survey_round=access.round,
+                    unit=access.unit,
+                    channel=Channel.SLIP,
+                    code=typed,
+                )
     return render(request, "surveys/code.html", {"form": form})
 
 
 @never_cache
-def answer_code(request: HttpRequest, code: str) -> HttpResponse:
-    if _codes_blocked(request):
-        return too_many(request)
-    try:
-        access = services.code_round(code)
-    except ValidationError as error:
-        if hit(request, "survey_code"):
-            return too_many(request)
-        return render(
-            request,
-            "surveys/code.html",
-            {"form": CodeForm(), "problem": " ".join(error.messages)},
-            status=404,
-        )
-    return _answer(
-        request, survey_round=access.round, unit=access.unit, channel=Channel.SLIP, code=code
-    )
-
-
-@never_cache
-@limit("survey_link")
+@limit("survey_link", methods=("GET", "POST"))
+@limit("survey_link_answer")
 def answer_link(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     survey_round = selectors.round_by_link(code=code)
     try:
