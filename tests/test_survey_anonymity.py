@@ -326,3 +326,37 @@ def test_answers_per_link_day_are_counted_and_shown_through_suppression(world, l
     assert [c.value for c in cells] == [None, None] and total.value == 7
     html = login(world.users["coordinator"]).get(reverse("surveys:round", args=[survey_round.code]))
     assert 'id="h-link-days"' in html.content.decode()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_answers_sent_at_once_take_each_code_once_and_fill_groups_without_deadlock(world):
+    import threading
+
+    from django.core.exceptions import ValidationError
+
+    survey_round = _patient_round(world)
+    codes = _slips(world, survey_round, 8)
+    # Six senders at once: five with their own codes, one more with the first code again.
+    senders = [*codes[:5], codes[0]]
+    outcome: list[str] = []
+    barrier = threading.Barrier(len(senders))
+
+    def send(code):
+        barrier.wait()
+        try:
+            answer(survey_round, world.unit_a1, {"hope_future": 3}, channel="slip", code=code)
+            outcome.append("saved")
+        except ValidationError:
+            outcome.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(code,)) for code in senders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcome) == ["refused"] + ["saved"] * 5
+    assert AccessCode.objects.filter(used=True).count() == 5
+    assert list(Response.objects.values_list("group", flat=True)) == [1] * 5
