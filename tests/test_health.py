@@ -25,3 +25,26 @@ def test_readyz_says_unavailable_while_a_migration_is_missing(client, db):
     response = client.get(reverse("core:readyz"))
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "migrations": "pending"}
+
+
+def test_an_unreachable_database_gives_the_503_page_with_retry_after_not_a_500(rf):
+    from django.db import OperationalError
+
+    from peerstod.core.views import server_error
+
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "Tjänsten är pausad en kort stund" in response.content.decode()
+
+
+def test_any_other_error_is_still_a_500(rf):
+    from peerstod.core.views import server_error
+
+    try:
+        raise KeyError("a bug")
+    except KeyError:
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500 and not response.has_header("Retry-After")

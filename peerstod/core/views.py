@@ -1,7 +1,8 @@
 import functools
+import sys
 
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -78,7 +79,15 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without the request: the context processors read the database, which
-    # may be what failed.
-    body = get_template("core/error.html").render({"status": 500})
-    return HttpResponse(body, status=500)
+    """500, or 503 with Retry-After while the database cannot be reached (restarting,
+    failing over): the request changed nothing, and the next one may well work.
+
+    Rendered without the request: the context processors read the database, which may
+    be what failed. Django calls this inside its `except`, so the error is at hand."""
+    error = sys.exc_info()[1]
+    status = 503 if isinstance(error, OperationalError | InterfaceError) else 500
+    body = get_template("core/error.html").render({"status": status})
+    response = HttpResponse(body, status=status)
+    if status == 503:
+        response["Retry-After"] = "5"
+    return response
