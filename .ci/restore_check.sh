@@ -15,7 +15,7 @@ echo "restored $(du -h "$dump" | cut -f1) dump into peerstod_restore"
 rm -f "$dump"
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/peerstod_restore
 export DEBUG=false SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
-export ALLOWED_HOSTS=127.0.0.1 PEERSTOD_VAR_DIR="$(mktemp -d)"
+export ALLOWED_HOSTS=127.0.0.1 SITE_URL=https://127.0.0.1 PEERSTOD_VAR_DIR="$(mktemp -d)"
 "$venv_bin/peerstod" migrate --check
 echo "no migration pending on the restored copy"
 cd /tmp && "$venv_bin/python" "$here/wheel_check.py" "$venv_bin" "$DATABASE_URL" --restored

@@ -34,6 +34,7 @@ def main() -> int:
         "DATABASE_URL": database_url,
         "BEHIND_PROXY": "true",
         "PEERSTOD_VAR_DIR": var,
+        "SITE_URL": f"https://127.0.0.1:{PORT}",
         "DEMO_PASSWORD": "peerstod-demo",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }

@@ -168,6 +168,7 @@ def main() -> int:
         "CSRF_TRUSTED_ORIGINS": f"https://127.0.0.1:{PORT}",
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
         "BEHIND_PROXY": "true",
+        "SITE_URL": f"https://127.0.0.1:{PORT}",
         "PEERSTOD_VAR_DIR": tempfile.mkdtemp(prefix="peerstod-durability-"),
         "DEMO_PASSWORD": "peerstod-demo",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",

@@ -12,8 +12,10 @@ COMPUTE_ONLY = {"match", "its"}
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerstod.settings")
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    if command in COMPUTE_ONLY and not os.environ.get("SECRET_KEY"):
-        os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    if command in COMPUTE_ONLY:
+        if not os.environ.get("SECRET_KEY"):
+            os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+        os.environ.setdefault("SITE_URL", "http://127.0.0.1")
     from django.core.exceptions import ImproperlyConfigured
 
     try:

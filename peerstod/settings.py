@@ -15,7 +15,15 @@ from peerstod.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
-VAR_DIR = Path(env_str("PEERSTOD_VAR_DIR", str(REPO_DIR / "var")))
+# Where Peerstöd keeps files of its own (collected static files, the SQLite database of
+# a local run): `var/` of a checkout; for an installed package, the user's data
+# directory (the service account's home under systemd), never site-packages.
+if (REPO_DIR / "pyproject.toml").exists():
+    _DEFAULT_VAR = REPO_DIR / "var"
+else:
+    _DATA_HOME = env_str("XDG_DATA_HOME") or str(Path.home() / ".local/share")
+    _DEFAULT_VAR = Path(_DATA_HOME) / "peerstod"
+VAR_DIR = Path(env_str("PEERSTOD_VAR_DIR", str(_DEFAULT_VAR)))
 
 DEBUG = env_bool("DEBUG", default=False)
 HTTPS = env_bool("HTTPS", default=not DEBUG)
@@ -295,7 +303,14 @@ FORUM_ACKNOWLEDGE_DAYS = env_int("FORUM_ACKNOWLEDGE_DAYS", 7)
 FORUM_BOX_PER_HOUR = env_int("FORUM_BOX_PER_HOUR", 5)
 
 # The address of the service, for links in mail sent by commands (no request to ask).
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The address people reach Peerstöd at: in mails, QR codes and the iCal feed. In
+# production it must be said; a default would print slips that lead to 127.0.0.1.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL is not set. Set it to the address people use to reach Peerstöd, "
+        "for example https://peerstod.region.se (it goes into mails and QR codes)."
+    )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Peerstöd <noreply@peerstod.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -34,9 +34,43 @@ def test_production_settings_pass_the_deploy_check():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="peerstod.region.example",
+        SITE_URL="https://peerstod.region.example",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_the_site_address_says_so_in_one_line():
+    result = run_peerstod(
+        "check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), SITE_URL=""
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("peerstod: configuration error: SITE_URL is not set")
+    assert "Traceback" not in result.stderr
+
+
+def test_an_installed_package_keeps_its_files_outside_site_packages(tmp_path):
+    # Run the settings as an installed copy would: a package directory with no
+    # pyproject.toml beside it.
+    import shutil
+
+    from peerstod import settings as checkout
+
+    installed = tmp_path / "site-packages"
+    shutil.copytree(os.path.dirname(checkout.__file__), installed / "peerstod")
+    environment = {k: v for k, v in os.environ.items() if k != "PEERSTOD_VAR_DIR"}
+    environment.update(DEBUG="true", HOME=str(tmp_path / "home"), XDG_DATA_HOME="")
+    environment["PYTHONPATH"] = str(installed)
+    done = subprocess.run(
+        [sys.executable, "-c", "from peerstod import settings; print(settings.VAR_DIR)"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(tmp_path / "home/.local/share/peerstod")
 
 
 def test_production_without_a_secret_key_refuses_to_start():
