@@ -1,8 +1,17 @@
 """The analysis of one indicator for a unit or a group of units, as shown on the page and
 in the PDF and Excel reports: series, before/after, interrupted time series,
-difference-in-differences, chart and sentences. Monthly counts from 1 to below the
-threshold are hidden in tables and left out of the chart (they still count in the
-models, which publish only rate ratios)."""
+difference-in-differences, chart and sentences.
+
+Monthly counts from 1 to below the threshold are hidden in tables and left out of the
+chart (they still count in the models). A group's figure is a sum of its units', and
+the reader can ask for any group of their units: so a group's month (or its before or
+after sum) is hidden also when one of its units' own is – else the group minus the
+other units would give that unit's hidden figure back. The model's month-by-month
+values (fitted line, counterfactual) are not published when a month is hidden: a
+Poisson model with a constant and a step reproduces the observed sums before and after
+the start exactly, so its fitted values minus the shown months would give the hidden
+ones back. For the same reason the before/after rate ratio (whose confidence interval
+is built from the two sums) is shown only when both sums are."""
 
 from __future__ import annotations
 
@@ -15,7 +24,7 @@ from django.utils.translation import gettext as _
 from peerstod.core import charts
 from peerstod.core.exports import safe_text, workbook_response
 from peerstod.core.pdf import render_pdf
-from peerstod.core.suppression import Cell, suppress_each
+from peerstod.core.suppression import Cell, Reason
 from peerstod.orgs.models import Unit
 from peerstod.outcomes import analysis, selectors
 from peerstod.outcomes.its import RateRatio, Result, SeriesError
@@ -45,6 +54,7 @@ class Report:
     comparison_series: analysis.Series | None = None
     before_after: analysis.BeforeAfter | None = None
     before_after_cells: dict[str, Cell] = field(default_factory=dict)
+    model_hidden: bool = False  # month-by-month model values withheld (a month is hidden)
     its: Result | None = None
     did: RateRatio | None = None
     sentences: list[str] = field(default_factory=list)
@@ -120,11 +130,16 @@ def build(
         report.problems.append(_("There are no months with both the indicator and bed-days."))
         return report
     label = str(indicator)
+    by_unit = _by_unit(rows, unit_ids)
     report.before_after = analysis.before_after(series, start)
     ba = report.before_after
-    report.before_after_cells = suppress_each(
-        {"before": int(ba.events_before), "after": int(ba.events_after)}
-    )
+    report.before_after_cells = {
+        "before": _group_cell(by_unit, [m for m in series.months if m < start]),
+        "after": _group_cell(by_unit, [m for m in series.months if m >= start]),
+    }
+    if any(c.suppressed for c in report.before_after_cells.values()) and ba.ratio is not None:
+        # Its confidence interval is built from the two sums: they could be solved back.
+        ba.ratio = None
     before_n, after_n = ba.months_before, ba.months_after
     if min(before_n, after_n) < analysis.MIN_POINTS_EACH_SIDE:
         report.sentences.append(analysis.sentence_too_short(before_n, after_n))
@@ -166,15 +181,53 @@ def build(
                         % {"units": ", ".join(u.name for u in comparison)},
                     )
                 )
-    _rows_and_chart(report)
+    comparison_by_unit = (
+        _by_unit(
+            selectors.series_rows(unit_ids={u.pk for u in comparison}, indicator=indicator),
+            {u.pk for u in comparison},
+        )
+        if comparison
+        else {}
+    )
+    _rows_and_chart(report, by_unit, comparison_by_unit)
     return report
 
 
-def _rows_and_chart(report: Report) -> None:
+def _by_unit(rows, unit_ids: set[int]) -> dict[date, dict[int, int]]:
+    """month → unit → count, for the units of a group."""
+    found: dict[date, dict[int, int]] = {}
+    for unit_id, month, count, _days in rows:
+        if unit_id in unit_ids:
+            found.setdefault(month, {})[unit_id] = int(count)
+    return found
+
+
+def _group_cell(by_unit: dict[date, dict[int, int]], months: list[date]) -> Cell:
+    """The group's sum over `months`, hidden when it is 1 to threshold-1, and when any
+    unit's own sum over them is: the group minus the other units would give it back."""
+    limit = settings.SUPPRESSION_THRESHOLD
+    sums: dict[int, int] = {}
+    for month in months:
+        for unit_id, count in by_unit.get(month, {}).items():
+            sums[unit_id] = sums.get(unit_id, 0) + count
+    total = sum(sums.values())
+    if 0 < total < limit:
+        return Cell(None, Reason.SMALL)
+    if len(sums) > 1 and any(0 < n < limit for n in sums.values()):
+        return Cell(None, Reason.COMPLEMENTARY)
+    return Cell(total)
+
+
+def _rows_and_chart(report: Report, by_unit: dict, comparison_by_unit: dict) -> None:
     series = report.series
-    cells = suppress_each({m: int(c) for m, c in zip(series.months, series.counts, strict=True)})
+    cells = {m: _group_cell(by_unit, [m]) for m in series.months}
     fitted = report.its.fitted if report.its else [None] * len(series)
     counter = report.its.counterfactual if report.its else [None] * len(series)
+    if any(c.suppressed for c in cells.values()) and report.its:
+        # Fitted values reproduce the observed sums: minus the shown months they would
+        # give the hidden ones back. The rate ratios stay; the line does not.
+        report.model_hidden = True
+        fitted = counter = [None] * len(series)
     for i, month in enumerate(series.months):
         days = series.bed_days[i]
         shown = not cells[month].suppressed
@@ -195,9 +248,7 @@ def _rows_and_chart(report: Report) -> None:
     comparison_rates = None
     if report.comparison_series and len(report.comparison_series):
         cs = report.comparison_series
-        comparison_cells = suppress_each(
-            {m: int(c) for m, c in zip(cs.months, cs.counts, strict=True)}
-        )
+        comparison_cells = {m: _group_cell(comparison_by_unit, [m]) for m in cs.months}
         lookup = {
             m: (analysis.PER * c / d if not comparison_cells[m].suppressed else None)
             for m, c, d in zip(cs.months, cs.counts, cs.bed_days, strict=True)
@@ -317,6 +368,20 @@ def workbook(report: Report):
         [_("Comparison units"), ", ".join(u.name for u in report.comparison) or "–"],
         *([_("Results"), s] for s in report.sentences),
         [_("Note"), _("Monthly counts from 1 to below the threshold are hidden (–).")],
+        *(
+            [
+                [
+                    _("Note"),
+                    _(
+                        "A group's month is hidden also when one of its units' is, and the "
+                        "model's month-by-month values are left out when a month is hidden: "
+                        "either would give a hidden count back."
+                    ),
+                ]
+            ]
+            if report.model_hidden or any(r.count.suppressed for r in report.rows)
+            else []
+        ),
     ]
 
     def chart(book) -> None:

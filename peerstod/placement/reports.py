@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
-from peerstod.core.suppression import Cell, suppress_each
+from peerstod.core.suppression import Cell, Reason, threshold
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment, Position, SickLeave
 
@@ -50,7 +52,7 @@ class RetentionRow:
     months: int
     started: Cell
     still_employed: Cell
-    share: float | None
+    share: int | None  # whole percent, from shown counts only
 
 
 def _spells(employments: list[Employment]) -> list[tuple[date, date | None]]:
@@ -81,42 +83,162 @@ def _add_months(day: date, months: int) -> date:
     )
 
 
+RETENTION_MONTHS = (6, 12, 24)
+
+
+def _month_ends(first: date, last: date) -> list[date]:
+    """The last day of every month from `first`'s to before `last`, then `last`."""
+    days, day = [], month_end(first)
+    while day < last:
+        days.append(day)
+        day = month_end(day + timedelta(days=1))
+    return [*days, last]
+
+
+def suppress_growing(
+    snapshots: list[dict[Hashable, int]],
+    *,
+    nested: list[tuple[Hashable, Hashable]],
+    population: Mapping[Hashable, Hashable],
+    everyone_hidden: frozenset = frozenset(),
+    limit: int | None = None,
+) -> dict[Hashable, Cell]:
+    """Suppression of nested counts that only grow over time, seen at successive days.
+
+    `snapshots`: the figures of each day, oldest first, each key in the order its nested
+    steps come (a superset before its subsets). `nested`: (superset, subset) pairs of one
+    day. `population`: a figure's group (the subset's superset it is a share of). Two
+    shown figures of nested sets tell how many lie between them, and so do a figure's
+    value on two days: so a figure is shown only when it is 0 or at least the threshold
+    and so is its difference with every shown figure it is nested with that day and with
+    its own last shown value – as `core.suppression.suppress_nested` does for one chain.
+    A figure whose population is too small is hidden too (even 0 is about the few), and a
+    key in `everyone_hidden` is hidden when it equals its population (the figure says it
+    of each of them: "everybody employed was on sick leave"). Returns the last day's
+    cells. This belongs in `core.suppression`; it lives here until that module's owner
+    takes it in."""
+    limit = threshold(limit)
+
+    def small(n: int) -> bool:
+        return 0 < n < limit
+
+    last_shown: dict[Hashable, int] = {}
+    cells: dict[Hashable, Cell] = {}
+    for figures in snapshots:
+        cells = {}
+        for key, value in figures.items():
+            related = [b for a, b in nested if a == key] + [a for a, b in nested if b == key]
+            others = [figures[k] for k in related if k in cells and not cells[k].suppressed]
+            if key in last_shown:
+                others.append(last_shown[key])
+            group = population.get(key)
+            few = small(value) or (group is not None and cells[group].reason == Reason.SMALL)
+            between = any(small(abs(value - other)) for other in others)
+            everyone = key in everyone_hidden and group is not None and 0 < value == figures[group]
+            if few:
+                cells[key] = Cell(None, Reason.SMALL)
+            elif between or everyone:
+                cells[key] = Cell(None, Reason.COMPLEMENTARY)
+            else:
+                cells[key] = Cell(value)
+                last_shown[key] = value
+    return cells
+
+
+def _retention_figures(spells, day: date) -> dict[tuple[str, int], int]:
+    """("started", M): spells begun at least M months before `day`; ("kept", M): of
+    them, those still running M months after they began."""
+    figures = {}
+    for months in RETENTION_MONTHS:
+        eligible = [(s, e) for s, e in spells if _add_months(s, months) <= day]
+        figures[("started", months)] = len(eligible)
+        figures[("kept", months)] = sum(
+            1 for s, e in eligible if e is None or e >= _add_months(s, months)
+        )
+    return figures
+
+
+# Which figures of one day are subsets of which: started 6 ⊇ started 12 ⊇ started 24,
+# kept 6 ⊇ kept 12 ⊇ kept 24, started M ⊇ kept M, and what follows from those.
+_RETENTION_NESTED = [
+    (("started", a), (kind, b))
+    for a in RETENTION_MONTHS
+    for b in RETENTION_MONTHS
+    for kind in ("started", "kept")
+    if b > a or (kind == "kept" and b == a)
+] + [(("kept", a), ("kept", b)) for a in RETENTION_MONTHS for b in RETENTION_MONTHS if b > a]
+
+
 def retention(employments: list[Employment], today: date) -> list[RetentionRow]:
+    """Still employed 6, 12 and 24 months after starting, as of `today` (the view
+    passes the end of last month, so the page changes once a month).
+
+    The six figures are nested sets, and each only grows over time: the difference of
+    two shown ones is a group of people ("started 12 months ago" minus "still employed"
+    is who left; this month's figure minus last month's is who just passed the mark).
+    They are suppressed by `suppress_growing` over every month end from the first
+    employment on, as a reader looking each month would have seen them. The share is
+    computed from shown counts only, in whole percent."""
     spells = _spells(employments)
+    first = min((s for s, _e in spells), default=today)
+    cells = suppress_growing(
+        [_retention_figures(spells, day) for day in _month_ends(first, today)],
+        nested=_RETENTION_NESTED,
+        population={("kept", m): ("started", m) for m in RETENTION_MONTHS},
+    )
     rows = []
-    for months in (6, 12, 24):
-        eligible = [(s, e) for s, e in spells if _add_months(s, months) <= today]
-        kept = [1 for s, e in eligible if e is None or e >= _add_months(s, months)]
-        cells = suppress_each({"started": len(eligible), "kept": len(kept)})
+    for months in RETENTION_MONTHS:
+        started, kept = cells[("started", months)], cells[("kept", months)]
         share = (
-            len(kept) / len(eligible)
-            if eligible and not cells["started"].suppressed and not cells["kept"].suppressed
+            round(100 * kept.value / started.value)
+            if started.value and kept.value is not None
             else None
         )
-        rows.append(RetentionRow(months, cells["started"], cells["kept"], share))
+        rows.append(RetentionRow(months, started, kept, share))
     return rows
 
 
-def sick_leave_by_year(unit_ids) -> list[tuple[int, Cell, Cell]]:
-    """(year, employed that year, long-term sick-leave periods starting that year)."""
-    employments = list(Employment.objects.filter(unit_id__in=unit_ids))
-    leaves = list(SickLeave.objects.filter(employment__unit_id__in=unit_ids))
+def sick_leave_by_year(unit_ids, today: date | None = None) -> list[tuple[int, Cell, Cell]]:
+    """(year, peer supporters employed that year, of them those whose long-term sick
+    leave began that year), up to `today` (the view passes the end of last month).
+
+    Sick leave is health data, so what is counted is PEOPLE on leave, never periods
+    (one person can have five). The two figures are nested steps, and both grow while
+    the year runs, so each year is suppressed by `suppress_growing` over its month
+    ends: hidden when 1 to threshold-1 people are behind a figure, between it and the
+    employed, or between it and last month's; hidden when the employed are (even
+    "none" is then about the few), and when everybody employed was on leave."""
+    today = today or timezone.localdate()
+    employments = list(Employment.objects.filter(unit_id__in=unit_ids, starts_on__lte=today))
+    leaves = list(
+        SickLeave.objects.filter(
+            employment__unit_id__in=unit_ids, starts_on__lte=today
+        ).values_list("starts_on", "employment__person_id")
+    )
     years = sorted({e.starts_on.year for e in employments})
     if years:
-        years = list(range(years[0], date.today().year + 1))
+        years = list(range(years[0], today.year + 1))
+
+    def figures(year: int, day: date) -> dict[str, int]:
+        first = date(year, 1, 1)
+        employed = {
+            e.person_id
+            for e in employments
+            if e.starts_on <= day and (e.ends_on is None or e.ends_on >= first)
+        }
+        on_leave = {p for start, p in leaves if first <= start <= day} & employed
+        return {"employed": len(employed), "on_leave": len(on_leave)}
+
     rows = []
     for year in years:
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        employed = len(
-            {
-                e.person_id
-                for e in employments
-                if e.starts_on <= last and (e.ends_on is None or e.ends_on >= first)
-            }
+        days = _month_ends(date(year, 1, 1), min(date(year, 12, 31), today))
+        cells = suppress_growing(
+            [figures(year, day) for day in days],
+            nested=[("employed", "on_leave")],
+            population={"on_leave": "employed"},
+            everyone_hidden=frozenset({"on_leave"}),
         )
-        started = sum(1 for leave in leaves if leave.starts_on.year == year)
-        cells = suppress_each({"employed": employed, "leaves": started})
-        rows.append((year, cells["employed"], cells["leaves"]))
+        rows.append((year, cells["employed"], cells["on_leave"]))
     return rows
 
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -388,12 +390,15 @@ def supply(request: HttpRequest, scope) -> HttpResponse:
 @role_required(*(COORDINATOR + (Role.EVALUATOR,)))
 def follow_up(request: HttpRequest, scope) -> HttpResponse:
     units = scope.unit_ids(Role.PROGRAMME_COORDINATOR, Role.EVALUATOR)
-    today = timezone.localdate()
+    # As of the end of last month, not today: a figure that changed from one day to the
+    # next would tell about the one person who passed a mark that day.
+    as_of = timezone.localdate().replace(day=1) - timedelta(days=1)
     return render(
         request,
         "placement/follow_up.html",
         {
-            "retention": reports.retention(reports.employments_for(units), today),
-            "sick_leave": reports.sick_leave_by_year(units),
+            "retention": reports.retention(reports.employments_for(units), as_of),
+            "as_of": as_of,
+            "sick_leave": reports.sick_leave_by_year(units, as_of),
         },
     )

@@ -8,6 +8,7 @@ peer supporter on the unit. Thresholds are settings (`DRIFT`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
@@ -171,3 +172,50 @@ def signal(person: Person, today: date | None = None) -> Signal:
     ]
     level = max((r.level for r in reasons), default=Level.GREEN)
     return Signal(Level(level), reasons)
+
+
+@dataclass(frozen=True)
+class CountsRow:
+    organisation: str
+    cells: list  # core.suppression.Cell per Level, in Level order
+    total: object  # Cell
+
+
+def counts_table(counts: Mapping[tuple[str, Level], int]) -> list[CountsRow]:
+    """The network coordinator's table of drift signals per organisation (rows) and
+    level (columns), with each organisation's total.
+
+    A signal is about one person, so an organisation where 1 to threshold-1 of the
+    network's peer supporters work shows none of its figures, not even its zeros (that
+    nobody there is red would otherwise tell each of them is not); a lone hidden figure
+    in a row or column gets a second one hidden (`work.by_people`)."""
+    from peerstod.core.suppression import TOTAL, Cell
+    from peerstod.work.by_people import suppress_by_people
+
+    organisations = sorted({name for name, _level in counts})
+    levels = list(Level)
+    values = {key: n for key, n in counts.items()}
+    row_people = {o: sum(counts.get((o, lv), 0) for lv in levels) for o in organisations}
+    column_people = {lv: sum(counts.get((o, lv), 0) for o in organisations) for lv in levels}
+    table = suppress_by_people(
+        rows=organisations,
+        columns=levels,
+        values=values,
+        people=values,
+        row_people=row_people,
+        column_people=column_people,
+        total_people=sum(row_people.values()),
+    )
+
+    def cell(row, column, value: int) -> Cell:
+        hidden = table.hidden.get((row, column))
+        return Cell(None, hidden) if hidden else Cell(value)
+
+    return [
+        CountsRow(
+            o,
+            [cell(o, lv, counts.get((o, lv), 0)) for lv in levels],
+            cell(o, TOTAL, row_people[o]),
+        )
+        for o in organisations
+    ]

@@ -195,20 +195,28 @@ def network_people(*, scope: Scope, user=None) -> QuerySet[Person]:
     return people
 
 
-def drift_counts(*, scope: Scope) -> Counter:
-    """Drift signals per organisation where the network's peer supporters work: counts
-    only (the page suppresses small ones), so no person is shown."""
+def drift_counts(*, scope: Scope, day: date | None = None) -> Counter:
+    """Drift signals per organisation where the network's peer supporters work today:
+    (organisation name, level) → number of peer supporters, each counted once (on their
+    first current employment). Counts only, for `drift.counts_table`, which hides every
+    figure about fewer people than the threshold; no person is shown."""
+    from django.utils import timezone
+
+    day = day or timezone.localdate()
     counts: Counter = Counter()
+    current = (
+        Employment.objects.filter(starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("unit__organisation")
+        .order_by("pk")
+    )
     people = network_people(scope=scope).prefetch_related(
-        Prefetch(
-            "employments",
-            queryset=Employment.objects.select_related("unit__organisation").order_by("pk"),
-        )
+        Prefetch("employments", queryset=current, to_attr="current_jobs")
     )
     for person in people:
-        jobs = list(person.employments.all())
-        if jobs:
-            counts[(jobs[0].unit.organisation.name, drift.signal(person).level.label)] += 1
+        if person.current_jobs:
+            organisation = person.current_jobs[0].unit.organisation.name
+            counts[(organisation, drift.signal(person, day).level)] += 1
     return counts
 
 

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from peerstod.accounts.roles import Role
 from peerstod.core.forms import add_service_errors
 from peerstod.core.permissions import role_required
-from peerstod.core.suppression import suppress_table
 from peerstod.supervision import drift, selectors, services
 from peerstod.supervision.forms import (
     BookForm,
@@ -233,7 +232,8 @@ def meetings(request: HttpRequest, scope) -> HttpResponse:
         {
             "form": form,
             "meetings": selectors.meetings_for_network(scope=scope),
-            "table": suppress_table(counts) if counts else None,
+            "levels": list(drift.Level),
+            "drift_rows": drift.counts_table(counts) if counts else [],
         },
     )
 

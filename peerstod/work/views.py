@@ -237,15 +237,24 @@ def report(request: HttpRequest, scope) -> HttpResponse:
     person = selectors.own_person(request.user)
     if chosen == "" and person is not None and scope.has_role(Role.PEER_SUPPORTER):
         rows = selectors.activity_rows(person=person)
-        title, suppress = _("My work"), False
+        result = reports.build(rows, first=first, last=last, suppress=False)
+        title = _("My work")
     else:
-        picked = [u for u in units if u.code == chosen] if chosen else list(units)
-        if chosen and not picked:
+        every = list(units)
+        picked = next((u for u in every if u.code == chosen), None) if chosen else None
+        if chosen and picked is None:
             raise Http404
-        rows = selectors.activity_rows(units=picked)
-        title = picked[0].name if chosen else _("All my units")
-        suppress = True
-    result = reports.build(rows, first=first, last=last, suppress=suppress)
+        # One unit or all of them, suppressed as one table of every unit the viewer can
+        # choose: no view minus another gives back what either hides.
+        result = reports.build(
+            selectors.activity_rows(units=every),
+            first=first,
+            last=last,
+            suppress=True,
+            units=every,
+            chosen=picked,
+        )
+        title = picked.name if picked else _("All my units")
     labels = [f"{m.month:%Y-%m}" for m in result.months]
     if request.GET.get("format") == "xlsx":
         return _report_workbook(result, labels, today)
