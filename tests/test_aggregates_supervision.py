@@ -5,6 +5,7 @@ signals reaches a manager or a programme coordinator."""
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from peerstod.people.models import Certification, Person
@@ -70,3 +71,37 @@ def test_no_count_of_drift_signals_reaches_a_manager_or_a_coordinator(client, wo
                 text = response.content.decode()
                 assert "Driftsignaler per organisation" not in text, (persona, name)
                 assert "drift_rows" not in (response.context or {}), (persona, name)
+
+
+@pytest.mark.django_db
+def test_the_evaluators_start_page_counts_as_of_last_month_so_one_joiner_today_shows_nothing(
+    world,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from peerstod.accounts.roles import Role
+    from peerstod.accounts.scope import scope_for
+    from peerstod.core.dashboard import sections_for
+    from tests.factories import MembershipFactory, UserFactory
+
+    def table():
+        (section,) = [
+            s for s in sections_for(scope_for(world.users["evaluator"])) if s.role == Role.EVALUATOR
+        ]
+        return [(label, str(peers)) for label, _units, peers in section.data["rows"]], section
+
+    before, section = table()
+    today = timezone.localdate()
+    assert section.data["as_of"] == today.replace(day=1) - timedelta(days=1)
+    for _ in range(6):  # six peer supporters start on unit A1 today
+        MembershipFactory(
+            user=UserFactory(),
+            organisation=world.unit_a1.organisation,
+            unit=world.unit_a1,
+            role=Role.PEER_SUPPORTER,
+            valid_from=today,
+        )
+    after, _section = table()
+    assert after == before

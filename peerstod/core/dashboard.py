@@ -216,7 +216,10 @@ def _peer_supporter(scope: Scope) -> Section:
 
 
 def _evaluator(scope: Scope) -> Section:
-    """Units and peer supporters by kind of unit: an aggregate, so small counts are hidden."""
+    """Units and peer supporters by kind of unit: an aggregate, so small counts are hidden.
+    Counted as on the last day of last month, so that the table does not change from
+    one day to the next when one person joins or leaves."""
+    as_of = scope.day.replace(day=1) - timedelta(days=1)
     units = (
         _units_with_staff(scope, (Role.EVALUATOR,))
         .values("kind")
@@ -224,7 +227,7 @@ def _evaluator(scope: Scope) -> Section:
     )
     unit_counts = {row["kind"]: row["n"] for row in units}
     peer_counts = dict(
-        Membership.objects.active_on(scope.day)
+        Membership.objects.active_on(as_of)
         .filter(role=Role.PEER_SUPPORTER, unit__in=scope.unit_ids(Role.EVALUATOR))
         .values_list("unit__kind")
         .annotate(n=Count("user", distinct=True))
@@ -247,7 +250,7 @@ def _evaluator(scope: Scope) -> Section:
         title=_("Evaluator"),
         template="core/dashboard/evaluator.html",
         steps=steps,
-        data={"rows": rows, "total": table.total},
+        data={"rows": rows, "total": table.total, "as_of": as_of},
     )
 
 

@@ -230,7 +230,10 @@ def open_rounds(*, scope: Scope, day: date) -> QuerySet[Round]:
             answers=Count("responses", distinct=True),
             pending=Count(
                 "text_answers",
-                filter=Q(text_answers__status=TextStatus.PENDING),
+                filter=Q(
+                    text_answers__status=TextStatus.PENDING,
+                    text_answers__group__isnull=False,
+                ),
                 distinct=True,
             ),
         )
