@@ -232,6 +232,20 @@ def test_a_windows_1252_csv_still_imports(world):
 
 
 @pytest.mark.django_db
+def test_a_file_name_with_personal_data_is_not_kept_in_the_audit_log(world):
+    """The file's name is text a person typed: the import goes through, the name does not."""
+    data = "enhet;månad;vårddygn\nAvdelning A1;2025-01;812\n".encode()
+    assert run_import(world, data, name="lista 850101\u20131236.csv").new == 1
+    assert run_import(world, data, name="vårddygn januari.csv").new == 0
+    files = list(
+        AuditEvent.objects.filter(action="outcomes.import")
+        .order_by("pk")
+        .values_list("detail__file", flat=True)
+    )
+    assert files == [services.NAME_LEFT_OUT, "vårddygn januari.csv"]
+
+
+@pytest.mark.django_db
 def test_an_upload_is_imported_from_the_file_object_without_reading_it_whole(world):
     outcome = run_import(world, upload(csv_file([ROW]), "fil.csv"))
     assert outcome.new == 3

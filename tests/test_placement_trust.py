@@ -513,6 +513,27 @@ def test_event_and_staff_training_forms_sent_twice_make_one_each(world):
     assert StaffTraining.objects.count() == trainings + 1
 
 
+def test_a_list_of_twenty_participants_is_not_held_to_the_length_of_a_title(client, world, login):
+    """The participants' box takes 20 000 characters; it used to borrow the title's
+    validators, and with them the title's cap of 200."""
+    names = "\n".join(f"Medarbetare nummer {n}" for n in range(20))
+    assert len(names) > 200
+    login(world.users["coordinator"])
+    response = client.post(
+        reverse("placement:staff_training"),
+        {
+            "organisation": world.region_a.code,
+            "unit": world.unit_a1.code,
+            "kind": "recovery",
+            "held_on": "2026-01-15",
+            "title": "Återhämtning",
+            "participants": names,
+        },
+    )
+    assert response.status_code == 302
+    assert StaffTraining.objects.get(title="Återhämtning").participants.count() == 20
+
+
 # Bad input -------------------------------------------------------------------------------
 
 

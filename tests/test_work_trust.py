@@ -157,6 +157,18 @@ def test_a_cancelled_day_in_year_9999_is_refused_on_the_page_without_a_500(clien
     assert client.get(reverse("work:schedule") + "?vecka=9999-12-31").status_code == 200
 
 
+def test_a_note_on_a_cancelled_day_may_be_as_long_as_the_poster_keeps(client, world, login):
+    """200 characters, as the note is stored; it used to borrow the item title's cap of 120."""
+    workday = make_workday(world)
+    login(world.users["peer"])
+    note = "Inställt på grund av personalbrist, vi ses nästa vecka i dagrummet som vanligt. " * 2
+    assert 120 < len(note.strip()) <= 200
+    url = reverse("work:schedule_item", args=[workday.item.code])
+    response = client.post(url, {"day": "2026-03-06", "note": note})  # a Friday
+    assert response.status_code == 302
+    assert ScheduleException.objects.get().note == note.strip()
+
+
 # Data that should not be accepted ------------------------------------------------------
 
 

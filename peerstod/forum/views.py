@@ -82,6 +82,12 @@ def detail(request: HttpRequest, scope, code: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("forum:detail", code=code)
+    return _detail_page(request, scope, forum)
+
+
+def _detail_page(request, scope, forum, answering=None) -> HttpResponse:
+    """The forum's page; `answering` is (suggestion, bound AnswerForm) when a manager's
+    answer was refused: the page shows it again with the errors at its fields."""
     return render(
         request,
         "forum/detail.html",
@@ -93,8 +99,9 @@ def detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             "pending": selectors.pending_box(forum=forum),
             "is_peer": forum.unit_id in scope.unit_ids(Role.PEER_SUPPORTER),
             "is_manager": forum.unit_id in scope.unit_ids(Role.UNIT_MANAGER),
-            "box_url": request.build_absolute_uri(reverse("forum:box", args=[code])),
+            "box_url": request.build_absolute_uri(reverse("forum:box", args=[forum.public_code])),
             "answer_form": AnswerForm(),
+            "answering": {"code": answering[0].code, "form": answering[1]} if answering else None,
         },
     )
 
@@ -179,16 +186,19 @@ def meeting(request: HttpRequest, scope, code: str) -> HttpResponse:
 def answer(request: HttpRequest, scope, code: str) -> HttpResponse:
     suggestion = selectors.suggestion_get(scope=scope, code=code)
     form = AnswerForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Choose an answer from the list."))
-        services.suggestion_answer(
-            scope=scope, actor=request.user, suggestion=suggestion, **form.cleaned_data
-        )
-        messages.success(request, _("Your answer is saved and goes on the next agenda."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("forum:detail", code=suggestion.forum.public_code)
+    if form.is_valid():
+        try:
+            services.suggestion_answer(
+                scope=scope, actor=request.user, suggestion=suggestion, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your answer is saved and goes on the next agenda."))
+            return redirect("forum:detail", code=suggestion.forum.public_code)
+    # Refused (a choice not in the list, personal data in the answer …): the forum's page
+    # again, with the answer and what to correct at its fields; nothing was saved.
+    return _detail_page(request, scope, suggestion.forum, answering=(suggestion, form))
 
 
 # Public pages: the forum's opaque code, no login --------------------------------------

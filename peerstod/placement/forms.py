@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.idempotency import OnceField
+from peerstod.core.privacy import no_personal_data
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import Person
 from peerstod.placement.models import (
@@ -63,7 +64,7 @@ class StaffTrainingForm(forms.ModelForm):
         label=_("Participants, one name per line"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=20_000,
-        validators=StaffTraining._meta.get_field("title").validators,
+        validators=[no_personal_data],
     )
 
     class Meta:
@@ -128,7 +129,7 @@ class ConfirmForm(forms.Form):
         label=_("If a unit is not ready: why place anyway?"),
         required=False,
         max_length=500,
-        validators=UnitReadiness._meta.get_field("introduction_plan").validators,
+        validators=[no_personal_data],
     )
 
 
@@ -149,7 +150,7 @@ class EmploymentForm(forms.Form):
         label=_("If the unit is not ready: why place anyway?"),
         required=False,
         max_length=500,
-        validators=UnitReadiness._meta.get_field("introduction_plan").validators,
+        validators=[no_personal_data],
     )
 
     def __init__(self, *args, people, units, **kwargs):

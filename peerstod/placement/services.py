@@ -22,6 +22,7 @@ from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.accounts.services import membership_end, membership_grant
 from peerstod.core import audit, dates, idempotency
+from peerstod.core.privacy import no_personal_data
 from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import CertificationKind, Person
@@ -714,6 +715,20 @@ def event_solve(event: MatchingEvent) -> tuple[matching.Result, dict, dict]:
     return matching.solve(peers, seats), people, positions
 
 
+def _override_reason_problems(reason: str) -> list[ValidationError]:
+    """What is wrong with the reason given for changing the matching: it is free text,
+    kept in the audit log, so the personal-data guard reads it like every other."""
+    if not reason.strip():
+        return [ValidationError(_("Give the reason for each change to the matching."))]
+    if len(reason) > 300:
+        return [ValidationError(_("A reason for a change is at most 300 characters."))]
+    try:
+        no_personal_data(reason)
+    except ValidationError as error:
+        return error.error_list
+    return []
+
+
 @use_case
 def event_confirm(
     *,
@@ -736,14 +751,17 @@ def event_confirm(
     _raise(errors)
     result, people, positions = event_solve(event)
     placement: dict[Any, Any] = dict(result.matches)
+    reasons_refused: dict[str, list] = {}
     for person_id, (position_id, reason) in (overrides or {}).items():
         if person_id not in people or (position_id is not None and position_id not in positions):
             raise ValidationError(_("An override names someone or something not invited."))
-        if not reason.strip():
-            raise ValidationError(_("Give the reason for each change to the matching."))
-        if len(reason) > 300:
-            raise ValidationError(_("A reason for a change is at most 300 characters."))
+        problems = _override_reason_problems(reason)
+        if problems:
+            reasons_refused[people[person_id].code] = problems
         placement[person_id] = position_id
+    if reasons_refused:
+        # Keyed by the person's code, so the page can show each at its reason.
+        raise ValidationError(reasons_refused)
     chosen = {pk: q for pk, q in placement.items() if q is not None}
     # Lock the owners of the limits in one order (positions, then people) before any
     # counting, the same order employment_create takes them in.

@@ -196,6 +196,10 @@ def event_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
     event = selectors.event_get(scope=scope, code=code)
     people, positions = selectors.event_candidates(actor=request.user, event=event)
     confirm = ConfirmForm(initial={"starts_on": timezone.localdate()})
+    # A refused confirmation shows the changes as sent, with each reason's problem at it.
+    sent_overrides: dict[str, str] = {}
+    sent_reasons: dict[str, str] = {}
+    reason_errors: dict[str, list[str]] = {}
     if request.method == "POST":
         side = request.POST.get("side")
         try:
@@ -247,6 +251,16 @@ def event_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
                 return redirect("placement:event", code=code)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            if side == "confirm":
+                codes = {p.code for p in people.values()}
+                sent_overrides = {c: request.POST.get(f"override-{c}", "") for c in codes}
+                sent_reasons = {c: request.POST.get(f"reason-{c}", "") for c in codes}
+                if hasattr(error, "error_dict"):
+                    reason_errors = {
+                        code: problems
+                        for code, problems in error.message_dict.items()
+                        if code in codes
+                    }
     saved = {(r.side, r.person_id, r.position_id): r.rank for r in event.rankings.all()}
     peer_grid = [
         (p, [(q, saved.get((Ranking.Side.PEER, p.pk, q.pk))) for q in positions.values()])
@@ -286,6 +300,9 @@ def event_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             "unmatched": unmatched,
             "unfilled": [positions[q] for q in result.unfilled_positions],
             "confirm": confirm,
+            "sent_overrides": sent_overrides,
+            "sent_reasons": sent_reasons,
+            "reason_errors": reason_errors,
             "employments": event.employments.select_related("person", "unit"),
         },
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.idempotency import OnceField
+from peerstod.core.privacy import no_personal_data
 from peerstod.orgs.models import Unit
 from peerstod.work.models import ActivityEntry, ScheduleItem
 
@@ -71,5 +72,5 @@ class CancelForm(forms.Form):
         label=_("Note on the poster"),
         required=False,
         max_length=200,
-        validators=ScheduleItem._meta.get_field("title").validators,
+        validators=[no_personal_data],
     )

@@ -63,6 +63,8 @@ def log(request: HttpRequest, scope) -> HttpResponse:
             )
         except ValidationError as problem:
             error = " ".join(problem.messages)
+            if hasattr(problem, "error_dict"):
+                add_service_errors(form, problem)  # the note's problem shown at the note too
         else:
             messages.success(
                 request,
