@@ -7,6 +7,10 @@ from peerstod.core.audit import action
 USER_CREATED = action("accounts.user.created", _("User created"))
 USER_LOGGED_IN = action("accounts.user.logged_in", _("Logged in"))
 PASSWORD_RESET_SENT = action("accounts.user.password_reset_sent", _("Password reset link sent"))
+PASSWORD_RESET_UNKNOWN = action(
+    "accounts.password_reset_unknown",
+    _("Password reset asked for an address without an account (told so by mail)"),
+)
 PASSWORD_CHANGED = action("accounts.user.password_changed", _("Password changed"))
 MEMBERSHIP_GRANTED = action("accounts.membership.granted", _("Role granted"))
 MEMBERSHIP_ENDED = action("accounts.membership.ended", _("Role ended"))

@@ -39,7 +39,15 @@ class PasswordChangeForm(ServiceSetPasswordMixin, auth_forms.PasswordChangeForm)
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """The reset link goes through the outbox, like every mail (never inside the
-    request's fate); the page says the same for a known and an unknown address."""
+    request's fate). The page says the same for a known and an unknown address, and the
+    same work is done: an address without an active account gets one mail as well,
+    saying that there is none (`tell_no_account`, called by the view). Whether someone
+    has an account would say that they work in the programme, a peer supporter among
+    them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sent = False
 
     def send_mail(
         self,
@@ -52,6 +60,18 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     ):
         from peerstod.accounts.services import password_reset_mail
 
+        self.sent = True
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
         password_reset_mail(user=context["user"], subject=subject, body=body)
+
+    def tell_no_account(self) -> None:
+        """The mail to an address that has no active account."""
+        from peerstod.accounts.services import password_reset_unknown_mail
+
+        subject_template = "accounts/email/password_reset_unknown_subject.txt"
+        subject = "".join(render_to_string(subject_template).splitlines())
+        body = render_to_string("accounts/email/password_reset_unknown.txt")
+        password_reset_unknown_mail(
+            email=self.cleaned_data["email"].strip(), subject=subject, body=body
+        )

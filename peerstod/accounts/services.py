@@ -54,6 +54,15 @@ def password_reset_mail(*, user: User, subject: str, body: str) -> None:
 
 
 @use_case
+def password_reset_unknown_mail(*, email: str, subject: str, body: str) -> None:
+    """An address without an (active) account gets a mail too, saying so: the same work
+    as for an account, and the page cannot tell the two apart. The audit row does not
+    keep the address: it may belong to someone who is no user."""
+    mail_queue(to=[email], subject=subject, body=body)
+    audit.record(actor=None, action=actions.PASSWORD_RESET_UNKNOWN)
+
+
+@use_case
 def membership_grant(
     *,
     user: User,

@@ -54,6 +54,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        """The same answer, and one mail, whether or not the address has an account."""
+        response = super().form_valid(form)
+        if not form.sent:
+            form.tell_no_account()
+        return response
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"

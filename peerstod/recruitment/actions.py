@@ -7,6 +7,10 @@ from peerstod.recruitment.models import Step
 
 CALL_CREATED = action("recruitment.call.created", _("Call opened"))
 APPLICATION_SUBMITTED = action("recruitment.application.submitted", _("Application received"))
+APPLICATION_REPEATED = action(
+    "recruitment.application.repeated",
+    _("Application sent again from an address that had already applied (nothing saved)"),
+)
 APPLICATION_NOTE_ADDED = action("recruitment.application.note_added", _("Application note added"))
 APPLICATION_WITHDRAWN = action(
     "recruitment.application.withdrawn", _("Application withdrawn by the applicant")

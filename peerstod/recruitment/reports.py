@@ -16,10 +16,13 @@ from peerstod.recruitment import funnel as funnel_module
 from peerstod.recruitment import selectors
 from peerstod.recruitment.models import Call
 
+# The funnel can be filtered by one of these at a time.
+FILTERS = ("utlysning", "kohort", "organisation", "ar")
+
 
 @dataclass
 class FunnelReport:
-    funnel: funnel_module.Funnel
+    funnel: funnel_module.Funnel | None  # None when the filters were refused
     chart: str
     filters: dict[str, Any]
     calls: Any
@@ -27,45 +30,64 @@ class FunnelReport:
     organisations: Any
     years: list[int]
     title: str
+    error: str = ""
 
 
 def funnel_report(*, scope, params) -> FunnelReport:
+    """The funnel of one view: everything the user may count, or one call, cohort,
+    organisation or year. Every view the user could pick is computed and suppressed
+    together (funnel.views), so what one view hides no other gives away."""
     applications = selectors.funnel_applications(scope=scope)
-    calls = Call.objects.filter(pk__in=applications.values("call_id")).order_by("-opens_on")
-    cohorts = selectors.funnel_cohorts(scope=scope)
-    organisations = selectors.funnel_organisations(scope=scope)
+    calls = list(
+        Call.objects.filter(pk__in=applications.values("call_id")).order_by("-opens_on", "pk")
+    )
+    cohorts = list(selectors.funnel_cohorts(scope=scope))
+    organisations = list(selectors.funnel_organisations(scope=scope))
+    years = sorted({d.year for d in applications.dates("submitted_at", "year")}, reverse=True)
     filters: dict[str, Any] = {}
-    parts = []
-    call = calls.filter(code=params.get("utlysning", "")).first()
-    if call is not None:
-        applications = applications.filter(call=call)
-        filters["utlysning"] = call.code
-        parts.append(str(call))
-    cohort = cohorts.filter(code=params.get("kohort", "")).first()
-    if cohort is not None:
-        applications = applications.filter(cohort=cohort)
-        filters["kohort"] = cohort.code
-        parts.append(str(cohort))
-    organisation = organisations.filter(code=params.get("organisation", "")).first()
-    if organisation is not None:
-        applications = applications.filter(call__principal=organisation)
-        filters["organisation"] = organisation.code
-        parts.append(str(organisation))
-    years = sorted(
-        {d.year for d in selectors.funnel_applications(scope=scope).dates("submitted_at", "year")},
-        reverse=True,
-    )
-    year = params.get("ar", "")
-    # str.isdigit() accepts "²" and 5000-digit strings, on which int() raises.
-    if re.fullmatch(r"[0-9]{4}", year) and int(year) in years:
-        applications = applications.filter(submitted_at__year=int(year))
-        filters["ar"] = int(year)
-        parts.append(year)
-    result = funnel_module.build(applications)
-    chart = charts.horizontal_bars(
-        [str(_step_label(row.step)) for row in result.rows],
-        [row.count.value for row in result.rows],
-    )
+    key: Any = funnel_module.ALL
+    title = _("All calls you can see")
+    error = ""
+    given = [name for name in FILTERS if params.get(name, "")]
+    if len(given) > 1:
+        error = _(
+            "Choose one filter at a time: a call, a cohort, a region or municipality, or "
+            "a year. A combination would count small groups that the others, subtracted, "
+            "would give away."
+        )
+    else:
+        code = params.get("utlysning", "")
+        call = next((c for c in calls if c.code == code), None)
+        cohort = next((c for c in cohorts if c.code == params.get("kohort", "")), None)
+        organisation = next(
+            (o for o in organisations if o.code == params.get("organisation", "")), None
+        )
+        year = params.get("ar", "")
+        if call is not None:
+            key, filters["utlysning"], title = ("call", call.pk), call.code, str(call)
+        elif cohort is not None:
+            key, filters["kohort"], title = ("cohort", cohort.pk), cohort.code, str(cohort)
+        elif organisation is not None:
+            key, title = ("organisation", organisation.pk), str(organisation)
+            filters["organisation"] = organisation.code
+        # str.isdigit() accepts "²" and 5000-digit strings, on which int() raises.
+        elif re.fullmatch(r"[0-9]{4}", year) and int(year) in years:
+            key, filters["ar"], title = ("year", int(year)), int(year), year
+    result = None
+    chart = ""
+    if not error:
+        every = funnel_module.views(
+            applications,
+            calls=[c.pk for c in calls],
+            organisations=[o.pk for o in organisations],
+            cohorts=[c.pk for c in cohorts],
+            years=years,
+        )
+        result = every.view(key)
+        chart = charts.horizontal_bars(
+            [str(_step_label(row.step)) for row in result.rows],
+            [row.count.value for row in result.rows],
+        )
     return FunnelReport(
         funnel=result,
         chart=chart,
@@ -74,7 +96,8 @@ def funnel_report(*, scope, params) -> FunnelReport:
         cohorts=cohorts,
         organisations=organisations,
         years=years,
-        title=", ".join(parts) or _("All calls you can see"),
+        title=title,
+        error=error,
     )
 
 
@@ -83,6 +106,8 @@ def _step_label(step) -> str:
 
 
 def funnel_workbook(report: FunnelReport):
+    assert report.funnel is not None
+
     def share(value):
         return None if value is None else round(value * 100, 1)
 
@@ -92,11 +117,13 @@ def funnel_workbook(report: FunnelReport):
     ]
     reasons = [(_("Not admitted"), label, str(cell)) for label, cell in report.funnel.not_admitted]
     reasons += [(_("Discontinued"), label, str(cell)) for label, cell in report.funnel.discontinued]
+    reasons += [(_("Withdrawn"), _("Withdrawn by the applicant"), str(report.funnel.withdrawn))]
     note = [
         (
             _(
                 "Counts from 1 up to the threshold are hidden (–), as are counts from which "
-                "a hidden one could be worked out."
+                "a hidden one could be worked out, in this view or with any other view of "
+                "the funnel."
             ),
         ),
         (report.title,),

@@ -160,10 +160,19 @@ def application_submit(
 ) -> tuple[Application, str]:
     """Take an application from the public form. Returns it and its private status token.
 
+    The form answers the same whoever the address belongs to: anyone can type anyone's
+    address, and "already applied" would tell them that a named person has sought the
+    training, which says they have lived experience of mental illness. So everything is
+    validated the same way first; then exactly one mail goes to the address, which only
+    its owner reads: the receipt with the status link for a new application, or, when
+    this address has already applied to this call, a note that the application was
+    already received. In that case nothing new is saved, the earlier application is
+    returned and the token is "".
+
     What the applicant wrote (name, phone, service degree) is kept on the application.
     A person is created when the network has none with this e-mail address; an existing
-    person is never changed from the public form (anyone can type anyone's address): the
-    recruitment team applies the new details after review (`application_contact_apply`).
+    person is never changed from the public form: the recruitment team applies the new
+    details after review (`application_contact_apply`).
     """
     now = now or timezone.now()
     errors: dict[str, Any] = {}
@@ -180,20 +189,11 @@ def application_submit(
     areas = list(areas or [])
     if any(not _in_tree(area, call.principal) for area in areas):
         errors["areas"] = _("Choose among the areas of this call.")
+    if not full_name.strip():
+        errors["full_name"] = _("Write your name.")
     if errors:
         raise ValidationError(errors)
     email = email.strip().lower()
-    person = Person.objects.filter(network=call.network, email=email).first()
-    if person is not None and Application.objects.filter(call=call, person=person).exists():
-        raise ValidationError(
-            {
-                "email": _(
-                    "An application with this e-mail address has already been sent to "
-                    "this call. Use the status link in your receipt to see it."
-                )
-            }
-        )
-    token = secrets.token_urlsafe(24)
     application = Application(
         call=call,
         full_name=full_name,
@@ -205,49 +205,81 @@ def application_submit(
         fte_max=fte_max,
         consent_at=now,
         submitted_at=now,
-        status_token_hash=hash_token(token),
     )
-    if not full_name.strip():
-        raise ValidationError({"full_name": _("Write your name.")})
-    application.full_clean(exclude=["person"])
-    new_person = person is None
-    if new_person:
-        person = Person(
-            network=call.network,
-            email=email,
-            full_name=full_name,
-            phone=phone,
-            fte_min=fte_min,
-            fte_max=fte_max,
-        )
-        person.full_clean(validate_unique=False)
-    assert person is not None
-    try:
-        if new_person:
-            person.save()
-        application.person = person
-        application.save()
-    except IntegrityError as error:
-        # Two submissions racing each other: the constraint caught the second.
-        raise ValidationError(
-            {
-                "email": _(
-                    "An application with this e-mail address has already been sent to this call."
-                )
-            }
-        ) from error
-    application.areas.set(areas)
-    ApplicationEvent.objects.create(application=application, step=Step.RECEIVED, at=now)
+    application.full_clean(exclude=["person", "status_token_hash"])
+    # The details a new person would get, checked for everyone alike.
+    candidate = Person(
+        network=call.network,
+        email=email,
+        full_name=full_name,
+        phone=phone,
+        fte_min=fte_min,
+        fte_max=fte_max,
+    )
+    # Not whether the address is taken: that is the question nobody may ask here.
+    candidate.full_clean(validate_unique=False, validate_constraints=False)
+    candidate.validate_constraints(exclude=["email"])
+    earlier = _earlier_application(call, email)
+    if earlier is None:
+        token = secrets.token_urlsafe(24)
+        try:
+            new_person = _save_application(application, candidate, areas, token, now)
+        except IntegrityError:
+            # Two submissions racing each other: the constraint caught the second,
+            # which is answered like any repeat.
+            earlier = _earlier_application(call, email)
+            if earlier is None:
+                raise
+        else:
+            audit.record(
+                actor=None,
+                action=actions.APPLICATION_SUBMITTED,
+                obj=application,
+                organisation=call.network,
+                new_person=new_person,
+            )
+            if status_url:
+                _queue_receipt(application, email, status_url + token + "/")
+            return application, token
     audit.record(
         actor=None,
-        action=actions.APPLICATION_SUBMITTED,
-        obj=application,
+        action=actions.APPLICATION_REPEATED,
+        obj=earlier,
         organisation=call.network,
-        new_person=new_person,
     )
     if status_url:
-        _queue_receipt(application, email, status_url + token + "/")
-    return application, token
+        _queue_already_received(earlier, email)
+    return earlier, ""
+
+
+def _earlier_application(call: Call, email: str) -> Application | None:
+    """This address's application to this call, if it still has one (a withdrawn or
+    purged application no longer points to anyone)."""
+    person = Person.objects.filter(network=call.network, email=email).first()
+    if person is None:
+        return None
+    return Application.objects.filter(call=call, person=person).first()
+
+
+@use_case
+def _save_application(
+    application: Application, candidate: Person, areas, token: str, now: datetime
+) -> bool:
+    """Save a new application (and its person, if the address is new). A use case of
+    its own only to run in a savepoint of the submission, so that a constraint catching
+    a racing twin undoes just this; the submission writes the audit row. Returns
+    whether the person is new."""
+    person = Person.objects.filter(network=candidate.network, email=candidate.email).first()
+    new_person = person is None
+    if person is None:
+        person = candidate
+        person.save()
+    application.person = person
+    application.status_token_hash = hash_token(token)
+    application.save()
+    application.areas.set(areas)
+    ApplicationEvent.objects.create(application=application, step=Step.RECEIVED, at=now)
+    return new_person
 
 
 def _queue_receipt(application: Application, email: str, status_link: str) -> None:
@@ -258,7 +290,22 @@ def _queue_receipt(application: Application, email: str, status_link: str) -> No
     )
     mail_queue(
         to=[email],
-        subject=_("We have received your application: %(call)s") % {"call": application.call},
+        subject=_("Your application: %(call)s") % {"call": application.call},
+        body=body,
+    )
+
+
+def _queue_already_received(application: Application, email: str) -> None:
+    """The note to an address that has already applied to the call. The status link
+    cannot be sent again: only its hash is kept, and a new one would silently end the
+    link in the first receipt. The first receipt, in the same mailbox, has it."""
+    body = render_to_string(
+        "recruitment/email/already_received.txt",
+        {"application": application, "network": application.call.network},
+    )
+    mail_queue(
+        to=[email],
+        subject=_("Your application: %(call)s") % {"call": application.call},
         body=body,
     )
 

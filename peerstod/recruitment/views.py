@@ -34,15 +34,27 @@ def public_calls(request: HttpRequest) -> HttpResponse:
     return render(request, "recruitment/public_calls.html", {"calls": selectors.open_calls()})
 
 
+# Where the address of the last application is kept until its thank-you page is shown.
+SENT = "recruitment.sent"
+
+
 @limit("apply")
 def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """The public application form. Whatever the address (new, one that has applied
+    before, one whose application was withdrawn), a valid form gets the same redirect
+    and the same page, "we have sent an e-mail to …": the receipt, or the note that an
+    application was already received, goes to that mailbox, never to the screen."""
     call = selectors.public_call_get(code=code)
     is_open = call.is_open_on(timezone.localdate())
+    if request.method == "GET" and request.GET.get("skickat") == "1":
+        sent = request.session.pop(SENT, None)
+        address = sent["email"] if sent and sent.get("call") == call.code else ""
+        return render(request, "recruitment/apply_sent.html", {"call": call, "address": address})
     form = ApplicationForm(request.POST or None, call=call)
     if request.method == "POST" and is_open and form.is_valid():
         data = form.cleaned_data
         try:
-            _application, token = services.application_submit(
+            services.application_submit(
                 call=call,
                 full_name=data["full_name"],
                 email=data["email"],
@@ -59,13 +71,15 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect(reverse("recruitment:status", args=[token]) + "?ny=1")
+            request.session[SENT] = {"call": call.code, "email": data["email"].strip().lower()}
+            return redirect(reverse("recruitment:apply", args=[call.code]) + "?skickat=1")
     return render(
         request, "recruitment/apply.html", {"call": call, "form": form, "is_open": is_open}
     )
 
 
 def status(request: HttpRequest, token: str) -> HttpResponse:
+    """The applicant's own page, reached only by the link in the receipt."""
     application = selectors.application_by_token(token=token)
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
@@ -83,7 +97,6 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         {
             "application": application,
             "events": application.events.all(),
-            "new": request.GET.get("ny") == "1",
             "can_withdraw": application.step in services.WITHDRAWABLE,
         },
     )
@@ -239,6 +252,8 @@ def application_export(request: HttpRequest, scope, code: str) -> HttpResponse:
 @role_required(*selectors.FUNNEL_READERS)
 def funnel(request: HttpRequest, scope) -> HttpResponse:
     report = reports.funnel_report(scope=scope, params=request.GET)
+    if report.funnel is None:  # a combination of filters: refused, with the reason
+        return render(request, "recruitment/funnel.html", {"report": report}, status=400)
     if request.GET.get("format") == "xlsx":
         return reports.funnel_workbook(report)
     return render(request, "recruitment/funnel.html", {"report": report})

@@ -1,6 +1,7 @@
 """Journey 1: Lina applies on the public page, is screened, interviewed, admitted and
 enrolled, attends 9 of 10 days (marked on a phone), completes and is certified. The
-funnel report shows the seed's numbers. axe-core on every page visited."""
+funnel report shows the seed's numbers where it shows them. axe-core on every page
+visited."""
 
 import re
 
@@ -29,8 +30,11 @@ def test_from_applicant_to_certified_peer_supporter(page, phone):
     page.get_by_label("Högsta tjänstgöringsgrad").select_option("75")
     page.get_by_role("checkbox", name=re.compile("Jag samtycker")).check()
     page.get_by_role("button", name="Skicka ansökan").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Din ansökan")
-    expect(page.get_by_text("Tack! Din ansökan är mottagen.")).to_be_visible()
+    # The same answer for every address: what happens next comes by mail.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tack")
+    expect(
+        page.get_by_text("Tack — vi har skickat ett mejl till lina.lindgren@example.org.")
+    ).to_be_visible()
     assert_accessible(page)
 
     # The recruitment team moves her through the steps.
@@ -96,12 +100,15 @@ def test_the_funnel_shows_the_seed_numbers(page):
     page.get_by_label("Utlysning").select_option(label="Bli peer supporter – utbildning 2019")
     page.get_by_role("button", name="Visa").click()
     table = page.get_by_role("table").first
+    expect(table.get_by_role("row", name=re.compile("^Sökte 109"))).to_be_visible()
+    # The seed's numbers where they are shown. 11 completed and 7 employed together
+    # would tell that 4 left in between, and the calls' views are suppressed together,
+    # so some of the later steps are hidden (–).
     for step, number in [
-        ("Sökte", "109"),
         ("Intervjuad", "33"),
         ("Antagen", "16"),
         ("Slutförde utbildningen", "11"),
         ("Anställd", "7"),
     ]:
-        expect(table.get_by_role("row", name=re.compile(f"^{step} {number}"))).to_be_visible()
+        expect(table.get_by_role("row", name=re.compile(f"^{step} ({number}|–) "))).to_be_visible()
     assert_accessible(page)
