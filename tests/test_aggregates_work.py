@@ -11,11 +11,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from peerstod.accounts.roles import Role
-from peerstod.core.suppression import TOTAL, Reason
+from peerstod.core.suppression import TOTAL, Reason, suppress_by_people
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment
 from peerstod.work import services
-from peerstod.work.by_people import suppress_by_people
 from tests.factories import MembershipFactory, UserFactory
 
 TODAY = timezone.localdate

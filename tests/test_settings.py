@@ -41,9 +41,7 @@ def test_production_settings_pass_the_deploy_check():
 
 
 def test_production_without_the_site_address_says_so_in_one_line():
-    result = run_peerstod(
-        "check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), SITE_URL=""
-    )
+    result = run_peerstod("check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), SITE_URL="")
     assert result.returncode == 2
     assert result.stderr.startswith("peerstod: configuration error: SITE_URL is not set")
     assert "Traceback" not in result.stderr

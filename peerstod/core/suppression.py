@@ -5,6 +5,22 @@ publishes totals, a single hidden cell in a row or column could be recomputed by
 subtraction, so a second cell in that line is hidden too (complementary suppression),
 repeating until no line has exactly one hidden cell. Zeros are shown: knowing that
 nobody is in a group does not point to anyone.
+
+This module is the one suppression layer: every aggregate, filter, interim result,
+export and answer of Peerstöd goes through one of
+
+- `suppress_table` / `suppress_counts`: counts of people with their totals;
+- `suppress_each`: figures that add up to nothing published (points of a series);
+- `suppress_nested`: nested steps (applied ⊇ interviewed ⊇ admitted), where two shown
+  steps give the number between them;
+- `suppress_linked`: every view a report offers (filters, slices, their parents)
+  suppressed together, so no view minus others gives a hidden cell back;
+- `suppress_by_people`: hours and other sums, hidden by the number of people behind
+  them, not by their size;
+- `suppress_growing`: nested counts that grow over time, so no two days differ by a few.
+
+Survey results also freeze their interim figures in whole groups (surveys.results).
+The rule and the practice it follows: docs/integritet.md.
 """
 
 from __future__ import annotations
@@ -12,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 
@@ -577,3 +594,147 @@ class _Hypercube:
             covered |= values != self.value
         if (self._wanted() & ~covered).any():
             raise AssertionError("A hidden cell has no second table.")
+
+
+# ---------------------------------------------------------------- sums, by the people behind them
+# Suppression of sums (hours, activities) by the number of PEOPLE behind them.
+#
+# `core.suppression.suppress_table` hides a count by its own size, which is right when the
+# count is a number of people. Hours and numbers of activities are not: 40 hours can be
+# one person's month. Here every figure comes with the number of people behind it, and a
+# figure is hidden when those people are 1 to threshold-1 – whatever its size.
+#
+# A row describes a group of people (a unit's peer supporters in a month): when that group
+# is 1 to threshold-1, every figure of the row is hidden, zeros included, since "nothing
+# of this kind" is as much about the few people as an amount is. The table is published
+# with its margins (a unit's total, the total of all units, the total of everything), so
+# complementary suppression follows, as in `suppress_table`: no row or column (margins
+# included) is left with exactly one hidden figure.
+#
+# Callers that show one row of the table at a time (one unit, or all of them) compute the
+# whole table the viewer can ask for and show its rows: the unit view and the total view
+# then hide the same figures, and no difference of two views gives a hidden one back.
+
+
+Key = tuple[Hashable, Hashable]
+
+
+@dataclass(frozen=True)
+class PeopleTable:
+    """What is hidden (key → reason); keys use `TOTAL` for the margins."""
+
+    hidden: dict[Key, Reason]
+    threshold: int
+
+    def is_hidden(self, row: Hashable, column: Hashable) -> bool:
+        return (row, column) in self.hidden
+
+    def row_hidden(self, row: Hashable) -> bool:
+        return any(key[0] == row for key in self.hidden)
+
+
+def suppress_by_people(
+    *,
+    rows: Sequence[Hashable],
+    columns: Sequence[Hashable],
+    values: Mapping[Any, float],
+    people: Mapping[Any, int],
+    row_people: Mapping[Any, int],
+    column_people: Mapping[Any, int],
+    total_people: int,
+    small_values: bool = False,
+    limit: int | None = None,
+) -> PeopleTable:
+    """`values`, `people`: the figure of each (row, column) and the distinct people
+    behind it (missing: 0). `row_people`, `column_people`, `total_people`: the distinct
+    people behind each margin (not sums: one person can be in two rows). With
+    `small_values`, a figure of 1 to threshold-1 is hidden too (numbers of patients)."""
+    limit = threshold(limit)
+
+    def small(n: float) -> bool:
+        return 0 < n < limit
+
+    full: dict[Key, float] = {(r, c): values.get((r, c), 0) for r in rows for c in columns}
+    behind: dict[Key, int] = {(r, c): people.get((r, c), 0) for r in rows for c in columns}
+    for r in rows:
+        full[(r, TOTAL)] = sum(full[(r, c)] for c in columns)
+        behind[(r, TOTAL)] = row_people.get(r, 0)
+    for c in columns:
+        full[(TOTAL, c)] = sum(full[(r, c)] for r in rows)
+        behind[(TOTAL, c)] = column_people.get(c, 0)
+    full[(TOTAL, TOTAL)] = sum(full[(r, TOTAL)] for r in rows)
+    behind[(TOTAL, TOTAL)] = total_people
+    group = {**{r: row_people.get(r, 0) for r in rows}, TOTAL: total_people}
+
+    hidden: dict[Key, Reason] = {
+        key: Reason.SMALL
+        for key in full
+        if small(behind[key]) or small(group[key[0]]) or (small_values and small(full[key]))
+    }
+    all_rows, all_columns = [*rows, TOTAL], [*columns, TOTAL]
+    lines = [[(r, c) for c in all_columns] for r in all_rows]
+    lines += [[(r, c) for r in all_rows] for c in all_columns]
+
+    def preference(key: Key) -> tuple[bool, bool, float]:
+        return (TOTAL in key, full[key] == 0, full[key])
+
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(key in hidden for key in line) != 1:
+                continue
+            candidates = sorted((key for key in line if key not in hidden), key=preference)
+            if candidates:
+                hidden[candidates[0]] = Reason.COMPLEMENTARY
+                changed = True
+    return PeopleTable(hidden, limit)
+
+
+def suppress_growing(
+    snapshots: list[dict[Hashable, int]],
+    *,
+    nested: list[tuple[Hashable, Hashable]],
+    population: Mapping[Hashable, Hashable],
+    everyone_hidden: frozenset = frozenset(),
+    limit: int | None = None,
+) -> dict[Hashable, Cell]:
+    """Suppression of nested counts that only grow over time, seen at successive days.
+
+    `snapshots`: the figures of each day, oldest first, each key in the order its nested
+    steps come (a superset before its subsets). `nested`: (superset, subset) pairs of one
+    day. `population`: a figure's group (the subset's superset it is a share of). Two
+    shown figures of nested sets tell how many lie between them, and so do a figure's
+    value on two days: so a figure is shown only when it is 0 or at least the threshold
+    and so is its difference with every shown figure it is nested with that day and with
+    its own last shown value – as `suppress_nested` does for one chain.
+    A figure whose population is too small is hidden too (even 0 is about the few), and a
+    key in `everyone_hidden` is hidden when it equals its population (the figure says it
+    of each of them: "everybody employed was on sick leave"). Returns the last day's
+    cells."""
+    limit = threshold(limit)
+
+    def small(n: int) -> bool:
+        return 0 < n < limit
+
+    last_shown: dict[Hashable, int] = {}
+    cells: dict[Hashable, Cell] = {}
+    for figures in snapshots:
+        cells = {}
+        for key, value in figures.items():
+            related = [b for a, b in nested if a == key] + [a for a, b in nested if b == key]
+            others = [figures[k] for k in related if k in cells and not cells[k].suppressed]
+            if key in last_shown:
+                others.append(last_shown[key])
+            group = population.get(key)
+            few = small(value) or (group is not None and cells[group].reason == Reason.SMALL)
+            between = any(small(abs(value - other)) for other in others)
+            everyone = key in everyone_hidden and group is not None and 0 < value == figures[group]
+            if few:
+                cells[key] = Cell(None, Reason.SMALL)
+            elif between or everyone:
+                cells[key] = Cell(None, Reason.COMPLEMENTARY)
+            else:
+                cells[key] = Cell(value)
+                last_shown[key] = value
+    return cells

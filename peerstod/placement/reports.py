@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
-from peerstod.core.suppression import Cell, Reason, threshold
+from peerstod.core.suppression import Cell, suppress_growing
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment, Position, SickLeave
 
@@ -93,56 +92,6 @@ def _month_ends(first: date, last: date) -> list[date]:
         days.append(day)
         day = month_end(day + timedelta(days=1))
     return [*days, last]
-
-
-def suppress_growing(
-    snapshots: list[dict[Hashable, int]],
-    *,
-    nested: list[tuple[Hashable, Hashable]],
-    population: Mapping[Hashable, Hashable],
-    everyone_hidden: frozenset = frozenset(),
-    limit: int | None = None,
-) -> dict[Hashable, Cell]:
-    """Suppression of nested counts that only grow over time, seen at successive days.
-
-    `snapshots`: the figures of each day, oldest first, each key in the order its nested
-    steps come (a superset before its subsets). `nested`: (superset, subset) pairs of one
-    day. `population`: a figure's group (the subset's superset it is a share of). Two
-    shown figures of nested sets tell how many lie between them, and so do a figure's
-    value on two days: so a figure is shown only when it is 0 or at least the threshold
-    and so is its difference with every shown figure it is nested with that day and with
-    its own last shown value – as `core.suppression.suppress_nested` does for one chain.
-    A figure whose population is too small is hidden too (even 0 is about the few), and a
-    key in `everyone_hidden` is hidden when it equals its population (the figure says it
-    of each of them: "everybody employed was on sick leave"). Returns the last day's
-    cells. This belongs in `core.suppression`; it lives here until that module's owner
-    takes it in."""
-    limit = threshold(limit)
-
-    def small(n: int) -> bool:
-        return 0 < n < limit
-
-    last_shown: dict[Hashable, int] = {}
-    cells: dict[Hashable, Cell] = {}
-    for figures in snapshots:
-        cells = {}
-        for key, value in figures.items():
-            related = [b for a, b in nested if a == key] + [a for a, b in nested if b == key]
-            others = [figures[k] for k in related if k in cells and not cells[k].suppressed]
-            if key in last_shown:
-                others.append(last_shown[key])
-            group = population.get(key)
-            few = small(value) or (group is not None and cells[group].reason == Reason.SMALL)
-            between = any(small(abs(value - other)) for other in others)
-            everyone = key in everyone_hidden and group is not None and 0 < value == figures[group]
-            if few:
-                cells[key] = Cell(None, Reason.SMALL)
-            elif between or everyone:
-                cells[key] = Cell(None, Reason.COMPLEMENTARY)
-            else:
-                cells[key] = Cell(value)
-                last_shown[key] = value
-    return cells
 
 
 def _retention_figures(spells, day: date) -> dict[tuple[str, int], int]:

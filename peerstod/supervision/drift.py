@@ -189,8 +189,7 @@ def counts_table(counts: Mapping[tuple[str, Level], int]) -> list[CountsRow]:
     network's peer supporters work shows none of its figures, not even its zeros (that
     nobody there is red would otherwise tell each of them is not); a lone hidden figure
     in a row or column gets a second one hidden (`work.by_people`)."""
-    from peerstod.core.suppression import TOTAL, Cell
-    from peerstod.work.by_people import suppress_by_people
+    from peerstod.core.suppression import TOTAL, Cell, suppress_by_people
 
     organisations = sorted({name for name, _level in counts})
     levels = list(Level)

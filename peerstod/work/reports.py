@@ -25,8 +25,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from peerstod.core.suppression import TOTAL, Cell
-from peerstod.work.by_people import suppress_by_people
+from peerstod.core.suppression import TOTAL, Cell, suppress_by_people
 from peerstod.work.categories import OUTSIDE_ROLE, WITH_PATIENTS, Category
 from peerstod.work.models import ActivityMonth
 
