@@ -188,6 +188,27 @@ def test_a_slip_code_never_travels_in_an_address_or_a_log_line(world, caplog):
     assert caplog.records and code not in logged and services.format_code(code) not in logged
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "disguise", ["850101 - 1236", "850101\u20131236", "070.123.45.67", "lina (at) region.se"]
+)
+def test_a_disguised_identifier_in_a_slip_answer_is_refused_at_its_field_and_the_code_kept(
+    world, disguise
+):
+    survey_round = _patient_round(world)
+    (code,) = _slips(world, survey_round, 1)
+    client = Client()
+    entry = reverse("surveys:code")
+    page = client.post(entry, {"code": code})
+    token = page.context["form"]["token"].value()
+    sent = client.post(
+        entry,
+        {"code": page.context["code"], "token": token, "q_hope_future": "4", "q_comment": disguise},
+    )
+    assert sent.status_code == 200 and sent.context["form"].errors["q_comment"]
+    assert not Response.objects.exists() and not AccessCode.objects.filter(used=True).exists()
+
+
 # ---------------------------------------------------------------- no differencing
 
 
@@ -360,3 +381,29 @@ def test_answers_sent_at_once_take_each_code_once_and_fill_groups_without_deadlo
     assert sorted(outcome) == ["refused"] + ["saved"] * 5
     assert AccessCode.objects.filter(used=True).count() == 5
     assert list(Response.objects.values_list("group", flat=True)) == [1] * 5
+
+
+@pytest.mark.django_db
+def test_an_instrument_file_with_a_personnummer_in_a_question_is_refused(world):
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+
+    from peerstod.surveys.models import Instrument
+
+    source = (Path(services.__file__).parent / "instruments" / "staff-recovery.yaml").read_text()
+    source = source.replace("key: staff-recovery", "key: own-recovery", 1)
+    source = source.replace("version: 1", "version: 7", 1).replace(
+        "Människor med allvarlig", "Fråga 850101 - 1236 om människor med allvarlig", 1
+    )
+    coordinator = world.users["coordinator"]
+    with pytest.raises(ValidationError) as caught:
+        services.instrument_import(
+            scope=scope_for(coordinator),
+            actor=coordinator,
+            organisation=world.unit_a1.organisation,
+            source=source.encode(),
+            rights_confirmed=True,
+        )
+    assert "personnummer" in str(caught.value)
+    assert not Instrument.objects.filter(key="own-recovery").exists()

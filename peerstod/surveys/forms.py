@@ -136,6 +136,15 @@ class AnswerForm(forms.Form):
             marker = self[important_field(item.key)] if item.importance else None
             yield field, marker, item.scale is None
 
+    def add_service_errors(self, error) -> None:
+        """A service's errors name questions by their key; put each at its field."""
+        if hasattr(error, "error_dict"):
+            for key, problems in error.error_dict.items():
+                field = item_field(key)
+                self.add_error(field if field in self.fields else None, problems)
+        else:
+            self.add_error(None, error)
+
     def payload(self) -> dict:
         data = self.cleaned_data
         answers, important, texts = {}, [], {}

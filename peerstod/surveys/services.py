@@ -119,6 +119,10 @@ def instrument_import(
         parsed = definition.load(source)
     except definition.DefinitionError as error:
         raise ValidationError({"file": str(error)}) from error
+    try:  # question texts and citations are free text like any other
+        no_personal_data(source.decode("utf-8"))
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     if parsed.licence["kind"] != LicenceKind.FREE and not rights_confirmed:
         raise ValidationError(
             {"rights_confirmed": _("Confirm that your organisation may use this instrument.")}

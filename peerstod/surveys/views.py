@@ -310,7 +310,7 @@ def paper(request: HttpRequest, scope, code: str) -> HttpResponse:
                 **form.payload(),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         else:
             messages.success(request, _("The answer is saved. Type in the next one."))
             return redirect(f"{reverse('surveys:paper', args=[code])}?enhet={chosen}")
@@ -458,7 +458,7 @@ def _answer(
         except ValidationError as error:
             if getattr(error, "code", None) == "duplicate":
                 return render(request, "surveys/thanks.html", {"again": True, **thanks})
-            add_service_errors(form, error)
+            form.add_service_errors(error)
         else:
             response = render(request, "surveys/thanks.html", {"again": False, **thanks})
             if channel == Channel.LINK:
