@@ -73,6 +73,21 @@ def _is_small(value: int, limit: int) -> bool:
     return 0 < value < limit
 
 
+def _complement(lines, hidden: dict, preference) -> None:
+    """Complementary suppression: until no line (an equation "parts sum to the total")
+    has exactly one hidden member, hide a second one, the first by `preference`."""
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(key in hidden for key in line) != 1:
+                continue
+            candidates = sorted((key for key in line if key not in hidden), key=preference)
+            if candidates:
+                hidden[candidates[0]] = Reason.COMPLEMENTARY
+                changed = True
+
+
 TOTAL = object()  # the margin key, in rows and in columns
 
 
@@ -112,16 +127,7 @@ def suppress_table(
         is_margin = TOTAL in key
         return (is_margin, values[key] == 0, values[key])
 
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(key in hidden for key in line) != 1:
-                continue
-            candidates = sorted((key for key in line if key not in hidden), key=preference)
-            if candidates:
-                hidden[candidates[0]] = Reason.COMPLEMENTARY
-                changed = True
+    _complement(lines, hidden, preference)
 
     def cell(key: tuple[Hashable, Hashable]) -> Cell:
         return Cell(None, hidden[key]) if key in hidden else Cell(values[key])
@@ -678,16 +684,7 @@ def suppress_by_people(
     def preference(key: Key) -> tuple[bool, bool, float]:
         return (TOTAL in key, full[key] == 0, full[key])
 
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(key in hidden for key in line) != 1:
-                continue
-            candidates = sorted((key for key in line if key not in hidden), key=preference)
-            if candidates:
-                hidden[candidates[0]] = Reason.COMPLEMENTARY
-                changed = True
+    _complement(lines, hidden, preference)
     return PeopleTable(hidden, limit)
 
 
