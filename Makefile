@@ -31,7 +31,9 @@ migrate: install
 demo: migrate
 	DEBUG=true $(PEERSTOD) demo
 
+# The layers first (.importlinter): a lower layer importing a higher one fails the build.
 test: install
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -102,7 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "peerstod.core.context_processors.platform",
+                "peerstod.accounts.context_processors.platform",
             ],
         },
     },

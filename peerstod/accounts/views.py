@@ -13,7 +13,7 @@ from peerstod.accounts.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from peerstod.core.permissions import role_required
+from peerstod.accounts.permissions import role_required
 from peerstod.core.ratelimit import limit
 
 

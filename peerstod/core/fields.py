@@ -1,8 +1,9 @@
-"""Model fields for free text. Every free-text field in Peerstöd is one of these."""
+"""Model fields shared by every app: guarded free text and opaque codes."""
 
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from peerstod.core.codes import new_code
 from peerstod.core.privacy import no_personal_data
 
 
@@ -28,3 +29,24 @@ class GuardedTextField(models.TextField):
         max_length: int = kwargs["max_length"]
         self.validators.append(no_personal_data)
         self.validators.append(MaxLengthValidator(max_length))
+
+
+class CodeField(models.CharField):
+    """The opaque code an object is known by in URLs (`core.codes.new_code`): unique,
+    random, never edited. An object's URL never reveals its database id or how many
+    there are.
+
+    Migrations see a plain `CharField` with the same arguments (see `deconstruct`), so
+    adopting this field changes no schema and no migration refers to this class.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("unique", True)
+        kwargs.setdefault("default", new_code)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs

@@ -1,17 +1,35 @@
-"""HTML to PDF with WeasyPrint, for certificates, slips and reports."""
+"""HTML to PDF with WeasyPrint, for certificates, slips and reports.
+
+Every PDF gets the design tokens and the one print stylesheet (`css/tokens.css`,
+`css/print.css`); a template's own `<style>` holds only what is particular to it.
+"""
 
 from __future__ import annotations
 
 import logging
+from functools import cache
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+
+PRINT_STYLESHEETS = ("peerstod/css/tokens.css", "peerstod/css/print.css")
+
+
+@cache
+def _stylesheets():
+    # Imported here, not at the top: WeasyPrint loads Pango, which only PDFs need, and
+    # every other process (migrate, the web workers before their first PDF) is spared it.
+    from weasyprint import CSS
+
+    return [CSS(filename=finders.find(path)) for path in PRINT_STYLESHEETS]
 
 
 def render_pdf(template: str, context: dict, *, base_url: str | None = None) -> bytes:
-    # Imported here: WeasyPrint loads Pango, which only PDFs need.
+    # Imported here for the same reason as in `_stylesheets`.
     from weasyprint import HTML
 
     # WeasyPrint warns about every SVG presentation style of our charts it does not use;
     # the charts are drawn right all the same.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    return HTML(string=render_to_string(template, context), base_url=base_url).write_pdf()
+    html = HTML(string=render_to_string(template, context), base_url=base_url)
+    return html.write_pdf(stylesheets=_stylesheets())

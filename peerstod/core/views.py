@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from peerstod.core import selectors
 from peerstod.core.dashboard import sections_for
-from peerstod.core.navigation import AUDIT_READERS
-from peerstod.core.permissions import role_required
+from peerstod.accounts.navigation import AUDIT_READERS
+from peerstod.accounts.permissions import role_required
 
 
 @require_GET

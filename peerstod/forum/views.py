@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from peerstod.accounts.roles import Role
 from peerstod.core import ratelimit
 from peerstod.core.forms import add_service_errors
-from peerstod.core.permissions import role_required
+from peerstod.accounts.permissions import role_required
 from peerstod.forum import reports, selectors, services
 from peerstod.forum.forms import (
     AddendumForm,

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from peerstod.accounts import selectors as account_selectors
 from peerstod.accounts.roles import Role
 from peerstod.core.forms import add_service_errors
-from peerstod.core.navigation import AGREEMENT_ROLES, ORGANISATION_READERS
-from peerstod.core.permissions import role_required
+from peerstod.accounts.navigation import AGREEMENT_ROLES, ORGANISATION_READERS
+from peerstod.accounts.permissions import role_required
 from peerstod.orgs import selectors, services
 from peerstod.orgs.forms import AgreementForm, UnitForm
 

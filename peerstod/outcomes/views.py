@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from peerstod.core.exports import XLSX, workbook_response
 from peerstod.core.forms import add_service_errors
-from peerstod.core.permissions import role_required
+from peerstod.accounts.permissions import role_required
 from peerstod.outcomes import reports, selectors, services
 from peerstod.outcomes.forms import AnalysisForm, ImportForm, IndicatorForm, PeriodForm, ValuesForm
 from peerstod.outcomes.imports import ImportFailed

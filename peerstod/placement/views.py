@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from peerstod.accounts.roles import Role
 from peerstod.core import charts
 from peerstod.core.forms import add_service_errors
-from peerstod.core.permissions import role_required
+from peerstod.accounts.permissions import role_required
 from peerstod.placement import readiness, reports, selectors, services
 from peerstod.placement.forms import (
     ConfirmForm,

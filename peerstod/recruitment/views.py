@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from peerstod.accounts.roles import Role
 from peerstod.core.forms import add_service_errors
-from peerstod.core.permissions import role_required
+from peerstod.accounts.permissions import role_required
 from peerstod.core.ratelimit import limit
 from peerstod.recruitment import reports, selectors, services
 from peerstod.recruitment.forms import (

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from peerstod.accounts.roles import Role
 from peerstod.core.forms import add_service_errors
-from peerstod.core.permissions import role_required
+from peerstod.accounts.permissions import role_required
 from peerstod.supervision import drift, selectors, services
 from peerstod.supervision.forms import (
     BookForm,

@@ -13,7 +13,7 @@ from django_ratelimit.core import is_ratelimited
 
 from peerstod.core.clientip import ratelimit_key
 from peerstod.core.forms import add_service_errors
-from peerstod.core.permissions import role_required
+from peerstod.accounts.permissions import role_required
 from peerstod.core.ratelimit import hit, limit, too_many
 from peerstod.surveys import devices, reports, selectors, services
 from peerstod.surveys.forms import (

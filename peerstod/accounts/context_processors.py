@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from peerstod.accounts.scope import scope_for
-from peerstod.core.navigation import menu
+from peerstod.accounts.navigation import menu
 
 
 def platform(request):
