@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "peerstod.forum",
     "peerstod.outcomes",
     "peerstod.surveys",
+    "peerstod.home",
+    "peerstod.demo",
 ]
 
 MIDDLEWARE = [

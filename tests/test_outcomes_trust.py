@@ -179,7 +179,7 @@ def test_a_csv_with_100001_rows_is_refused_and_nothing_is_saved(world, login):
 
 
 def test_the_demo_workbook_passes_every_limit_and_reads_whole():
-    from peerstod.outcomes.demo import HEADER, MONTHS, workbook_bytes
+    from peerstod.demo.outcomes import HEADER, MONTHS, workbook_bytes
 
     sheet = imports.read("utfall.xlsx", workbook_bytes(date(2026, 6, 15)))
     assert sheet.header == HEADER

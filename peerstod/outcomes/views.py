@@ -180,7 +180,7 @@ def demo_file(request: HttpRequest, scope) -> HttpResponse:
     where the demo runs."""
     if not settings.DEBUG:
         raise Http404
-    from peerstod.outcomes.demo import workbook_bytes
+    from peerstod.demo.outcomes import workbook_bytes
 
     response = HttpResponse(workbook_bytes(timezone.localdate()), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="utfall-avd-20-21-exempel.xlsx"'

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from peerstod.core.demo import load_demo
+from peerstod.demo.base import load_demo
 
 
 class Command(BaseCommand):

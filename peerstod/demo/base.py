@@ -213,7 +213,7 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
         organisations = _organisations()
         _agreements(organisations)
         _users(organisations, password)
-        from peerstod.recruitment import demo as recruitment_demo
+        from peerstod.demo import recruitment as recruitment_demo
 
         recruitment_demo.load(
             network=organisations[NETWORK],
@@ -221,18 +221,18 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
             trainer_user=User.objects.get(email="trainer@example.org"),
             today=date.today(),
         )
-        from peerstod.placement import demo as placement_demo
+        from peerstod.demo import placement as placement_demo
 
         placement_demo.load(region=organisations["Region Jönköpings län"], today=date.today())
-        from peerstod.work import demo as work_demo
+        from peerstod.demo import work as work_demo
 
         work_demo.load(
             network=organisations[NETWORK],
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
             today=date.today(),
         )
-        from peerstod.forum import demo as forum_demo
-        from peerstod.supervision import demo as supervision_demo
+        from peerstod.demo import forum as forum_demo
+        from peerstod.demo import supervision as supervision_demo
 
         forum_demo.load(
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"), today=date.today()
@@ -242,14 +242,14 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
             today=date.today(),
         )
-        from peerstod.outcomes import demo as outcomes_demo
+        from peerstod.demo import outcomes as outcomes_demo
 
         outcomes_demo.load(
             unit_20=Unit.objects.get(name="Rättspsykiatrisk avdelning 20"),
             unit_21=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
             today=date.today(),
         )
-        from peerstod.surveys import demo as surveys_demo
+        from peerstod.demo import surveys as surveys_demo
 
         vgr = organisations["Västra Götalandsregionen, psykiatri"]
         surveys_demo.load(
