@@ -39,7 +39,7 @@ test: install
 lint: install
 	$(BIN)/ruff check peerstod tests benchmarks
 	$(BIN)/ruff format --check peerstod tests benchmarks
-	DEBUG=true $(BIN)/mypy peerstod/*/services.py peerstod/*/selectors.py peerstod/accounts/scope.py peerstod/core/privacy.py peerstod/core/suppression.py
+	DEBUG=true $(BIN)/mypy $(wildcard peerstod/*/services.py peerstod/*/services/*.py peerstod/*/selectors.py peerstod/core/suppression.py peerstod/core/suppression/*.py) peerstod/accounts/scope.py peerstod/core/privacy.py
 
 format: install
 	$(BIN)/ruff format peerstod tests benchmarks

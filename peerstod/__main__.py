@@ -16,9 +16,11 @@ def main() -> None:
         if not os.environ.get("SECRET_KEY"):
             os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
         os.environ.setdefault("SITE_URL", "http://127.0.0.1")
+    # Django is imported only now: the environment above must be set before it loads.
     from django.core.exceptions import ImproperlyConfigured
 
     try:
+        # Inside the try: loading the settings may raise ImproperlyConfigured.
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(sys.argv)

@@ -38,7 +38,7 @@ def test_a_user_can_log_in_with_email_in_any_case(client, db):
     UserFactory(email="lina@test.se")
     response = post_login(client, "  LINA@test.se ", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:dashboard")
+    assert response["Location"] == reverse("home:dashboard")
 
 
 def test_a_wrong_password_says_so_in_swedish_and_logs_nobody_in(client, db):
@@ -94,9 +94,9 @@ def _age_session(client, **seconds):
 
 def test_a_session_ends_after_30_minutes_idle(client, world, login):
     login(world.users["coordinator"])
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("home:dashboard")).status_code == 200
     _age_session(client, seen_at=31 * 60)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("home:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN + "?expired=1")
     assert "_auth_user_id" not in client.session
@@ -107,20 +107,20 @@ def test_a_session_ends_after_30_minutes_idle(client, world, login):
 def test_a_session_ends_after_12_hours_however_active(client, world, login):
     login(world.users["coordinator"])
     _age_session(client, login_at=12 * 3600 + 1, seen_at=10)
-    assert client.get(reverse("core:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302
 
 
 def test_an_active_session_stays_open(client, world, login):
     login(world.users["coordinator"])
     _age_session(client, seen_at=29 * 60)
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("home:dashboard")).status_code == 200
     assert time.time() - client.session["seen_at"] < 5  # the idle clock restarted
 
 
 def test_an_expired_htmx_request_is_told_where_to_go(client, world, login):
     login(world.users["coordinator"])
     _age_session(client, seen_at=31 * 60)
-    response = client.get(reverse("core:dashboard"), headers={"HX-Request": "true"})
+    response = client.get(reverse("home:dashboard"), headers={"HX-Request": "true"})
     assert response["HX-Redirect"].startswith(LOGIN)
 
 
@@ -149,7 +149,7 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(client, db):
 def test_logout_ends_the_session(client, world, login):
     login(world.users["peer"])
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("core:dashboard")).status_code == 302
+    assert client.get(reverse("home:dashboard")).status_code == 302
 
 
 def test_the_language_choice_is_remembered(client, db):

@@ -65,7 +65,7 @@ def test_no_count_of_drift_signals_reaches_a_manager_or_a_coordinator(client, wo
     for persona in ("manager", "coordinator", "evaluator"):
         login(world.users[persona])
         assert client.get(reverse("supervision:meetings")).status_code == 403, persona
-        for name in ("supervision:check_ins", "core:dashboard"):
+        for name in ("supervision:check_ins", "home:dashboard"):
             response = client.get(reverse(name))
             if response.status_code == 200:
                 text = response.content.decode()
@@ -83,7 +83,7 @@ def test_the_evaluators_start_page_counts_as_of_last_month_so_one_joiner_today_s
 
     from peerstod.accounts.roles import Role
     from peerstod.accounts.scope import scope_for
-    from peerstod.core.dashboard import sections_for
+    from peerstod.home.dashboard import sections_for
     from tests.factories import MembershipFactory, UserFactory
 
     def table():

@@ -47,7 +47,7 @@ def test_every_free_text_field_passes_the_personal_data_guard():
 def test_views_read_only_through_selectors():
     """A view never queries a model itself (no `.objects`, no get_object_or_404)."""
     offenders = []
-    for path in PACKAGE.glob("*/views.py"):
+    for path in [*PACKAGE.glob("*/views.py"), *PACKAGE.glob("*/views/*.py")]:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr == "objects":
@@ -143,6 +143,12 @@ def unaudited_writers(source: str) -> list[tuple[int, str, list[str]]]:
     return offenders
 
 
+def service_modules():
+    """Every app's services: a `services.py`, or the modules of a `services/` package."""
+    yield from PACKAGE.glob("*/services.py")
+    yield from (p for p in PACKAGE.glob("*/services/*.py") if p.name != "__init__.py")
+
+
 def _relative(path: Path) -> str:
     return str(path.relative_to(PACKAGE.parent))
 
@@ -153,7 +159,7 @@ def test_every_public_service_that_writes_is_a_use_case():
     through a private helper of its module."""
     offenders = [
         f"{_relative(path)}:{line} {name}() writes {', '.join(what)}"
-        for path in sorted(PACKAGE.glob("*/services.py"))
+        for path in sorted(service_modules())
         for line, name, what in unaudited_writers(path.read_text())
     ]
     assert offenders == [], "Not a @use_case, but writes:\n" + "\n".join(offenders)
@@ -195,7 +201,9 @@ def fine(x):
 
 def _thin_modules():
     yield from PACKAGE.glob("*/views.py")
+    yield from PACKAGE.glob("*/views/*.py")
     yield from PACKAGE.glob("*/forms.py")
+    yield from PACKAGE.glob("*/forms/*.py")
     yield from PACKAGE.glob("*/templatetags/*.py")
 
 
@@ -225,7 +233,7 @@ def test_no_service_opens_its_own_transaction():
     """`@use_case` is the transaction: no `transaction.atomic` in `*/services.py`."""
     offenders = [
         f"{_relative(path)}:{line}"
-        for path in sorted(PACKAGE.glob("*/services.py"))
+        for path in sorted(service_modules())
         for line in sorted(_atomic_uses(ast.parse(path.read_text())))
     ]
     assert offenders == [], "transaction.atomic in services:\n" + "\n".join(offenders)

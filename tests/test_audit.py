@@ -48,14 +48,14 @@ def test_the_audit_log_shows_a_coordinator_only_their_organisations(client, worl
     login(world.users["outsider"])
     client.get(reverse("orgs:organisation", args=[world.region_b.code]))
     login(world.users["coordinator"])
-    page = client.get(reverse("core:audit")).content.decode()
+    page = client.get(reverse("home:audit")).content.decode()
     assert "coordinator@test.se" in page
     assert "outsider@test.se" not in page
 
 
 def test_pages_load_nothing_from_other_hosts(client, world, login):
     for user, url in [
-        (world.users["coordinator"], reverse("core:dashboard")),
+        (world.users["coordinator"], reverse("home:dashboard")),
         (None, reverse("accounts:login")),
     ]:
         page = login(user).get(url).content.decode()

@@ -82,9 +82,9 @@ def everyone(status):
 
 # url name → (arguments from the world, {persona: expected status})
 MATRIX = {
-    "core:start": (None, {**everyone(REDIRECT), "anonymous": OK}),
-    "core:dashboard": (None, allow(*ALL)),
-    "core:audit": (None, allow("admin", "network", "coordinator", "outsider")),
+    "home:start": (None, {**everyone(REDIRECT), "anonymous": OK}),
+    "home:dashboard": (None, allow(*ALL)),
+    "home:audit": (None, allow("admin", "network", "coordinator", "outsider")),
     "core:healthz": (None, everyone(OK)),
     "core:readyz": (None, everyone(OK)),
     "accounts:login": (None, {**everyone(REDIRECT), "anonymous": OK}),
@@ -212,7 +212,7 @@ POST_ONLY = {
         "supervision:check_ins",
         allow("admin", "manager", "coordinator", outsider=MISSING),
     ),
-    "accounts:logout": ("core:dashboard", allow(*ALL)),
+    "accounts:logout": ("home:dashboard", allow(*ALL)),
 }
 # URLs whose POST is permitted to others than their GET (which only redirects).
 POST_ROWS = {

@@ -204,8 +204,8 @@ def test_the_follow_up_hides_small_attendance(world, forum):
 
 def test_delivered_minutes_wait_on_the_managers_dashboard(client, world, login, forum):
     login(world.users["manager"])
-    page = client.get(reverse("core:dashboard")).content.decode()
+    page = client.get(reverse("home:dashboard")).content.decode()
     url = reverse("forum:meeting", args=[forum.closed_meeting.code])
     assert url in page
     services.minutes_acknowledge(actor=world.users["manager"], meeting=forum.closed_meeting)
-    assert url not in client.get(reverse("core:dashboard")).content.decode()
+    assert url not in client.get(reverse("home:dashboard")).content.decode()

@@ -217,7 +217,7 @@ def test_every_page_refuses_camera_microphone_and_location(client, db):
 
 def test_pages_for_a_logged_in_user_are_never_stored(client, world, login):
     login(world.users["coordinator"])
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("home:dashboard"))
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
 

@@ -28,14 +28,14 @@ def count(client, url):
 @pytest.mark.parametrize(
     ("persona", "url"),
     [
-        ("coordinator", reverse("core:dashboard")),
-        ("manager", reverse("core:dashboard")),
-        ("evaluator", reverse("core:dashboard")),
-        ("network", reverse("core:dashboard")),
-        ("peer", reverse("core:dashboard")),
+        ("coordinator", reverse("home:dashboard")),
+        ("manager", reverse("home:dashboard")),
+        ("evaluator", reverse("home:dashboard")),
+        ("network", reverse("home:dashboard")),
+        ("peer", reverse("home:dashboard")),
         ("coordinator", reverse("orgs:list")),
         ("coordinator", reverse("orgs:agreements")),
-        ("coordinator", reverse("core:audit")),
+        ("coordinator", reverse("home:audit")),
         ("coordinator", "organisation"),
     ],
 )
@@ -55,7 +55,7 @@ def test_the_dashboard_budget(client, world, login, django_assert_max_num_querie
     login(world.users["coordinator"])
     grow(world, 30)
     with django_assert_max_num_queries(15):
-        client.get(reverse("core:dashboard"))
+        client.get(reverse("home:dashboard"))
 
 
 def test_recruitment_pages_do_not_grow_with_applicants(client, world, login):

@@ -717,14 +717,14 @@ def test_the_overview_points_to_open_rounds_and_finished_results(world, login):
     finished = make_round(world, number=2, title="Vårens personalenkät")
     close(finished)
     coordinator = login(world.users["coordinator"])
-    page = coordinator.get(reverse("core:dashboard")).content.decode()
+    page = coordinator.get(reverse("home:dashboard")).content.decode()
     assert "Enkäten Höstens personalenkät är öppen" in page and "1 svar hittills" in page
     # The text waits with its answer for a whole group: nothing to moderate yet.
     assert "väntar på granskning" not in page
     for level in (3, 4, 5, 3):
         answer(open_round, world.unit_a1, staff_answers(level))
-    page = coordinator.get(reverse("core:dashboard")).content.decode()
+    page = coordinator.get(reverse("home:dashboard")).content.decode()
     assert "1 fritextsvar i Höstens personalenkät väntar på granskning" in page
-    evaluator = login(world.users["evaluator"]).get(reverse("core:dashboard")).content.decode()
+    evaluator = login(world.users["evaluator"]).get(reverse("home:dashboard")).content.decode()
     assert "Resultat: Vårens personalenkät" in evaluator
     assert "Höstens personalenkät" not in evaluator

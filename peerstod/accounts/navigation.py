@@ -43,7 +43,7 @@ class NavItem:
 
 def menu(scope: Scope, path: str) -> list[NavItem]:
     entries: list[tuple[str | Promise, str, tuple[str, ...] | None]] = [
-        (_("Overview"), "core:dashboard", None),
+        (_("Overview"), "home:dashboard", None),
         (_("Organisations"), "orgs:list", ORGANISATION_READERS),
         (_("Agreements"), "orgs:agreements", AGREEMENT_ROLES),
         (_("Recruitment"), "recruitment:calls", RECRUITMENT_READERS),
@@ -60,7 +60,7 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         (_("Check-ins"), "supervision:check_ins", PLACEMENT_ROLES),
         (_("Peer network"), "supervision:meetings", (Role.NETWORK_COORDINATOR,)),
         (_("Reminders"), "supervision:notifications", None),
-        (_("Audit log"), "core:audit", AUDIT_READERS),
+        (_("Audit log"), "home:audit", AUDIT_READERS),
         (_("My account"), "accounts:profile", None),
     ]
     items = []
@@ -68,7 +68,7 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         if roles is not None and not scope.has_role(*roles):
             continue
         url = reverse(name)
-        active = path == url if name == "core:dashboard" else path.startswith(url)
+        active = path == url if name == "home:dashboard" else path.startswith(url)
         items.append(NavItem(label, url, active))
     if scope.is_platform_admin:
         url = reverse("admin:index")

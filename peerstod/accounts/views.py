@@ -31,7 +31,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("core:start")
+    next_page = reverse_lazy("home:start")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.management import call_command
 from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -7,9 +9,6 @@ from django.utils.translation import gettext_lazy as _
 def _create_cache_table(sender, using="default", **kwargs) -> None:
     """The database cache (rate limits) needs its table; `migrate` makes it, so a fresh
     installation from the wheel needs no extra command."""
-    from django.conf import settings
-    from django.core.management import call_command
-
     if settings.CACHES["default"]["BACKEND"].endswith("AtomicDatabaseCache"):
         call_command("createcachetable", database=using, verbosity=0)
 

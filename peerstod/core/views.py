@@ -1,37 +1,14 @@
 import functools
 import sys
 
-from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from peerstod.core import selectors
-from peerstod.core.dashboard import sections_for
-from peerstod.accounts.navigation import AUDIT_READERS
-from peerstod.accounts.permissions import role_required
-
-
-@require_GET
-def start(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("core:dashboard")
-    return render(request, "core/start.html")
-
-
-@role_required()
-def dashboard(request: HttpRequest, scope) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"sections": sections_for(scope)})
-
-
-@role_required(*AUDIT_READERS)
-def audit_log(request: HttpRequest, scope) -> HttpResponse:
-    events = selectors.audit_event_list(scope=scope, actor=request.user)
-    page = Paginator(events, 50).get_page(request.GET.get("sida"))
-    return render(request, "core/audit.html", {"page": page})
 
 
 @never_cache
@@ -43,8 +20,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @functools.cache
 def _known_migrations() -> frozenset[tuple[str, str]]:
-    from django.db.migrations.loader import MigrationLoader
-
     return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
 
 
@@ -54,8 +29,6 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Ready for traffic: the database answers and every migration is applied. The
     migrations the code has are read from disk once per process; each probe costs one
     query for those the database has applied."""
-    from django.db.migrations.recorder import MigrationRecorder
-
     try:
         applied = set(MigrationRecorder(connection).applied_migrations())
         pending = _known_migrations() - applied
