@@ -8,13 +8,15 @@ what the first one made.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from peerstod.core import audit
 from peerstod.core.models import IdempotencyKey
+from peerstod.core.tokens import hash_token
 
 
 def new_key() -> str:
@@ -22,7 +24,7 @@ def new_key() -> str:
 
 
 def _digest(purpose: str, key: str) -> str:
-    return hashlib.sha256(f"{purpose}:{key}".encode()).hexdigest()
+    return hash_token(f"{purpose}:{key}")
 
 
 def claim(key: str, *, purpose: str) -> tuple[bool, str]:
@@ -62,3 +64,14 @@ class OnceField(forms.CharField):
         kwargs.setdefault("initial", new_key)
         kwargs.setdefault("max_length", 100)
         super().__init__(**kwargs)
+
+
+def repeat_ignored(obj, *, actor, action, organisation, purpose: str, message):
+    """A form sent twice: nothing new is made and the first result is returned. The
+    repeat is noted in the audit log (`action`), so a double submission can be told
+    from a second real one. `obj` None (the first result is gone): `message` as the
+    form's error."""
+    if obj is None:
+        raise ValidationError(message)
+    audit.record(actor=actor, action=action, obj=obj, organisation=organisation, purpose=purpose)
+    return obj
