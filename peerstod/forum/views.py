@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
 from peerstod.core import ratelimit
 from peerstod.core.forms import add_service_errors
-from peerstod.accounts.permissions import role_required
 from peerstod.forum import reports, selectors, services
 from peerstod.forum.forms import (
     AddendumForm,
