@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from peerstod.people.models import Certification, Person
-from peerstod.placement.models import Employment
 from peerstod.notifications.models import Notification
 from peerstod.notifications.schedule import run_all
+from peerstod.people.models import Certification, Person
+from peerstod.placement.models import Employment
 from peerstod.supervision import drift, services
 from peerstod.supervision.models import Assignment, SelfAssessment
 from peerstod.supervision.questions import QUESTIONS
