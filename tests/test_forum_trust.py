@@ -20,8 +20,7 @@ from peerstod.core.idempotency import new_key
 from peerstod.core.models import AuditEvent
 from peerstod.forum import actions, services
 from peerstod.forum.models import Addendum, AgendaItem, Delivery, Forum, Meeting, Status, Suggestion
-from peerstod.notifications.models import OutboxMail
-from peerstod.supervision.models import Notification
+from peerstod.notifications.models import Notification, OutboxMail
 from tests.factories import MembershipFactory, UserFactory
 from tests.forum_world import make_forum
 

@@ -20,16 +20,17 @@ from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import scope_for
 from peerstod.core.models import AuditEvent
 from peerstod.notifications import mail as outbox
-from peerstod.notifications.models import OutboxMail
+from peerstod.notifications.models import Notification, OutboxMail
+from peerstod.notifications.schedule import run_all
+from peerstod.notifications.services import notify
 from peerstod.people.models import Certification, Person
 from peerstod.placement.models import Employment
-from peerstod.supervision import actions, reminders, selectors, services
+from peerstod.supervision import actions, selectors, services
 from peerstod.supervision.models import (
     Action,
     Assignment,
     CheckIn,
     NetworkMeeting,
-    Notification,
     Request,
     SelfAssessment,
     Session,
@@ -139,8 +140,7 @@ def test_every_public_supervision_service_that_writes_is_a_use_case():
     ]
     assert sorted(set(public) - {"supervisees"}) == sorted(writers)
     assert [n for n in writers if not getattr(getattr(services, n), "is_use_case", False)] == []
-    assert getattr(reminders.notify, "is_use_case", False)
-    assert reminders._notify is reminders.notify  # forum's escalate keeps its import
+    assert getattr(notify, "is_use_case", False)
 
 
 def test_no_supervision_code_passes_an_audit_action_as_a_string():
@@ -257,14 +257,14 @@ def test_reminders_queue_their_mail_in_the_outbox_and_send_it_after_commit(
 ):
     today = date(2026, 6, 10)
     with django_capture_on_commit_callbacks(execute=True):
-        sent = reminders.run(today)
+        sent = run_all(today)
     made = Notification.objects.count()
     assert made == sum(sent.values()) == 4
     assert OutboxMail.objects.filter(sent_at__isnull=False).count() == made
     assert len(mail.outbox) == made
     assert AuditEvent.objects.filter(action="supervision.reminder.sent").count() == made
     with django_capture_on_commit_callbacks(execute=True):
-        again = reminders.run(today)
+        again = run_all(today)
     assert all(n == 0 for n in again.values())
     assert (OutboxMail.objects.count(), len(mail.outbox), Notification.objects.count()) == (
         made,
@@ -298,7 +298,7 @@ def test_reminders_are_kept_when_the_mail_server_is_down_and_sent_when_it_is_bac
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
     with django_capture_on_commit_callbacks(execute=True):
-        sent = reminders.run(date(2026, 6, 10))  # nothing listens on the port
+        sent = run_all(date(2026, 6, 10))  # nothing listens on the port
     assert sent["supervision_overdue"] == 2
     waiting = OutboxMail.objects.filter(sent_at__isnull=True, failed_at__isnull=True)
     assert waiting.count() == Notification.objects.count() == 4

@@ -1,28 +1,25 @@
 """Demo supervision (journey 4): Marianne's last supervision was five weeks ago and she
 has logged three hours outside the peer role this month, so her signal is amber with
-both reasons. A second peer supporter works on unit 21, so she is not alone."""
+both reasons. A second peer supporter works on unit 21, so she is not alone.
+
+Everything is made through supervision's and placement's services, as the demo's
+network coordinator, supervisor, programme coordinator, manager and Marianne herself
+would make it. Only the colleague and her certificate are written directly: a person
+and a certification come out of a recruitment, and people has no service of its own."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 
 from peerstod.accounts.models import User
+from peerstod.accounts.scope import scope_for
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import Certification, CertificationKind, Person
-from peerstod.placement.models import Employment
-from peerstod.supervision.models import (
-    Action,
-    Assignment,
-    CheckIn,
-    MeetingKind,
-    NetworkMeeting,
-    SelfAssessment,
-    Session,
-    SessionStatus,
-)
+from peerstod.placement import services as placement_services
+from peerstod.supervision import services
+from peerstod.supervision.models import Assignment, MeetingKind, SessionStatus
 from peerstod.supervision.questions import QUESTIONS
 
 
@@ -32,74 +29,105 @@ def _at(day: date, hour: int) -> datetime:
 
 def load(*, network: Organisation, unit: Unit, today: date) -> None:
     marianne = Person.objects.get(user__email="peer@example.org")
-    supervisor = User.objects.get(email="supervisor@example.org")
     if Assignment.objects.filter(person=marianne).exists():
         return
-    Assignment.objects.create(supervisor=supervisor, person=marianne, valid_from=date(2025, 6, 1))
-    colleague = Person.objects.create(
+    supervisor = User.objects.get(email="supervisor@example.org")
+    coordinator = User.objects.get(email="network@example.org")
+    manager = User.objects.get(email="manager@example.org")
+    network_scope = scope_for(coordinator, today)
+    services.assign(
+        scope=network_scope,
+        actor=coordinator,
+        supervisor=supervisor,
+        person=marianne,
+        valid_from=date(2025, 6, 1),
+    )
+    colleague = _colleague(network=network, unit=unit)
+    services.assign(
+        scope=network_scope,
+        actor=coordinator,
+        supervisor=supervisor,
+        person=colleague,
+        valid_from=date(2025, 9, 1),
+    )
+    last = today - timedelta(weeks=5)
+    for weeks_back in (0, 4, 8, 12):
+        day = last - timedelta(weeks=weeks_back)
+        _held(
+            supervisor,
+            marianne,
+            day,
+            9,
+            notes="Vi pratade om gränser mot vårdarbetet och om forumet.",
+        )
+    _held(supervisor, colleague, today - timedelta(days=6), 13)
+    month = today.replace(day=1)
+    for back, value in ((3, 4), (2, 4), (1, 4)):
+        services.self_assess(
+            actor=marianne.user,
+            person=marianne,
+            month=(month - timedelta(days=28 * back)).replace(day=1),
+            answers={key: value for key, _text in QUESTIONS},
+        )
+    services.check_in_record(
+        scope=scope_for(manager, today),
+        actor=manager,
+        person=marianne,
+        unit=unit,
+        held_on=today - timedelta(days=16),
+        attendees=["manager", "developer"],
+        actions=[
+            ("Presentera forumet på arbetsplatsträffen", today + timedelta(days=10)),
+            ("Boka rum för öppna timmen i arbetsterapin", today - timedelta(days=2)),
+        ],
+    )
+    services.meeting_create(
+        scope=network_scope,
+        actor=coordinator,
+        network=network,
+        kind=MeetingKind.NETWORK,
+        title="Peer-nätverksträff Halland",
+        starts_at=_at(today + timedelta(days=10), 13),
+        place="Halmstad",
+        invited=[marianne, colleague],
+    )
+
+
+def _colleague(*, network: Organisation, unit: Unit) -> Person:
+    """Ola, certified before Peerstöd and employed on unit 21 by the programme
+    coordinator (placement's service: the same checks as any employment)."""
+    colleague = Person(
         network=network,
         full_name="Ola Kollega",
         email="ola.kollega@example.org",
         fte_min=50,
         fte_max=50,
     )
-    Certification.objects.create(
+    colleague.full_clean()
+    colleague.save()
+    certificate = Certification(
         person=colleague, kind=CertificationKind.BASIC, certified_on=date(2024, 12, 1)
     )
-    Employment.objects.create(
+    certificate.full_clean()
+    certificate.save()
+    employer = User.objects.get(email="coordinator@example.org")
+    placement_services.employment_create(
+        scope=scope_for(employer),
+        actor=employer,
         person=colleague,
         unit=unit,
         fte_percent=50,
         starts_on=date(2025, 9, 1),
         readiness_override="Före Peerstöd.",
     )
-    Assignment.objects.create(supervisor=supervisor, person=colleague, valid_from=date(2025, 9, 1))
-    last = today - timedelta(weeks=5)
-    for weeks_back in (0, 4, 8, 12):
-        day = last - timedelta(weeks=weeks_back)
-        session = Session.objects.create(
-            supervisor=supervisor,
-            starts_at=_at(day, 9),
-            ends_at=_at(day, 10),
-            status=SessionStatus.HELD,
-            notes="Vi pratade om gränser mot vårdarbetet och om forumet.",
-        )
-        session.participants.set([marianne])
-    recent = Session.objects.create(
-        supervisor=supervisor,
-        starts_at=_at(today - timedelta(days=6), 13),
-        ends_at=_at(today - timedelta(days=6), 14),
-        status=SessionStatus.HELD,
+    return colleague
+
+
+def _held(supervisor: User, person: Person, day: date, hour: int, notes: str = "") -> None:
+    """A session booked by the supervisor and afterwards recorded as held."""
+    session = services.session_book(
+        actor=supervisor, people=[person], starts_at=_at(day, hour), ends_at=_at(day, hour + 1)
     )
-    recent.participants.set([colleague])
-    month = today.replace(day=1)
-    for back, value in ((3, 4), (2, 4), (1, 4)):
-        m = (month - timedelta(days=28 * back)).replace(day=1)
-        answers = {key: value for key, _text in QUESTIONS}
-        SelfAssessment.objects.create(
-            person=marianne, month=m, answers=answers, score=Decimal(value)
-        )
-    check_in = CheckIn.objects.create(
-        person=marianne,
-        unit=unit,
-        held_on=today - timedelta(days=16),
-        attendees=["manager", "developer"],
+    services.session_record(
+        actor=supervisor, session=session, status=SessionStatus.HELD, notes=notes
     )
-    Action.objects.create(
-        check_in=check_in,
-        text="Presentera forumet på arbetsplatsträffen",
-        due_on=today + timedelta(days=10),
-    )
-    Action.objects.create(
-        check_in=check_in,
-        text="Boka rum för öppna timmen i arbetsterapin",
-        due_on=today - timedelta(days=2),
-    )
-    meeting = NetworkMeeting.objects.create(
-        network=network,
-        kind=MeetingKind.NETWORK,
-        title="Peer-nätverksträff Halland",
-        starts_at=_at(today + timedelta(days=10), 13),
-        place="Halmstad",
-    )
-    meeting.invited.set([marianne, colleague])

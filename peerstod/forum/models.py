@@ -8,8 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.core.codes import new_code
-from peerstod.core.fields import GuardedCharField, GuardedTextField
+from peerstod.core.fields import CodeField, GuardedCharField, GuardedTextField
 from peerstod.forum.individual_care import general_topics_only
 
 
@@ -37,7 +36,7 @@ class Guest(models.TextChoices):
 
 class Forum(models.Model):
     unit = models.OneToOneField("orgs.Unit", on_delete=models.CASCADE, related_name="forum")
-    public_code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    public_code = CodeField()
     weekday = models.PositiveSmallIntegerField(_("weekday"), default=4)
     starts_at = models.TimeField(_("starts"))
     ends_at = models.TimeField(_("ends"))
@@ -52,7 +51,7 @@ class Forum(models.Model):
 
 
 class Meeting(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="meetings")
     held_on = models.DateField(_("date"))
     patients_present = models.PositiveSmallIntegerField(
@@ -163,7 +162,7 @@ class Status(models.TextChoices):
 
 
 class Suggestion(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="suggestions")
     meeting = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"

@@ -10,6 +10,7 @@ from peerstod.accounts.scope import Scope
 from peerstod.core import audit
 from peerstod.forum import actions
 from peerstod.forum.models import Delivery, Forum, Meeting, Status, Suggestion
+from peerstod.orgs.models import Unit
 
 READERS = (Role.PEER_SUPPORTER, Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
 
@@ -18,9 +19,7 @@ def forums(*, scope: Scope) -> QuerySet[Forum]:
     return Forum.objects.filter(unit_id__in=scope.unit_ids(*READERS)).select_related("unit")
 
 
-def units_without_forum(*, scope: Scope):
-    from peerstod.orgs.models import Unit
-
+def units_without_forum(*, scope: Scope) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=scope.unit_ids(Role.PEER_SUPPORTER), forum__isnull=True)
 
 

@@ -36,7 +36,9 @@ from peerstod.forum.models import (
     Topic,
 )
 from peerstod.notifications.mail import mail_queue
+from peerstod.notifications.services import notify
 from peerstod.orgs.models import Unit
+from peerstod.orgs.tree import ancestor_ids, parents
 
 ANSWERS = {Status.ACCEPTED, Status.DECLINED, Status.NEEDS_INFO}
 PROGRESS = {Status.IN_PROGRESS, Status.DONE}
@@ -94,6 +96,33 @@ def _first_result(find: Callable[..., Any]) -> Callable:
     return decorator
 
 
+def _topic_of_a_peer(topic: str) -> str:
+    """A topic peer supporters may choose (answers are the manager's)."""
+    if topic not in Topic.values or topic == Topic.ANSWER:
+        raise ValidationError({"topic": _("Choose a topic from the list.")})
+    return topic
+
+
+def _saved_once(obj: Any, *, once: str, purpose: str, result: str) -> Any:
+    """Validate and save what a one-time key's form made, and remember it (by the
+    `result` attribute) as what a repeat of the key returns."""
+    obj.full_clean()
+    obj.save()
+    idempotency.remember(once, purpose=purpose, result=str(getattr(obj, result)))
+    return obj
+
+
+def _audit(actor, action, obj: Meeting | Suggestion, **detail: Any) -> None:
+    """The audit row of a change to a meeting or a suggestion, in its forum's organisation."""
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        organisation=obj.forum.unit.organisation,
+        **detail,
+    )
+
+
 @use_case
 def forum_setup(*, scope: Scope, actor, unit: Unit, **fields: Any) -> Forum:
     _require_peer_on(scope, unit)
@@ -141,12 +170,7 @@ def meeting_open(*, scope: Scope, actor, forum: Forum, held_on: date) -> Meeting
         )
         for s in answered
     )
-    audit.record(
-        actor=actor,
-        action=actions.MEETING_OPENED,
-        obj=meeting,
-        organisation=forum.unit.organisation,
-    )
+    _audit(actor, actions.MEETING_OPENED, meeting)
     return meeting
 
 
@@ -172,19 +196,9 @@ def agenda_add(
     _require_peer_on(scope, meeting.forum.unit)
     _claim(once, "forum.agenda")
     _require_open(_locked_fresh(meeting))
-    if topic not in Topic.values or topic == Topic.ANSWER:
-        raise ValidationError({"topic": _("Choose a topic from the list.")})
-    item = AgendaItem(meeting=meeting, topic=topic, text=text)
-    item.full_clean()
-    item.save()
-    idempotency.remember(once, purpose="forum.agenda", result=str(item.pk))
-    audit.record(
-        actor=actor,
-        action=actions.AGENDA_ITEM_ADDED,
-        obj=meeting,
-        organisation=meeting.forum.unit.organisation,
-        item=item.pk,
-    )
+    item = AgendaItem(meeting=meeting, topic=_topic_of_a_peer(topic), text=text)
+    _saved_once(item, once=once, purpose="forum.agenda", result="pk")
+    _audit(actor, actions.AGENDA_ITEM_ADDED, meeting, item=item.pk)
     return item
 
 
@@ -201,12 +215,7 @@ def meeting_update(
     meeting.minutes = minutes
     meeting.full_clean()
     meeting.save()
-    audit.record(
-        actor=actor,
-        action=actions.MEETING_UPDATED,
-        obj=meeting,
-        organisation=meeting.forum.unit.organisation,
-    )
+    _audit(actor, actions.MEETING_UPDATED, meeting)
     return meeting
 
 
@@ -218,20 +227,15 @@ def suggestion_add(
     _require_peer_on(scope, meeting.forum.unit)
     _claim(once, "forum.suggestion")
     _require_open(_locked_fresh(meeting))
-    if topic not in Topic.values or topic == Topic.ANSWER:
-        raise ValidationError({"topic": _("Choose a topic from the list.")})
     suggestion = Suggestion(
-        forum=meeting.forum, meeting=meeting, topic=topic, text=text, created_on=meeting.held_on
+        forum=meeting.forum,
+        meeting=meeting,
+        topic=_topic_of_a_peer(topic),
+        text=text,
+        created_on=meeting.held_on,
     )
-    suggestion.full_clean()
-    suggestion.save()
-    idempotency.remember(once, purpose="forum.suggestion", result=suggestion.code)
-    audit.record(
-        actor=actor,
-        action=actions.SUGGESTION_ADDED,
-        obj=suggestion,
-        organisation=meeting.forum.unit.organisation,
-    )
+    _saved_once(suggestion, once=once, purpose="forum.suggestion", result="code")
+    _audit(actor, actions.SUGGESTION_ADDED, suggestion)
     return suggestion
 
 
@@ -263,13 +267,7 @@ def meeting_close(*, scope: Scope, actor, meeting: Meeting) -> list[Delivery]:
     deliveries = Delivery.objects.bulk_create(
         Delivery(meeting=meeting, manager=m, sent_at=now) for m in dict.fromkeys(managers)
     )
-    audit.record(
-        actor=actor,
-        action=actions.MINUTES_LOCKED,
-        obj=meeting,
-        organisation=unit.organisation,
-        delivered_to=len(deliveries),
-    )
+    _audit(actor, actions.MINUTES_LOCKED, meeting, delivered_to=len(deliveries))
     link = settings.SITE_URL.rstrip("/") + reverse("forum:meeting", args=[meeting.code])
     subject = _("Minutes from the forum on %(unit)s, %(day)s") % {
         "unit": unit,
@@ -291,16 +289,8 @@ def addendum_add(*, scope: Scope, actor, meeting: Meeting, text: str, once: str 
     if _locked_fresh(meeting).locked_at is None:
         raise ValidationError(_("The minutes are still open: edit them directly."))
     addendum = Addendum(meeting=meeting, text=text, author=actor)
-    addendum.full_clean()
-    addendum.save()
-    idempotency.remember(once, purpose="forum.addendum", result=str(addendum.pk))
-    audit.record(
-        actor=actor,
-        action=actions.ADDENDUM_ADDED,
-        obj=meeting,
-        organisation=meeting.forum.unit.organisation,
-        addendum=addendum.pk,
-    )
+    _saved_once(addendum, once=once, purpose="forum.addendum", result="pk")
+    _audit(actor, actions.ADDENDUM_ADDED, meeting, addendum=addendum.pk)
     return addendum
 
 
@@ -314,12 +304,7 @@ def delivery_read(*, actor, meeting: Meeting) -> Delivery | None:
         return None
     delivery.read_at = timezone.now()
     delivery.save(update_fields=["read_at"])
-    audit.record(
-        actor=actor,
-        action=actions.MINUTES_OPENED,
-        obj=meeting,
-        organisation=meeting.forum.unit.organisation,
-    )
+    _audit(actor, actions.MINUTES_OPENED, meeting)
     return delivery
 
 
@@ -337,12 +322,7 @@ def minutes_acknowledge(*, actor, meeting: Meeting) -> Delivery:
         delivery.read_at = delivery.read_at or now
         delivery.acknowledged_at = now
         delivery.save(update_fields=["read_at", "acknowledged_at"])
-        audit.record(
-            actor=actor,
-            action=actions.MINUTES_ACKNOWLEDGED,
-            obj=meeting,
-            organisation=meeting.forum.unit.organisation,
-        )
+        _audit(actor, actions.MINUTES_ACKNOWLEDGED, meeting)
     return delivery
 
 
@@ -367,12 +347,7 @@ def suggestion_answer(
         suggestion.done_on = today
     suggestion.full_clean()
     suggestion.save()
-    audit.record(
-        actor=actor,
-        action=actions.SUGGESTION_ANSWERED[Status(status)],
-        obj=suggestion,
-        organisation=suggestion.forum.unit.organisation,
-    )
+    _audit(actor, actions.SUGGESTION_ANSWERED[Status(status)], suggestion)
     return suggestion
 
 
@@ -392,15 +367,8 @@ def box_submit(*, forum: Forum, text: str, topic: str, once: str = "") -> Sugges
         text=text.strip(),
         created_on=timezone.localdate(),
     )
-    suggestion.full_clean()
-    suggestion.save()
-    idempotency.remember(once, purpose="forum.box", result=suggestion.code)
-    audit.record(
-        actor=None,
-        action=actions.BOX_SUBMITTED,
-        obj=suggestion,
-        organisation=forum.unit.organisation,
-    )
+    _saved_once(suggestion, once=once, purpose="forum.box", result="code")
+    _audit(None, actions.BOX_SUBMITTED, suggestion)
     return suggestion
 
 
@@ -411,12 +379,7 @@ def box_approve(*, scope: Scope, actor, suggestion: Suggestion, approve: bool) -
     if locked is None or locked.status != Status.PENDING:
         raise ValidationError(_("Already handled."))
     suggestion = locked
-    audit.record(
-        actor=actor,
-        action=actions.BOX_APPROVED if approve else actions.BOX_REMOVED,
-        obj=suggestion,
-        organisation=suggestion.forum.unit.organisation,
-    )
+    _audit(actor, actions.BOX_APPROVED if approve else actions.BOX_REMOVED, suggestion)
     if approve:
         suggestion.status = Status.NEW
         suggestion.save(update_fields=["status"])
@@ -427,7 +390,7 @@ def box_approve(*, scope: Scope, actor, suggestion: Suggestion, approve: bool) -
 @use_case
 def escalate(today: date) -> int:
     """Minutes not acknowledged within the set days go to the programme coordinators,
-    in the app and by mail (through the outbox). Called daily by supervision.reminders."""
+    in the app and by mail (through the outbox). Called daily by forum.reminders."""
     limit = timezone.now() - timedelta(days=settings.FORUM_ACKNOWLEDGE_DAYS)
     late = (
         Delivery.objects.select_for_update(of=("self",))
@@ -436,12 +399,14 @@ def escalate(today: date) -> int:
         .order_by("pk")
     )
     sent = 0
+    tree = parents()
     for delivery in late:
         unit = delivery.meeting.forum.unit
         coordinators = (
             Membership.objects.active_on(today)
             .filter(
-                role=Role.PROGRAMME_COORDINATOR, organisation_id__in=_ancestors(unit.organisation)
+                role=Role.PROGRAMME_COORDINATOR,
+                organisation_id__in=ancestor_ids(unit.organisation_id, tree),
             )
             .select_related("user")
         )
@@ -457,36 +422,9 @@ def escalate(today: date) -> int:
         url = reverse("forum:meeting", args=[delivery.meeting.code])
         told = 0
         for user in dict.fromkeys(m.user for m in coordinators):
-            told += _notify(user, f"forum_escalation:{delivery.pk}", today, text, url)
+            told += notify(user, f"forum_escalation:{delivery.pk}", today, text, url)
         delivery.escalated_at = timezone.now()
         delivery.save(update_fields=["escalated_at"])
-        audit.record(
-            actor=None,
-            action=actions.MINUTES_ESCALATED,
-            obj=delivery.meeting,
-            organisation=unit.organisation,
-            coordinators=told,
-        )
+        _audit(None, actions.MINUTES_ESCALATED, delivery.meeting, coordinators=told)
         sent += told
     return sent
-
-
-def _notify(user, key: str, day: date, text: str, url: str) -> bool:
-    """An in-app notification and its mail, once per key and day (only from a use case)."""
-    from peerstod.supervision.models import Notification
-
-    notification, created = Notification.objects.get_or_create(
-        user=user, key=key, day=day, defaults={"text": text[:300], "url": url}
-    )
-    if created:
-        link = settings.SITE_URL.rstrip("/") + url
-        mail_queue(to=[user.email], subject=text, body=f"{text}\n\n{link}")
-    return created
-
-
-def _ancestors(organisation) -> list[int]:
-    found, node = [], organisation
-    while node is not None:
-        found.append(node.pk)
-        node = node.parent
-    return found

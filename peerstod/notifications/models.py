@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,3 +29,29 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Notification(models.Model):
+    """In-app reminder. `key` makes a reminder idempotent for its day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=120, editable=False)
+    day = models.DateField(editable=False)
+    text = models.CharField(max_length=300, editable=False)
+    url = models.CharField(max_length=200, blank=True, editable=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table it had in supervision, where it began: moving the model moved no rows.
+        db_table = "supervision_notification"
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-day", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key", "day"], name="notification_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

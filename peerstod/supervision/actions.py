@@ -1,4 +1,5 @@
-"""Audit actions of supervision, check-ins, the peer network and reminders (core.audit)."""
+"""Audit actions of supervision, check-ins and the peer network (core.audit). A reminder's
+action is notifications.actions.REMINDED."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,6 @@ MEETING_CREATED = action("supervision.meeting.created", _("Peer network meeting 
 MEETING_ATTENDANCE = action(
     "supervision.meeting.attendance", _("Peer network meeting attendance saved")
 )
-REMINDED = action("supervision.reminder.sent", _("Reminder sent"))
 
 # Reads of personal data ----------------------------------------------------------------
 

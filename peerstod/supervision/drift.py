@@ -14,12 +14,15 @@ from datetime import date, timedelta
 from enum import IntEnum
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerstod.core.periods import valid_on
+from peerstod.core.suppression import TOTAL, Cell, suppress_by_people
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment
+from peerstod.supervision.models import SessionStatus
 from peerstod.work.categories import OUTSIDE_ROLE
 from peerstod.work.models import ActivityEntry
 
@@ -90,8 +93,6 @@ def _outside_share(person: Person, today: date) -> Reason | None:
 
 
 def last_supervision(person: Person):
-    from peerstod.supervision.models import SessionStatus
-
     session = (
         person.supervision_sessions.filter(status=SessionStatus.HELD).order_by("-starts_at").first()
     )
@@ -146,7 +147,7 @@ def _self_assessment(person: Person, today: date) -> Reason | None:
 
 
 def _alone(person: Person, today: date) -> Reason | None:
-    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    current = valid_on(today, "starts_on", "ends_on")
     units = list(
         Employment.objects.filter(current, person=person).values_list("unit_id", flat=True)
     )
@@ -189,8 +190,6 @@ def counts_table(counts: Mapping[tuple[str, Level], int]) -> list[CountsRow]:
     network's peer supporters work shows none of its figures, not even its zeros (that
     nobody there is red would otherwise tell each of them is not); a lone hidden figure
     in a row or column gets a second one hidden (`work.by_people`)."""
-    from peerstod.core.suppression import TOTAL, Cell, suppress_by_people
-
     organisations = sorted({name for name, _level in counts})
     levels = list(Level)
     values = {key: n for key, n in counts.items()}

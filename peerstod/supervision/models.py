@@ -1,4 +1,4 @@
-"""Supervision, check-ins, the peer network, self-assessment and reminders."""
+"""Supervision, check-ins, the peer network and self-assessment."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.core.codes import new_code
-from peerstod.core.fields import GuardedCharField, GuardedTextField
+from peerstod.core.fields import CodeField, GuardedCharField, GuardedTextField
 
 
 class Assignment(models.Model):
@@ -54,7 +53,7 @@ class SessionStatus(models.TextChoices):
 
 
 class Session(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("supervisor"),
@@ -126,7 +125,7 @@ class Request(models.Model):
 class CheckIn(models.Model):
     """A check-in meeting with the employer: the manager, section leader or developer."""
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     person = models.ForeignKey(
         "people.Person",
         verbose_name=_("peer supporter"),
@@ -175,7 +174,7 @@ class MeetingKind(models.TextChoices):
 
 
 class NetworkMeeting(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     network = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="network_meetings"
     )
@@ -235,27 +234,3 @@ class DriftShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.shared}"
-
-
-class Notification(models.Model):
-    """In-app reminder. `key` makes a reminder idempotent for its day."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    key = models.CharField(max_length=120, editable=False)
-    day = models.DateField(editable=False)
-    text = models.CharField(max_length=300, editable=False)
-    url = models.CharField(max_length=200, blank=True, editable=False)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-day", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key", "day"], name="notification_once_a_day"),
-        ]
-
-    def __str__(self) -> str:
-        return self.text

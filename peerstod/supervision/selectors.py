@@ -10,11 +10,14 @@ from datetime import date
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit
-from peerstod.orgs.models import Unit
+from peerstod.core.periods import valid_on
+from peerstod.orgs.models import Organisation, Unit
+from peerstod.orgs.selectors import networks_coordinated
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment
 from peerstod.supervision import actions, drift
@@ -22,7 +25,6 @@ from peerstod.supervision.models import (
     Action,
     CheckIn,
     NetworkMeeting,
-    Notification,
     Request,
     Session,
 )
@@ -200,13 +202,10 @@ def drift_counts(*, scope: Scope, day: date | None = None) -> Counter:
     (organisation name, level) → number of peer supporters, each counted once (on their
     first current employment). Counts only, for `drift.counts_table`, which hides every
     figure about fewer people than the threshold; no person is shown."""
-    from django.utils import timezone
-
     day = day or timezone.localdate()
     counts: Counter = Counter()
     current = (
-        Employment.objects.filter(starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        Employment.objects.filter(valid_on(day, "starts_on", "ends_on"))
         .select_related("unit__organisation")
         .order_by("pk")
     )
@@ -224,5 +223,7 @@ def upcoming_meetings(*, person: Person, now) -> QuerySet[NetworkMeeting]:
     return person.network_invitations.filter(starts_at__gte=now).order_by("starts_at")
 
 
-def notifications(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)[:30]
+def network_coordinated(*, scope: Scope) -> Organisation | None:
+    """The network whose meetings the viewer creates: one they coordinate themselves
+    (a platform administrator sees every network but coordinates none)."""
+    return networks_coordinated(scope=scope).filter(pk__in=scope.coordinated_network_ids()).first()

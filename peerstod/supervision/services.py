@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit, idempotency
 from peerstod.core.dates import in_range
+from peerstod.core.periods import not_ended, valid_on
 from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import Person
@@ -44,15 +45,27 @@ LONGEST_SESSION = timedelta(hours=12)
 
 
 def supervisees(supervisor, day: date):
-    return (
-        Person.objects.filter(supervisors__supervisor=supervisor, supervisors__valid_from__lte=day)
-        .filter(Q(supervisors__valid_to__isnull=True) | Q(supervisors__valid_to__gte=day))
-        .distinct()
-    )
+    return Person.objects.filter(
+        valid_on(day, "supervisors__valid_from", "supervisors__valid_to"),
+        supervisors__supervisor=supervisor,
+    ).distinct()
 
 
 def _already_sent() -> ValidationError:
     return ValidationError(_("This form was already sent once. Reload the page to send a new one."))
+
+
+def _sent_before(once: str, purpose: str, candidates: QuerySet, by: str = "code") -> Any:
+    """None when the form's one-time key is fresh; else what the first POST made (the one
+    of `candidates` whose `by` is the result remembered: a repeat changes nothing), or a
+    refusal when it cannot be found."""
+    fresh, earlier = idempotency.claim(once, purpose=purpose)
+    if fresh:
+        return None
+    first = candidates.filter(**{by: earlier}).first() if earlier else None
+    if first is None:
+        raise _already_sent()
+    return first
 
 
 def _within_years(value: date | datetime | None) -> bool:
@@ -72,11 +85,9 @@ def assign(*, scope: Scope, actor, supervisor, person: Person, valid_from: date)
         .exists()
     ):
         errors["supervisor"] = _("Choose a supervisor of the peer supporter's network.")
-    elif (
-        Assignment.objects.filter(supervisor=supervisor, person=person)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
-        .exists()
-    ):
+    elif Assignment.objects.filter(
+        not_ended(valid_from), supervisor=supervisor, person=person
+    ).exists():
         errors["person"] = _("The supervisor is already assigned to this peer supporter.")
     if errors:
         raise ValidationError(errors)
@@ -101,11 +112,8 @@ def session_book(
     once: str = "",
 ) -> Session:
     """The supervisor books a session with one or more of their supervisees."""
-    fresh, earlier = idempotency.claim(once, purpose="supervision.session")
-    if not fresh:
-        first = Session.objects.filter(code=earlier, supervisor=actor).first()
-        if first is None:
-            raise _already_sent()
+    first = _sent_before(once, "supervision.session", Session.objects.filter(supervisor=actor))
+    if first is not None:
         return first
     errors: dict[str, Any] = {}
     if not _within_years(starts_at):
@@ -186,11 +194,9 @@ def request_session(*, actor, message: str = "", once: str = "") -> Request:
     person = getattr(actor, "person", None)
     if person is None:
         raise PermissionDenied
-    fresh, earlier = idempotency.claim(once, purpose="supervision.request")
-    if not fresh:
-        first = Request.objects.filter(pk=int(earlier or 0), person=person).first()
-        if first is None:
-            raise _already_sent()
+    mine = Request.objects.filter(person=person)
+    first = _sent_before(once, "supervision.request", mine, by="pk")
+    if first is not None:
         return first
     request = Request(person=person, message=message.strip())
     request.full_clean()
@@ -257,11 +263,8 @@ def check_in_record(
 ) -> CheckIn:
     if unit.pk not in scope.unit_ids(Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
-    fresh, earlier = idempotency.claim(once, purpose="supervision.check_in")
-    if not fresh:
-        first = CheckIn.objects.filter(code=earlier, unit=unit).first()
-        if first is None:
-            raise _already_sent()
+    first = _sent_before(once, "supervision.check_in", CheckIn.objects.filter(unit=unit))
+    if first is not None:
         return first
     errors: dict[str, Any] = {}
     if not attendees or any(a not in Attendee.values for a in attendees):
@@ -332,11 +335,9 @@ def meeting_create(
 ) -> NetworkMeeting:
     if network.pk not in scope.coordinated_network_ids() and not scope.is_platform_admin:
         raise PermissionDenied
-    fresh, earlier = idempotency.claim(once, purpose="supervision.meeting")
-    if not fresh:
-        first = NetworkMeeting.objects.filter(code=earlier, network=network).first()
-        if first is None:
-            raise _already_sent()
+    network_meetings = NetworkMeeting.objects.filter(network=network)
+    first = _sent_before(once, "supervision.meeting", network_meetings)
+    if first is not None:
         return first
     if not _within_years(starts_at):
         raise ValidationError({"starts_at": _("The date must be in the years 1990–2100.")})

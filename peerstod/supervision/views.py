@@ -208,11 +208,7 @@ def meetings(request: HttpRequest, scope) -> HttpResponse:
     people = selectors.network_people(scope=scope, user=request.user)
     form = MeetingForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        from peerstod.orgs.selectors import networks_coordinated
-
-        network = (
-            networks_coordinated(scope=scope).filter(pk__in=scope.coordinated_network_ids()).first()
-        )
+        network = selectors.network_coordinated(scope=scope)
         if network is None:
             form.add_error(None, _("Only a coordinator of the network can create its meetings."))
         else:
@@ -257,12 +253,3 @@ def meeting(request: HttpRequest, scope, code: str) -> HttpResponse:
         return redirect("supervision:meeting", code=code)
     attended = set(item.attended.values_list("id", flat=True))
     return render(request, "supervision/meeting.html", {"meeting": item, "attended": attended})
-
-
-@role_required()
-def notifications(request: HttpRequest, scope) -> HttpResponse:
-    return render(
-        request,
-        "supervision/notifications.html",
-        {"notifications": selectors.notifications(user=request.user)},
-    )

@@ -1,0 +1,30 @@
+"""In-app notifications, each with its mail. Any app's reminder goes through `notify`:
+it takes the user to tell, never a membership or a role (this layer knows only core)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+
+from peerstod.core import audit
+from peerstod.core.usecase import use_case
+from peerstod.notifications import actions
+from peerstod.notifications.mail import mail_queue
+from peerstod.notifications.models import Notification
+
+
+@use_case
+def notify(user, key: str, day: date, text: str, url: str) -> bool:
+    """One reminder: in the app and by mail, at most once per user, key and day.
+
+    The notification, its mail (through the outbox) and the audit row are one change; a
+    second run the same day finds the notification and changes nothing."""
+    notification, created = Notification.objects.get_or_create(
+        user=user, key=key, day=day, defaults={"text": text[:300], "url": url}
+    )
+    if created:
+        link = settings.SITE_URL.rstrip("/") + url
+        mail_queue(to=[user.email], subject=text, body=f"{text}\n\n{link}")
+        audit.record(actor=None, action=actions.REMINDED, obj=notification, key=key)
+    return created
