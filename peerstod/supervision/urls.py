@@ -1,6 +1,5 @@
 from django.urls import path
 
-from peerstod.notifications import views as notification_views
 from peerstod.supervision import views
 
 app_name = "supervision"
@@ -14,7 +13,4 @@ urlpatterns = [
     path("handledning/avstamning/atgard/<int:pk>/", views.action_done, name="action_done"),
     path("handledning/natverk/", views.meetings, name="meetings"),
     path("handledning/natverk/<str:code>/", views.meeting, name="meeting"),
-    # The reminders page is the notifications app's; its address and name stay where the
-    # menu and bookmarks know them.
-    path("paminnelser/", notification_views.notifications, name="notifications"),
 ]
