@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from peerstod.accounts.scope import scope_for
 from peerstod.accounts.navigation import menu
+from peerstod.accounts.scope import scope_for
 
 
 def platform(request):

@@ -5,10 +5,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from peerstod.accounts import selectors as account_selectors
-from peerstod.accounts.roles import Role
-from peerstod.core.forms import add_service_errors
 from peerstod.accounts.navigation import AGREEMENT_ROLES, ORGANISATION_READERS
 from peerstod.accounts.permissions import role_required
+from peerstod.accounts.roles import Role
+from peerstod.core.forms import add_service_errors
 from peerstod.orgs import selectors, services
 from peerstod.orgs.forms import AgreementForm, UnitForm
 

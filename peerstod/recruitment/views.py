@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
 from peerstod.core.forms import add_service_errors
-from peerstod.accounts.permissions import role_required
 from peerstod.core.ratelimit import limit
 from peerstod.recruitment import reports, selectors, services
 from peerstod.recruitment.forms import (
