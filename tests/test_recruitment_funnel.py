@@ -12,12 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import scope_for
 from peerstod.core.suppression import suppress_each
 from peerstod.orgs.models import OrganisationKind
 from peerstod.recruitment import services
 from peerstod.recruitment.funnel import FUNNEL, counts
+from peerstod.recruitment.funnel import build as funnel_of
 from peerstod.recruitment.models import Application, Step
+from peerstod.recruitment.selectors import funnel_applications
 from tests.factories import OrganisationFactory
 from tests.recruitment_world import basic_cohort, open_call
 
@@ -242,6 +245,7 @@ def test_the_reasons_do_not_give_back_a_hidden_step(funnel_world):
     """Everyone of these calls has been decided, so applied − not admitted − withdrawn
     would be the admitted, and enrolled − discontinued − withdrawn the completed."""
     made, views = funnel_world
+    checked = 0
     for key, view in views.items():
         not_admitted = [
             v for (outcome, _r), v in view["reasons"].items() if outcome == "Ej antagen"
@@ -250,6 +254,8 @@ def test_the_reasons_do_not_give_back_a_hidden_step(funnel_world):
         applied, admitted = view["steps"][0], view["steps"][3]
         if admitted is None and applied is not None:
             assert None in [*not_admitted, *withdrawn], key
+            checked += 1
+    assert checked > 0  # some view hides the admitted and shows the applied
 
 
 def test_the_page_and_the_excel_show_the_same_cells_in_every_view(funnel_world, client):
@@ -280,8 +286,6 @@ def test_a_combination_of_filters_is_refused_with_a_reason(world, client, login)
 
 
 def test_the_median_comes_only_from_at_least_the_threshold(world):
-    from peerstod.recruitment.funnel import build as funnel_of
-
     call = open_call(world)
     for n in range(LIMIT - 1):
         applicant(world, call, None, n, SCREENED)
@@ -294,26 +298,28 @@ def test_the_median_comes_only_from_at_least_the_threshold(world):
 
 def test_a_share_is_shown_only_between_two_shown_steps(funnel_world):
     made, _views = funnel_world
-    from peerstod.recruitment.funnel import build as funnel_of
-
     funnel = funnel_of(Application.objects.filter(call=made["calls"][0]))
+    shares = 0
     for before, row in zip(funnel.rows, funnel.rows[1:], strict=False):
-        if row.conversion is not None:
-            assert not before.count.suppressed and not row.count.suppressed
+        if before.count.suppressed or row.count.suppressed or not before.count.value:
+            assert row.conversion is None
+        else:
             assert row.conversion == pytest.approx(row.count.value / before.count.value)
+            shares += 1
+    assert shares > 0
 
 
 def test_a_region_evaluator_counts_only_its_calls_and_they_are_linked_too(
     funnel_world, client, login, world
 ):
-    from peerstod.recruitment.selectors import funnel_applications
-
     made, _views = funnel_world
     evaluator = world.users["evaluator"]
     login(evaluator)
-    seen = set(funnel_applications(scope=scope_for(evaluator)).values_list("call_id", flat=True))
+    scope = scope_for(evaluator)
+    seen = set(funnel_applications(scope=scope).values_list("call_id", flat=True))
     calls = [c for c in made["calls"] if c.pk in seen]
     assert made["calls"][1] in calls
+    assert {c.principal_id for c in calls} <= scope.organisation_ids(Role.EVALUATOR)
     views = {"all": published(client)}
     for call in calls:
         views[("call", call.code)] = published(client, utlysning=call.code)

@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -568,9 +570,6 @@ def test_an_unknown_participant_on_a_training_day_is_404(client, world, login):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_contact_fields_migration_copies_each_persons_name_and_phone():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connection)
     others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != "recruitment"]
     before = [*others, ("recruitment", "0001_calls_applications_cohorts")]

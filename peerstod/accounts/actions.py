@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from peerstod.core.audit import action
 
 USER_CREATED = action("accounts.user.created", _("User created"))
+PLATFORM_ADMIN_GRANTED = action(
+    "accounts.user.platform_admin_granted", _("Made platform administrator")
+)
 USER_LOGGED_IN = action("accounts.user.logged_in", _("Logged in"))
 PASSWORD_RESET_SENT = action("accounts.user.password_reset_sent", _("Password reset link sent"))
 PASSWORD_RESET_UNKNOWN = action(

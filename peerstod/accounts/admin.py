@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.accounts.models import Membership, User
+from peerstod.accounts.services import password_set
 from peerstod.core.admin import AuditedModelAdmin
 
 
@@ -22,8 +23,6 @@ class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
     """The administrator's "set password" goes through the accounts service (audited)."""
 
     def save(self, commit=True):
-        from peerstod.accounts.services import password_set
-
         return password_set(
             user=self.user, password=self.cleaned_data["password1"], actor=_admin.get()
         )

@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # Importing the module connects its receivers; it cannot be imported at the top,
+        # before the app registry is ready (it imports the models through the services).
         from peerstod.accounts import signals  # noqa: F401

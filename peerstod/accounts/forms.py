@@ -4,6 +4,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.accounts.services import (
+    password_reset_mail,
+    password_reset_unknown_mail,
+    password_set,
+)
+
 
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
@@ -24,8 +30,6 @@ class ServiceSetPasswordMixin:
     """The new password is saved by the accounts service, with its audit row."""
 
     def save(self, commit: bool = True):
-        from peerstod.accounts.services import password_set
-
         return password_set(user=self.user, password=self.cleaned_data["new_password1"])
 
 
@@ -58,8 +62,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from peerstod.accounts.services import password_reset_mail
-
         self.sent = True
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         body = render_to_string(email_template_name, context)
@@ -67,8 +69,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def tell_no_account(self) -> None:
         """The mail to an address that has no active account."""
-        from peerstod.accounts.services import password_reset_unknown_mail
-
         subject_template = "accounts/email/password_reset_unknown_subject.txt"
         subject = "".join(render_to_string(subject_template).splitlines())
         body = render_to_string("accounts/email/password_reset_unknown.txt")

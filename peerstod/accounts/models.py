@@ -6,12 +6,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.accounts.roles import NETWORK_ROLES, UNIT_ROLES, Role
 from peerstod.core.fields import GuardedCharField
+from peerstod.core.periods import not_ended, valid_on
 
 
 class UserManager(BaseUserManager["User"]):
@@ -60,9 +60,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active_on(self, day: date) -> MembershipQuerySet:
-        return self.filter(valid_from__lte=day).filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
-        )
+        return self.filter(valid_on(day))
 
 
 class Membership(models.Model):
@@ -97,7 +95,7 @@ class Membership(models.Model):
         ordering = ["user__full_name", "role"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=not_ended(models.F("valid_from")),
                 name="membership_ends_after_start",
                 violation_error_message=_("A role cannot end before it starts."),
             ),

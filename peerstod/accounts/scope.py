@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
 from django.utils import timezone
 
 from peerstod.accounts.models import Membership
 from peerstod.accounts.roles import NETWORK_ROLES, ORGANISATION_ROLES, UNIT_ROLES
-from peerstod.orgs.models import Agreement, Organisation, Unit
+from peerstod.core.periods import valid_on
+from peerstod.orgs.models import Agreement, Unit
+from peerstod.orgs.tree import descendant_ids, parents
 
 _CACHE_ATTR = "_peerstod_scope"
 
@@ -98,19 +99,10 @@ def _compute(user, day: date) -> Scope:
     )
     scope = Scope(user_id=user.pk, is_platform_admin=user.is_superuser, day=day, grants=grants)
 
-    tree = dict(Organisation.objects.values_list("id", "parent_id"))
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for org_id, parent_id in tree.items():
-        children[parent_id].append(org_id)
+    tree = parents()
 
     def subtree(root_id: int) -> set[int]:
-        found, stack = set(), [root_id]
-        while stack:
-            current = stack.pop()
-            if current not in found:
-                found.add(current)
-                stack.extend(children.get(current, ()))
-        return found
+        return descendant_ids(root_id, tree)
 
     orgs: dict[str, set[int]] = defaultdict(set)
     units: dict[str, set[int]] = defaultdict(set)
@@ -132,11 +124,9 @@ def _compute(user, day: date) -> Scope:
     network_grants = [g for g in grants if g.role in NETWORK_ROLES]
     if network_grants:
         network_ids = {g.organisation_id for g in network_grants}
-        agreements = (
-            Agreement.objects.filter(network_id__in=network_ids, starts_on__lte=day)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-            .prefetch_related("units")
-        )
+        agreements = Agreement.objects.filter(
+            valid_on(day, "starts_on", "ends_on"), network_id__in=network_ids
+        ).prefetch_related("units")
         covered_orgs: dict[int, set[int]] = defaultdict(set)
         covered_units: dict[int, set[int]] = defaultdict(set)
         covered_whole: dict[int, set[int]] = defaultdict(set)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.db.models import Q
 from django.utils import timezone
 
 from peerstod.accounts import actions
 from peerstod.accounts.models import Membership, User
 from peerstod.core import audit
+from peerstod.core.periods import not_ended
 from peerstod.core.usecase import use_case
 from peerstod.notifications.mail import mail_queue
 from peerstod.orgs.models import Organisation, Unit
@@ -27,6 +27,15 @@ def user_create(
     user.set_password(password)
     user.save()
     audit.record(actor=actor, action=actions.USER_CREATED, obj=user)
+    return user
+
+
+@use_case
+def platform_admin_grant(*, user: User, actor=None) -> User:
+    """The user administers the whole platform (and may use the admin site)."""
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    audit.record(actor=actor, action=actions.PLATFORM_ADMIN_GRANTED, obj=user)
     return user
 
 
@@ -112,7 +121,7 @@ def membership_end(
         found = found.filter(unit=unit)
     if organisation is not None:
         found = found.filter(organisation=organisation)
-    found = found.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=last_day))
+    found = found.filter(not_ended(last_day + timedelta(days=1)))
     ended = 0
     for membership in found:
         audit.record(

@@ -15,6 +15,14 @@ from django.db import transaction
 from peerstod.accounts import services as account_services
 from peerstod.accounts.models import Membership, User
 from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import scope_for
+from peerstod.demo import forum as forum_demo
+from peerstod.demo import outcomes as outcomes_demo
+from peerstod.demo import placement as placement_demo
+from peerstod.demo import recruitment as recruitment_demo
+from peerstod.demo import supervision as supervision_demo
+from peerstod.demo import surveys as surveys_demo
+from peerstod.demo import work as work_demo
 from peerstod.orgs import services as org_services
 from peerstod.orgs.models import Agreement, Organisation, OrganisationKind, Unit, UnitKind
 
@@ -211,29 +219,23 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
     password = password or settings.DEMO_PASSWORD
     with transaction.atomic():
         organisations = _organisations()
-        _agreements(organisations)
+        admin = _user(USERS[0], password)
+        _units(organisations, scope_for(admin), admin)
+        _agreements(organisations, scope_for(admin), admin)
         _users(organisations, password)
-        from peerstod.demo import recruitment as recruitment_demo
-
         recruitment_demo.load(
             network=organisations[NETWORK],
             principal=organisations["Region Jönköpings län"],
             trainer_user=User.objects.get(email="trainer@example.org"),
+            coordinator=User.objects.get(email="network@example.org"),
             today=date.today(),
         )
-        from peerstod.demo import placement as placement_demo
-
         placement_demo.load(region=organisations["Region Jönköpings län"], today=date.today())
-        from peerstod.demo import work as work_demo
-
         work_demo.load(
             network=organisations[NETWORK],
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
             today=date.today(),
         )
-        from peerstod.demo import forum as forum_demo
-        from peerstod.demo import supervision as supervision_demo
-
         forum_demo.load(
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"), today=date.today()
         )
@@ -242,15 +244,11 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
             unit=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
             today=date.today(),
         )
-        from peerstod.demo import outcomes as outcomes_demo
-
         outcomes_demo.load(
             unit_20=Unit.objects.get(name="Rättspsykiatrisk avdelning 20"),
             unit_21=Unit.objects.get(name="Rättspsykiatrisk avdelning 21"),
             today=date.today(),
         )
-        from peerstod.demo import surveys as surveys_demo
-
         vgr = organisations["Västra Götalandsregionen, psykiatri"]
         surveys_demo.load(
             region=vgr,
@@ -266,54 +264,66 @@ def load_demo(*, password: str | None = None) -> list[DemoUser]:
 
 def _organisations() -> dict[str, Organisation]:
     found: dict[str, Organisation] = {}
-    for name, kind, parent_name, units in ORGANISATIONS:
+    for name, kind, parent_name, _units in ORGANISATIONS:
         parent = found[parent_name] if parent_name else None
         org = Organisation.objects.filter(name=name, parent=parent).first()
         if org is None:
             org = org_services.organisation_create(name=name, kind=kind, parent=parent)
         found[name] = org
+    return found
+
+
+def _units(organisations: dict[str, Organisation], scope, admin: User) -> None:
+    for name, _kind, _parent, units in ORGANISATIONS:
+        org = organisations[name]
         for unit_name, unit_kind, place, staff in units:
             if not Unit.objects.filter(organisation=org, name=unit_name).exists():
-                unit = Unit(
+                org_services.unit_create(
+                    scope=scope,
+                    actor=admin,
                     organisation=org,
                     name=unit_name,
                     kind=unit_kind,
                     place=place,
                     staff_count=staff,
                 )
-                unit.full_clean()
-                unit.save()
-    return found
 
 
-def _agreements(organisations: dict[str, Organisation]) -> None:
+def _agreements(organisations: dict[str, Organisation], scope, admin: User) -> None:
     network = organisations[NETWORK]
     for principal_name, starts_on, ends_on in AGREEMENTS:
         principal = organisations[principal_name]
-        if Agreement.objects.filter(
+        if not Agreement.objects.filter(
             network=network, principal=principal, starts_on=starts_on
         ).exists():
-            continue
-        agreement = Agreement(
-            network=network, principal=principal, starts_on=starts_on, ends_on=ends_on
+            org_services.agreement_create(
+                scope=scope,
+                actor=admin,
+                network=network,
+                principal=principal,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+
+
+def _user(demo: DemoUser, password: str) -> User:
+    """The demo user's account (a platform administrator when the user has no role)."""
+    user = User.objects.filter(email=demo.email).first()
+    if user is None:
+        user = account_services.user_create(
+            email=demo.email,
+            full_name=demo.name,
+            password=password if demo.can_log_in else None,
+            validate=False,
         )
-        agreement.full_clean()
-        agreement.save()
+        if demo.role is None:
+            account_services.platform_admin_grant(user=user)
+    return user
 
 
 def _users(organisations: dict[str, Organisation], password: str) -> None:
     for demo in USERS:
-        user = User.objects.filter(email=demo.email).first()
-        if user is None:
-            user = account_services.user_create(
-                email=demo.email,
-                full_name=demo.name,
-                password=password if demo.can_log_in else None,
-                validate=False,
-            )
-            if demo.role is None:
-                user.is_staff = user.is_superuser = True
-                user.save(update_fields=["is_staff", "is_superuser"])
+        user = _user(demo, password)
         if demo.role is None:
             continue
         organisation = organisations[demo.organisation]

@@ -5,22 +5,27 @@ Call 2020: 12 completed the training. Trainer training 2018: 11 trained to train
 An open call with a spring cohort, for the journey of an applicant today.
 Historical applicants who were not certified are already anonymised, as the retention
 purge would have left them; certified peer supporters remain, with their certificates.
+
+Everything is made through the recruitment services, as the network's coordinator:
+the calls, cohorts and training days one by one, the earlier years as one import of
+earlier records (`earlier_records_import`), the open call's applicants through the
+public form and the team's steps.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from peerstod.accounts.scope import Scope, scope_for
+from peerstod.core.tokens import hash_token
 from peerstod.orgs.models import Organisation
-from peerstod.people.models import Certification, CertificationKind, Person
+from peerstod.people.models import Person
+from peerstod.recruitment import services
 from peerstod.recruitment.models import (
     Application,
-    ApplicationEvent,
-    Attendance,
     Call,
     Cohort,
     CohortKind,
@@ -29,8 +34,8 @@ from peerstod.recruitment.models import (
     EnrolmentStatus,
     NotAdmittedReason,
     Step,
-    TrainingSession,
 )
+from peerstod.recruitment.services.history import EarlierRecord
 
 FIRST = [
     "Anna",
@@ -155,97 +160,139 @@ CALL_TEXT = (
 )
 
 
-def load(*, network: Organisation, principal: Organisation, trainer_user, today: date) -> None:
+TOPICS = [
+    "Återhämtning",
+    "Egen berättelse",
+    "Samtalet",
+    "Peer support-rollen",
+    "Etik och gränser",
+    "Peer drifting",
+    "Forum för inflytande",
+    "Bemötande",
+    "Att arbeta i team",
+    "Avslutning",
+]
+
+
+@dataclass(frozen=True)
+class As:
+    """Who the demo acts as: the network's coordinator (the recruitment team)."""
+
+    scope: Scope
+    actor: object
+    network: Organisation
+    principal: Organisation
+
+
+def load(
+    *,
+    network: Organisation,
+    principal: Organisation,
+    trainer_user,
+    coordinator,
+    today: date,
+) -> None:
+    team = As(scope_for(coordinator), coordinator, network, principal)
     if not Cohort.objects.filter(network=network, name="Utbildarutbildning 2018").exists():
-        _trainer_cohort(network, principal)
+        _trainer_cohort(team)
     for index, plan in enumerate(PLANS):
         if not Call.objects.filter(network=network, title=plan.title).exists():
-            _history(network, principal, plan, offset=index * 200, trainer_user=trainer_user)
+            _history(team, plan, offset=index * 200, trainer_user=trainer_user)
     title = f"Peer support-utbildning våren {today.year + 1}"
     if not Call.objects.filter(network=network, title=title).exists():
-        _open_call(network, principal, title, today, trainer_user)
+        _open_call(team, title, today, trainer_user)
 
 
-def _person(network, i: int, fte: tuple[int, int]) -> Person:
-    person, _ = Person.objects.get_or_create(
-        network=network,
+def _person(i: int, fte: tuple[int, int], **fields) -> Person:
+    """The demo's person number `i` (looked up by address, made when missing)."""
+    return Person(
         email=f"deltagare{i}@example.org",
-        defaults={"full_name": _name(i), "fte_min": fte[0], "fte_max": fte[1]},
+        full_name=_name(i),
+        fte_min=fte[0],
+        fte_max=fte[1],
+        **fields,
     )
-    return person
 
 
-def _sessions(cohort: Cohort, first: date, count: int = 10) -> list[TrainingSession]:
-    sessions = [
-        TrainingSession(cohort=cohort, day=first + timedelta(weeks=week), topic=topic)
-        for week, topic in enumerate(
-            [
-                "Återhämtning",
-                "Egen berättelse",
-                "Samtalet",
-                "Peer support-rollen",
-                "Etik och gränser",
-                "Peer drifting",
-                "Forum för inflytande",
-                "Bemötande",
-                "Att arbeta i team",
-                "Avslutning",
-            ][:count]
+def _call(team: As, title: str, opens_on: date, closes_on: date) -> Call:
+    return services.call_create(
+        scope=team.scope,
+        actor=team.actor,
+        network=team.network,
+        principal=team.principal,
+        title=title,
+        description=CALL_TEXT,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        places=16,
+    )
+
+
+def _cohort(team: As, *, sessions: int = 10, trainers=(), **fields) -> tuple[Cohort, list]:
+    """A cohort and its weekly training days from the first day."""
+    cohort = services.cohort_create(
+        scope=team.scope,
+        actor=team.actor,
+        network=team.network,
+        principal=team.principal,
+        trainers=trainers,
+        **fields,
+    )
+    days = [
+        services.session_add(
+            scope=team.scope,
+            actor=team.actor,
+            cohort=cohort,
+            day=cohort.starts_on + timedelta(weeks=week),
+            topic=topic,
         )
+        for week, topic in enumerate(TOPICS[:sessions])
     ]
-    return TrainingSession.objects.bulk_create(sessions)
+    return cohort, days
 
 
-def _trainer_cohort(network, principal) -> None:
-    cohort = Cohort.objects.create(
-        network=network,
-        principal=principal,
+def _import(team: As, records: list[EarlierRecord]) -> None:
+    services.earlier_records_import(
+        scope=team.scope, actor=team.actor, network=team.network, records=records
+    )
+
+
+def _trainer_cohort(team: As) -> None:
+    cohort, sessions = _cohort(
+        team,
+        sessions=6,
         kind=CohortKind.TRAINER,
         name="Utbildarutbildning 2018",
         starts_on=date(2018, 9, 3),
         ends_on=date(2018, 12, 10),
     )
-    sessions = _sessions(cohort, date(2018, 9, 3), 6)
-    for i in range(11):
-        person = _person(network, 900 + i, (50, 100))
-        enrolment = Enrolment.objects.create(
-            cohort=cohort,
-            person=person,
-            status=EnrolmentStatus.COMPLETED,
-            ended_on=cohort.ends_on,
-        )
-        Attendance.objects.bulk_create(
-            Attendance(session=s, enrolment=enrolment, present=True) for s in sessions
-        )
-        Certification.objects.create(
-            person=person,
-            kind=CertificationKind.TRAINER,
-            certified_on=cohort.ends_on,
-            cohort=cohort,
-        )
-
-
-def _history(network, principal, plan: Plan, *, offset: int, trainer_user) -> None:
-    opens = date(plan.year, 2, 1)
-    call = Call.objects.create(
-        network=network,
-        principal=principal,
-        title=plan.title,
-        description=CALL_TEXT,
-        opens_on=opens,
-        closes_on=opens + timedelta(days=42),
-        places=16,
+    _import(
+        team,
+        [
+            EarlierRecord(
+                person=_person(900 + i, (50, 100)),
+                enrolment=Enrolment(
+                    cohort=cohort, status=EnrolmentStatus.COMPLETED, ended_on=cohort.ends_on
+                ),
+                attendance=[(s, True) for s in sessions],
+                certified_on=cohort.ends_on,
+            )
+            for i in range(11)
+        ],
     )
-    cohort = Cohort.objects.create(
-        network=network,
-        principal=principal,
+
+
+def _history(team: As, plan: Plan, *, offset: int, trainer_user) -> None:
+    opens = date(plan.year, 2, 1)
+    call = _call(team, plan.title, opens, opens + timedelta(days=42))
+    cohort, sessions = _cohort(
+        team,
+        trainers=[trainer_user],
         kind=CohortKind.BASIC,
         name=f"Grundutbildning {plan.year}",
         starts_on=date(plan.year, 5, 4),
         ends_on=date(plan.year, 5, 4) + timedelta(weeks=9),
     )
-    cohort.trainers.add(trainer_user)
-    sessions = _sessions(cohort, cohort.starts_on)
     decided = _at(cohort.ends_on + timedelta(days=7))
 
     outs = (
@@ -273,18 +320,21 @@ def _history(network, principal, plan: Plan, *, offset: int, trainer_user) -> No
         Step.ADMITTED: 38,
         Step.ENROLLED: 0,
     }
+    records: list[EarlierRecord] = []
     index = 0
     for last_step, reason, count in outs:
         for _ in range(count):
-            _historic_application(
-                call,
-                cohort,
-                index,
-                path[: path.index(last_step) + 1],
-                days_after,
-                Step.NOT_ADMITTED,
-                reason,
-                decided,
+            records.append(
+                _historic_application(
+                    call,
+                    cohort,
+                    index,
+                    path[: path.index(last_step) + 1],
+                    days_after,
+                    Step.NOT_ADMITTED,
+                    reason,
+                    decided,
+                )
             )
             index += 1
     for rank in range(plan.admitted):
@@ -298,11 +348,13 @@ def _history(network, principal, plan: Plan, *, offset: int, trainer_user) -> No
                     break
                 k -= n
         # Seed 004: some peer supporters cannot work more than 50 %, some need 100 %.
-        person = _person(network, offset + rank, (50, 75) if rank % 4 else (100, 100))
-        if completed and plan.employed and rank >= plan.employed:
-            person.available = False  # certified in 2019, not looking for a position now
-            person.save(update_fields=["available"])
-        application = _historic_application(
+        # Certified in 2019 but beyond the employed: not looking for a position now.
+        person = _person(
+            offset + rank,
+            (50, 75) if rank % 4 else (100, 100),
+            available=not (completed and plan.employed and rank >= plan.employed),
+        )
+        record = _historic_application(
             call,
             cohort,
             index,
@@ -314,12 +366,11 @@ def _history(network, principal, plan: Plan, *, offset: int, trainer_user) -> No
             person=person if completed else None,
         )
         index += 1
-        enrolment = Enrolment.objects.create(
+        ended_on = cohort.ends_on if completed else cohort.starts_on + timedelta(weeks=3)
+        record.enrolment = Enrolment(
             cohort=cohort,
-            person=person if completed else None,
-            application=application,
             status=EnrolmentStatus.COMPLETED if completed else EnrolmentStatus.DISCONTINUED,
-            ended_on=cohort.ends_on if completed else cohort.starts_on + timedelta(weeks=3),
+            ended_on=ended_on,
             reason=discontinued_reason,
         )
         present = [
@@ -327,38 +378,30 @@ def _history(network, principal, plan: Plan, *, offset: int, trainer_user) -> No
             for i, s in enumerate(sessions)
             if completed and i != rank % 10 or not completed and i < 3
         ]
-        Attendance.objects.bulk_create(
-            Attendance(session=s, enrolment=enrolment, present=s in present)
-            for s in sessions
-            if completed or s.day <= enrolment.ended_on
-        )
+        record.attendance = [(s, s in present) for s in sessions if completed or s.day <= ended_on]
+        records.append(record)
         if not completed:
             continue
         certified = cohort.ends_on + timedelta(days=7)
-        Certification.objects.create(
-            person=person, kind=CertificationKind.BASIC, certified_on=certified, cohort=cohort
-        )
-        ApplicationEvent.objects.create(
-            application=application, step=Step.CERTIFIED, at=_at(certified)
-        )
+        record.certified_on = certified
+        application = record.application
+        assert application is not None
+        record.steps.append((Step.CERTIFIED, _at(certified), ""))
         application.step, application.decided_at = Step.CERTIFIED, _at(certified)
         if rank < plan.employed:
             employed = certified + timedelta(days=45 + rank * 6)
-            ApplicationEvent.objects.create(
-                application=application, step=Step.EMPLOYED, at=_at(employed)
-            )
+            record.steps.append((Step.EMPLOYED, _at(employed), ""))
             application.step = Step.EMPLOYED
-        application.save()
+    _import(team, records)
 
 
 def _historic_application(
     call, cohort, index, steps, days_after, final, reason, decided, person=None
-) -> Application:
+) -> EarlierRecord:
     submitted = call.opens_on + timedelta(days=index % 40)
     anonymised = person is None
-    application = Application.objects.create(
+    application = Application(
         call=call,
-        person=person,
         full_name=person.full_name if person else "",
         phone=person.phone if person else "",
         step=final,
@@ -371,9 +414,7 @@ def _historic_application(
         reason=reason,
         decided_at=decided,
         anonymised_at=decided + timedelta(days=730) if anonymised else None,
-        status_token_hash=None
-        if anonymised
-        else hashlib.sha256(f"demo-{call.pk}-{index}".encode()).hexdigest(),
+        status_token_hash=None if anonymised else hash_token(f"demo-{call.pk}-{index}"),
     )
     events = []
     for step in steps:
@@ -382,7 +423,7 @@ def _historic_application(
             if step == Step.ENROLLED
             else submitted + timedelta(days=days_after[step] + index % 5)
         )
-        events.append(ApplicationEvent(application=application, step=step, at=_at(day, 11)))
+        events.append((step, _at(day, 11), ""))
     end_day = (
         cohort.ends_on
         if final == Step.COMPLETED
@@ -390,35 +431,22 @@ def _historic_application(
         if final == Step.DISCONTINUED
         else submitted + timedelta(days=days_after[steps[-1]] + 3 + index % 5)
     )
-    events.append(
-        ApplicationEvent(application=application, step=final, at=_at(end_day, 15), reason=reason)
-    )
-    ApplicationEvent.objects.bulk_create(events)
-    return application
+    events.append((final, _at(end_day, 15), reason))
+    return EarlierRecord(person=person, application=application, steps=events)
 
 
-def _open_call(network, principal, title, today: date, trainer_user) -> None:
-    call = Call.objects.create(
-        network=network,
-        principal=principal,
-        title=title,
-        description=CALL_TEXT,
-        opens_on=today - timedelta(days=14),
-        closes_on=today + timedelta(days=45),
-        places=16,
-    )
+def _open_call(team: As, title: str, today: date, trainer_user) -> None:
+    call = _call(team, title, today - timedelta(days=14), today + timedelta(days=45))
     spring = date(today.year + 1, 3, 2)
-    cohort = Cohort.objects.create(
-        network=network,
-        principal=principal,
+    _cohort(
+        team,
+        trainers=[trainer_user],
         kind=CohortKind.BASIC,
         name=f"Grundutbildning våren {today.year + 1}",
         starts_on=spring,
         ends_on=spring + timedelta(weeks=9),
         min_attendance_percent=80,
     )
-    cohort.trainers.add(trainer_user)
-    _sessions(cohort, spring)
     waiting = [
         Step.RECEIVED,
         Step.RECEIVED,
@@ -427,30 +455,33 @@ def _open_call(network, principal, title, today: date, trainer_user) -> None:
         Step.INTERVIEWED,
         Step.ADMITTED,
     ]
-    path = [Step.RECEIVED, Step.SCREENED, Step.INTERVIEW_BOOKED, Step.INTERVIEWED, Step.ADMITTED]
+    path = [Step.SCREENED, Step.INTERVIEW_BOOKED, Step.INTERVIEWED, Step.ADMITTED]
     for i, step in enumerate(waiting):
-        person = _person(network, 500 + i, (50, 75))
         submitted = _at(call.opens_on + timedelta(days=i), 9 + i)
-        application = Application.objects.create(
+        application, _token = services.application_submit(
             call=call,
-            person=person,
-            full_name=person.full_name,
-            phone=person.phone,
-            step=step,
+            full_name=_name(500 + i),
+            email=f"deltagare{500 + i}@example.org",
             motivation="Jag har själv fått stöd av en peer supporter och vill ge det vidare.",
             lived_experience="Jag har levt med depression och ångest i många år och är i dag "
             "i återhämtning.",
             availability="Vardagar, dagtid",
             fte_min=50,
             fte_max=75,
-            consent_at=submitted,
-            submitted_at=submitted,
-            interview_at=_at(today + timedelta(days=3), 13)
+            consent=True,
+            now=submitted,
+        )
+        interview = (
+            _at(today + timedelta(days=3), 13)
             if step == Step.INTERVIEW_BOOKED
-            else None,
-            status_token_hash=hashlib.sha256(f"demo-open-{i}".encode()).hexdigest(),
+            else submitted + timedelta(days=4)
         )
-        ApplicationEvent.objects.bulk_create(
-            ApplicationEvent(application=application, step=s, at=submitted + timedelta(days=2 * n))
-            for n, s in enumerate(path[: path.index(step) + 1])
-        )
+        for n, next_step in enumerate(path[: path.index(step) + 1] if step in path else [], 1):
+            services.application_advance(
+                scope=team.scope,
+                actor=team.actor,
+                application=application,
+                step=next_step,
+                interview_at=interview if next_step == Step.INTERVIEW_BOOKED else None,
+                at=submitted + timedelta(days=2 * n),
+            )

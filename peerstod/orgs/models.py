@@ -2,8 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.core.codes import new_code
-from peerstod.core.fields import GuardedCharField, GuardedTextField
+from peerstod.core.fields import CodeField, GuardedCharField, GuardedTextField
+from peerstod.core.periods import not_ended
 
 
 class OrganisationKind(models.TextChoices):
@@ -21,7 +21,7 @@ class Organisation(models.Model):
     root of its own.
     """
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     name = GuardedCharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     parent = models.ForeignKey(
@@ -76,7 +76,7 @@ class UnitKind(models.TextChoices):
 class Unit(models.Model):
     """A ward or municipal service where peer supporters work."""
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="units"
     )
@@ -124,7 +124,7 @@ class Agreement(models.Model):
     No units listed means every unit of the principal and the organisations below it.
     """
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     network = models.ForeignKey(
         Organisation,
         verbose_name=_("network"),
@@ -155,7 +155,7 @@ class Agreement(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=not_ended(models.F("starts_on"), "ends_on"),
                 name="agreement_ends_after_start",
                 violation_error_message=_("The agreement cannot end before it starts."),
             ),

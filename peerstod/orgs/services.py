@@ -13,6 +13,7 @@ from peerstod.core import audit
 from peerstod.core.usecase import use_case
 from peerstod.orgs import actions
 from peerstod.orgs.models import Agreement, Organisation, OrganisationKind, Unit
+from peerstod.orgs.tree import descendant_ids
 
 
 @use_case
@@ -99,7 +100,7 @@ def agreement_create(
         errors["ends_on"] = _("The agreement cannot end before it starts.")
     units = list(units or [])
     if units:
-        principal_tree = _subtree_ids(principal)
+        principal_tree = descendant_ids(principal.pk)
         if any(unit.organisation_id not in principal_tree for unit in units):
             errors["units"] = _("Every unit must belong to the principal organisation.")
     if errors:
@@ -119,13 +120,3 @@ def agreement_create(
         units=[u.code for u in units],
     )
     return agreement
-
-
-def _subtree_ids(organisation: Organisation) -> set[int]:
-    found, frontier = {organisation.pk}, [organisation.pk]
-    while frontier:
-        frontier = list(
-            Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-        )
-        found.update(frontier)
-    return found

@@ -4,8 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.core.codes import new_code
-from peerstod.core.fields import GuardedCharField
+from peerstod.core.fields import CodeField, GuardedCharField
 
 FTE_VALIDATORS = [MinValueValidator(25), MaxValueValidator(100)]
 
@@ -22,7 +21,7 @@ class Person(models.Model):
     recruitment team sees the person, an employer only once the person works there.
     """
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     network = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("network"),
@@ -89,7 +88,7 @@ class CertificationKind(models.TextChoices):
 
 
 class Certification(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="certifications"
     )

@@ -58,3 +58,6 @@ SESSION_VIEWED = action(
 TRAINERS_VIEWED = action(
     "recruitment.trainers.viewed", _("Trainers of a network listed"), read=True
 )
+EARLIER_RECORDS_IMPORTED = action(
+    "recruitment.earlier_records.imported", _("Earlier recruitment and training records imported")
+)

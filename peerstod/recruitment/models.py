@@ -10,15 +10,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.core.codes import new_code
-from peerstod.core.fields import GuardedCharField, GuardedTextField
+from peerstod.core.fields import CodeField, GuardedCharField, GuardedTextField
 from peerstod.people.models import FTE_VALIDATORS, phone_validator
 
 
 class Call(models.Model):
     """A call for applicants to basic training, for one principal organisation."""
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     network = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("network"),
@@ -114,7 +113,7 @@ class Application(models.Model):
     anything that points to a person, so the funnel still counts right.
     """
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     call = models.ForeignKey(
         Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
     )
@@ -255,7 +254,7 @@ class CohortKind(models.TextChoices):
 
 
 class Cohort(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     network = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("network"),
@@ -307,7 +306,7 @@ class EnrolmentStatus(models.TextChoices):
 
 
 class Enrolment(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     cohort = models.ForeignKey(
         Cohort, verbose_name=_("cohort"), on_delete=models.PROTECT, related_name="enrolments"
     )
@@ -354,7 +353,7 @@ class Enrolment(models.Model):
 
 
 class TrainingSession(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     cohort = models.ForeignKey(
         Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="sessions"
     )

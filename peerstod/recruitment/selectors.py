@@ -8,23 +8,28 @@ see the funnel, which is an aggregate. Every selector that returns names for a p
 
 from __future__ import annotations
 
-import hashlib
-
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from peerstod.accounts.models import Membership, User
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit
+from peerstod.core.periods import valid_on
+from peerstod.core.tokens import hash_token
+from peerstod.orgs.models import Organisation, OrganisationKind
 from peerstod.people import actions as people_actions
+from peerstod.people.models import Certification
 from peerstod.recruitment import actions
 from peerstod.recruitment.models import (
     Application,
     Call,
     Cohort,
+    CohortKind,
     Enrolment,
     EnrolmentStatus,
+    Step,
     TrainingSession,
 )
 
@@ -34,9 +39,9 @@ FUNNEL_READERS = (Role.NETWORK_COORDINATOR, Role.PROGRAMME_COORDINATOR, Role.EVA
 def recruiting_networks(scope: Scope) -> set[int]:
     """The networks whose recruitment team the user is part of."""
     if scope.is_platform_admin:
-        from peerstod.orgs.models import Organisation
-
-        return set(Organisation.objects.filter(kind="network").values_list("id", flat=True))
+        return set(
+            Organisation.objects.filter(kind=OrganisationKind.NETWORK).values_list("id", flat=True)
+        )
     return set(scope.coordinated_network_ids())
 
 
@@ -44,8 +49,23 @@ def is_recruiter(scope: Scope, network_id: int) -> bool:
     return network_id in recruiting_networks(scope)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _counted_by(scope: Scope, prefix: str = "") -> Q:
+    """Calls and cohorts the user may count (`prefix` reaches them from another model):
+    their recruitment team's, or those for the organisations they coordinate or evaluate."""
+    return Q(**{f"{prefix}network_id__in": recruiting_networks(scope)}) | Q(
+        **{
+            f"{prefix}principal_id__in": scope.organisation_ids(
+                Role.PROGRAMME_COORDINATOR, Role.EVALUATOR
+            )
+        }
+    )
+
+
+def _trained_by(scope: Scope, prefix: str = "") -> Q:
+    """Cohorts of the user's recruitment team, or that the user trains."""
+    return Q(**{f"{prefix}network_id__in": recruiting_networks(scope)}) | Q(
+        **{f"{prefix}trainers__id": scope.user_id}
+    )
 
 
 # Public -------------------------------------------------------------------------
@@ -53,9 +73,7 @@ def hash_token(token: str) -> str:
 
 def open_calls() -> QuerySet[Call]:
     today = timezone.localdate()
-    return Call.objects.filter(opens_on__lte=today, closes_on__gte=today).select_related(
-        "principal"
-    )
+    return Call.objects.filter(valid_on(today, "opens_on", "closes_on")).select_related("principal")
 
 
 def public_call_get(*, code: str) -> Call:
@@ -76,10 +94,7 @@ def call_list(*, scope: Scope) -> QuerySet[Call]:
     calls = Call.objects.select_related("principal", "network").annotate(
         applied=Count("applications")
     )
-    return calls.filter(
-        Q(network_id__in=recruiting_networks(scope))
-        | Q(principal_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR, Role.EVALUATOR))
-    ).order_by("-opens_on")
+    return calls.filter(_counted_by(scope)).order_by("-opens_on")
 
 
 def call_get(*, scope: Scope, code: str) -> Call:
@@ -124,9 +139,7 @@ def application_get(*, scope: Scope, actor, code: str, read: bool = True) -> App
 
 def cohort_list(*, scope: Scope) -> QuerySet[Cohort]:
     return (
-        Cohort.objects.filter(
-            Q(network_id__in=recruiting_networks(scope)) | Q(trainers__id=scope.user_id)
-        )
+        Cohort.objects.filter(_trained_by(scope))
         .distinct()
         .annotate(
             participants=Count("enrolments", distinct=True),
@@ -142,16 +155,12 @@ def cohort_list(*, scope: Scope) -> QuerySet[Cohort]:
 
 
 def cohort_get(*, scope: Scope, code: str) -> Cohort:
-    visible = Cohort.objects.filter(
-        Q(network_id__in=recruiting_networks(scope)) | Q(trainers__id=scope.user_id)
-    ).distinct()
+    visible = Cohort.objects.filter(_trained_by(scope)).distinct()
     return get_object_or_404(visible.select_related("network", "principal"), code=code)
 
 
 def session_get(*, scope: Scope, code: str) -> TrainingSession:
-    visible = TrainingSession.objects.filter(
-        Q(cohort__network_id__in=recruiting_networks(scope)) | Q(cohort__trainers__id=scope.user_id)
-    ).distinct()
+    visible = TrainingSession.objects.filter(_trained_by(scope, "cohort__")).distinct()
     return get_object_or_404(visible.select_related("cohort"), code=code)
 
 
@@ -183,22 +192,16 @@ def enrolment_get(*, scope: Scope, code: str) -> Enrolment:
 
 
 def recruiting_network_list(*, scope: Scope) -> list:
-    from peerstod.orgs.models import Organisation
-
     return list(Organisation.objects.filter(pk__in=recruiting_networks(scope)).order_by("pk"))
 
 
 def step_counts(*, call: Call) -> list[tuple[str, object, int]]:
     """(step, label, applications now at that step) for the call's overview."""
-    from peerstod.recruitment.models import Step
-
     counts = dict(call.applications.values("step").annotate(n=Count("id")).values_list("step", "n"))
     return [(step.value, step.label, counts.get(step.value, 0)) for step in Step]
 
 
 def basic_cohorts(*, scope: Scope, network_id: int) -> QuerySet[Cohort]:
-    from peerstod.recruitment.models import CohortKind
-
     if network_id not in recruiting_networks(scope):
         return Cohort.objects.none()
     return Cohort.objects.filter(network_id=network_id, kind=CohortKind.BASIC).order_by(
@@ -208,8 +211,6 @@ def basic_cohorts(*, scope: Scope, network_id: int) -> QuerySet[Cohort]:
 
 def trainer_users(*, scope: Scope, actor, network):
     """The network's trainers by name, to choose from (a register of staff: a read)."""
-    from peerstod.accounts.models import Membership, User
-
     if network.pk not in recruiting_networks(scope):
         return User.objects.none()
     audit.read(actor=actor, action=actions.TRAINERS_VIEWED, obj=network, organisation=network)
@@ -247,8 +248,6 @@ def attendance_rows(
 
 def certification_get(*, scope: Scope, actor, code: str):
     """A certificate of the user's networks, with the peer supporter's name: a read."""
-    from peerstod.people.models import Certification
-
     certification = get_object_or_404(
         Certification.objects.select_related(
             "person", "person__network", "cohort", "cohort__network"
@@ -267,28 +266,13 @@ def certification_get(*, scope: Scope, actor, code: str):
 
 def funnel_applications(*, scope: Scope) -> QuerySet[Application]:
     """Applications the user may count: their network's, or their organisation's calls."""
-    return Application.objects.filter(
-        Q(call__network_id__in=recruiting_networks(scope))
-        | Q(
-            call__principal_id__in=scope.organisation_ids(
-                Role.PROGRAMME_COORDINATOR, Role.EVALUATOR
-            )
-        )
-    )
+    return Application.objects.filter(_counted_by(scope, "call__"))
 
 
 def funnel_cohorts(*, scope: Scope) -> QuerySet[Cohort]:
-    return Cohort.objects.filter(
-        Q(network_id__in=recruiting_networks(scope))
-        | Q(principal_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR, Role.EVALUATOR))
-    ).order_by("-starts_on")
+    return Cohort.objects.filter(_counted_by(scope)).order_by("-starts_on")
 
 
 def funnel_organisations(*, scope: Scope):
-    from peerstod.orgs.models import Organisation
-
-    principals = Call.objects.filter(
-        Q(network_id__in=recruiting_networks(scope))
-        | Q(principal_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR, Role.EVALUATOR))
-    ).values("principal_id")
+    principals = Call.objects.filter(_counted_by(scope)).values("principal_id")
     return Organisation.objects.filter(pk__in=principals).order_by("name")
