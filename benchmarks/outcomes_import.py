@@ -41,7 +41,7 @@ def main() -> None:
     from peerstod.accounts.scope import scope_for
     from peerstod.orgs.models import Organisation, Unit
     from peerstod.outcomes import reports, services
-    from peerstod.demo.outcomes import HEADER
+    from peerstod.outcomes.examples import HEADER
     from peerstod.outcomes.models import Indicator
 
     call_command("migrate", verbosity=0)

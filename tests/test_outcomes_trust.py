@@ -18,6 +18,7 @@ from peerstod.core import audit
 from peerstod.core.models import AuditEvent
 from peerstod.orgs.models import Unit
 from peerstod.outcomes import imports, services
+from peerstod.outcomes.examples import HEADER, MONTHS, workbook_bytes
 from peerstod.outcomes.imports import ImportFailed
 from peerstod.outcomes.models import (
     ComparisonUnit,
@@ -179,8 +180,6 @@ def test_a_csv_with_100001_rows_is_refused_and_nothing_is_saved(world, login):
 
 
 def test_the_demo_workbook_passes_every_limit_and_reads_whole():
-    from peerstod.demo.outcomes import HEADER, MONTHS, workbook_bytes
-
     sheet = imports.read("utfall.xlsx", workbook_bytes(date(2026, 6, 15)))
     assert sheet.header == HEADER
     assert len(sheet.rows) == 2 * MONTHS and sheet.rows[0][0] == 2

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit, dates, idempotency
+from peerstod.core.periods import overlaps
 from peerstod.core.privacy import no_personal_data
 from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
@@ -423,10 +424,7 @@ def period_set(
             )
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last month comes before the first.")})
-    overlapping = PeerSupportPeriod.objects.filter(unit=unit).exclude(ends_on__lt=starts_on)
-    if ends_on:
-        overlapping = overlapping.exclude(starts_on__gt=ends_on)
-    if overlapping.exists():
+    if PeerSupportPeriod.objects.filter(overlaps(starts_on, ends_on), unit=unit).exists():
         raise ValidationError(
             {"starts_on": _("The unit already has peer support in part of this period.")}
         )
