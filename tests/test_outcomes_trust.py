@@ -3,12 +3,14 @@ query strings that never give a 500, names that are never formulas or TeX, every
 a use case with its audit row, a POST sent twice changes state once, and another
 organisation's codes are answered as if they did not exist."""
 
+import csv
 import io
 import re
 import zipfile
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -209,8 +211,6 @@ def test_a_csv_cell_over_the_cell_limit_is_refused_with_its_line(settings):
 
 
 def test_the_csv_cell_limit_is_given_back_to_other_readers():
-    import csv
-
     before = csv.field_size_limit()
     imports.read("ok.csv", csv_file([ROW]))
     assert csv.field_size_limit() == before
@@ -283,8 +283,6 @@ def test_the_month_form_refuses_months_outside_1990_to_now(world, login, month, 
 
 @pytest.mark.django_db
 def test_the_service_refuses_a_month_before_1990(world):
-    from django.core.exceptions import ValidationError
-
     coordinator = world.users["coordinator"]
     with pytest.raises(ValidationError) as caught:
         services.values_set(
@@ -313,8 +311,6 @@ def test_the_database_refuses_an_indicator_value_before_1990(world):
 
 @pytest.mark.django_db
 def test_a_model_check_refuses_a_future_month(world):
-    from django.core.exceptions import ValidationError
-
     value = IndicatorValue(
         unit=world.unit_a1,
         month=date(2999, 1, 1),
