@@ -399,8 +399,15 @@ def test_a_unit_without_a_start_is_explained(world):
 
 
 @pytest.mark.django_db
-def test_the_analysis_page_pdf_and_excel_and_only_the_files_are_audited(world, login):
+def test_the_analysis_page_pdf_and_excel_and_only_the_files_are_audited(world, login, monkeypatch):
     synthetic(world)
+    printed = []  # what each PDF holds: the context it is rendered from
+    render_pdf = reports.render_pdf
+    monkeypatch.setattr(
+        reports,
+        "render_pdf",
+        lambda template, context: printed.append(context) or render_pdf(template, context),
+    )
     client = login(world.users["evaluator"])
     query = {
         "units": [world.unit_a1.code],
@@ -415,7 +422,11 @@ def test_the_analysis_page_pdf_and_excel_and_only_the_files_are_audited(world, l
     assert pdf["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
     regional = client.get(reverse("outcomes:analysis"), {**query, "format": "regional"})
     assert regional.content[:5] == b"%PDF-"
-    assert len(regional.content) > 1.5 * len(pdf.content)  # restraint and PRN doses, summary
+    chosen, follow_up = printed
+    assert [r.indicator.key for r in chosen["reports"]] == ["restraint"]
+    # The regional follow-up: restraint first, then PRN doses, both in the summary.
+    assert [r.indicator.key for r in follow_up["reports"]] == ["restraint", "prn_doses"]
+    assert [r.indicator.key for r in follow_up["summary"]] == ["restraint", "prn_doses"]
     xlsx = client.get(reverse("outcomes:analysis"), {**query, "format": "xlsx"})
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book["Månader"].max_row == 37
