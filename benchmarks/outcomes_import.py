@@ -39,9 +39,9 @@ def main() -> None:
 
     from peerstod.accounts.models import Membership, User
     from peerstod.accounts.scope import scope_for
-    from peerstod.demo.outcomes import HEADER
     from peerstod.orgs.models import Organisation, Unit
     from peerstod.outcomes import reports, services
+    from peerstod.outcomes.examples import HEADER
     from peerstod.outcomes.models import Indicator
 
     call_command("migrate", verbosity=0)

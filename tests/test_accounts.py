@@ -117,13 +117,6 @@ def test_an_active_session_stays_open(client, world, login):
     assert time.time() - client.session["seen_at"] < 5  # the idle clock restarted
 
 
-def test_an_expired_htmx_request_is_told_where_to_go(client, world, login):
-    login(world.users["coordinator"])
-    _age_session(client, seen_at=31 * 60)
-    response = client.get(reverse("home:dashboard"), headers={"HX-Request": "true"})
-    assert response["HX-Redirect"].startswith(LOGIN)
-
-
 def test_password_reset_sends_a_link_that_sets_a_new_password(
     client, db, django_capture_on_commit_callbacks
 ):

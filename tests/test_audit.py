@@ -60,4 +60,4 @@ def test_pages_load_nothing_from_other_hosts(client, world, login):
     ]:
         page = login(user).get(url).content.decode()
         assert 'src="http' not in page and 'href="http' not in page
-        assert "/static/htmx/htmx.min.js" in page
+        assert "/static/peerstod/css/app.css" in page  # its own stylesheet, from itself

@@ -1,7 +1,9 @@
 """Health endpoints for the load balancer: up, and ready for traffic."""
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.urls import reverse
+
+from peerstod.core.views import server_error
 
 
 def test_healthz_says_the_process_is_up_without_touching_the_database(
@@ -16,7 +18,12 @@ def test_readyz_says_ready_when_the_database_answers_and_migrations_are_applied(
     response = client.get(reverse("core:readyz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
-    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_readyz_is_never_cached_so_a_probe_sees_the_state_of_now(client, db):
+    response = client.get(reverse("core:readyz"))
+    assert "no-store" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
 
 
 def test_readyz_says_unavailable_while_a_migration_is_missing(client, db):
@@ -28,10 +35,6 @@ def test_readyz_says_unavailable_while_a_migration_is_missing(client, db):
 
 
 def test_an_unreachable_database_gives_the_503_page_with_retry_after_not_a_500(rf):
-    from django.db import OperationalError
-
-    from peerstod.core.views import server_error
-
     try:
         raise OperationalError("server closed the connection unexpectedly")
     except OperationalError:
@@ -41,8 +44,6 @@ def test_an_unreachable_database_gives_the_503_page_with_retry_after_not_a_500(r
 
 
 def test_any_other_error_is_still_a_500(rf):
-    from peerstod.core.views import server_error
-
     try:
         raise KeyError("a bug")
     except KeyError:

@@ -3,12 +3,14 @@ query strings that never give a 500, names that are never formulas or TeX, every
 a use case with its audit row, a POST sent twice changes state once, and another
 organisation's codes are answered as if they did not exist."""
 
+import csv
 import io
 import re
 import zipfile
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -18,6 +20,7 @@ from peerstod.core import audit
 from peerstod.core.models import AuditEvent
 from peerstod.orgs.models import Unit
 from peerstod.outcomes import imports, services
+from peerstod.outcomes.examples import HEADER, MONTHS, workbook_bytes
 from peerstod.outcomes.imports import ImportFailed
 from peerstod.outcomes.models import (
     ComparisonUnit,
@@ -179,8 +182,6 @@ def test_a_csv_with_100001_rows_is_refused_and_nothing_is_saved(world, login):
 
 
 def test_the_demo_workbook_passes_every_limit_and_reads_whole():
-    from peerstod.demo.outcomes import HEADER, MONTHS, workbook_bytes
-
     sheet = imports.read("utfall.xlsx", workbook_bytes(date(2026, 6, 15)))
     assert sheet.header == HEADER
     assert len(sheet.rows) == 2 * MONTHS and sheet.rows[0][0] == 2
@@ -210,8 +211,6 @@ def test_a_csv_cell_over_the_cell_limit_is_refused_with_its_line(settings):
 
 
 def test_the_csv_cell_limit_is_given_back_to_other_readers():
-    import csv
-
     before = csv.field_size_limit()
     imports.read("ok.csv", csv_file([ROW]))
     assert csv.field_size_limit() == before
@@ -284,8 +283,6 @@ def test_the_month_form_refuses_months_outside_1990_to_now(world, login, month, 
 
 @pytest.mark.django_db
 def test_the_service_refuses_a_month_before_1990(world):
-    from django.core.exceptions import ValidationError
-
     coordinator = world.users["coordinator"]
     with pytest.raises(ValidationError) as caught:
         services.values_set(
@@ -314,8 +311,6 @@ def test_the_database_refuses_an_indicator_value_before_1990(world):
 
 @pytest.mark.django_db
 def test_a_model_check_refuses_a_future_month(world):
-    from django.core.exceptions import ValidationError
-
     value = IndicatorValue(
         unit=world.unit_a1,
         month=date(2999, 1, 1),

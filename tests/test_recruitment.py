@@ -315,21 +315,19 @@ def test_attendance_on_a_day_of_another_cohort_is_refused(world):
     assert not application.enrolment.attendance.exists()
 
 
-def test_the_trainer_marks_attendance_on_a_phone_with_htmx(client, world, login):
+def test_the_trainer_marks_attendance_and_is_back_at_the_row_she_marked(client, world, login):
     cohort = basic_cohort(world)
     application, _ = submit(open_call(world))
     admit(world, application, cohort)
     session = cohort.sessions.first()
     login(world.users["trainer"])
-    response = client.post(
-        reverse("recruitment:attendance", args=[session.code]),
-        {"participant": application.enrolment.code, "present": "yes"},
-        headers={"HX-Request": "true"},
-    )
-    assert response.status_code == 200
-    assert 'aria-pressed="true"' in response.content.decode()
-    assert "<html" not in response.content.decode()  # a row, not a page
+    page = reverse("recruitment:attendance", args=[session.code])
+    response = client.post(page, {"participant": application.enrolment.code, "present": "yes"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{page}#row-{application.enrolment.code}"
     assert application.enrolment.attendance.get().present is True
+    row = client.get(page).content.decode()
+    assert f'id="row-{application.enrolment.code}"' in row and 'aria-pressed="true"' in row
 
 
 def test_a_trainer_of_another_cohort_sees_nothing_of_it(client, world, login):

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peerstod.core.suppression import Reason, Slice, suppress_linked
+from peerstod.core.suppression import Cell, Reason, Slice, suppress_linked, suppress_nested
 
 LIMIT = 3
 # A category: (how far, how it ended). Steps count how far; the reason counts endings.
@@ -144,8 +144,6 @@ def test_no_hidden_cell_of_any_view_is_determined_by_all_that_is_published(world
 
 def test_the_brute_force_finds_a_cell_that_subtraction_gives_away():
     """The check itself: a parent and all but one of its parts, shown, pin the last."""
-    from peerstod.core.suppression import Cell
-
     counts = {"a": {(0, ""): 2}, "b": {(0, ""): 9}, "c": {(0, ""): 7}}
     views = {"all": ["a", "b", "c"], "a": ["a"], "b": ["b"], "c": ["c"]}
     primary_only = {
@@ -186,8 +184,6 @@ def test_a_reason_and_the_steps_do_not_give_away_a_hidden_step():
 
 
 def test_zeros_are_shown_and_a_lone_view_is_just_suppress_nested():
-    from peerstod.core.suppression import suppress_nested
-
     counts = {"a": {(0, ""): 9, (1, ""): 0, (2, ""): 6, (1, "r"): 0}}
     result = suppress_linked(counts, {"all": ["a"]}, MEASURES, steps=STEPS, limit=5)
     nested = suppress_nested({"s0": 15, "s1": 6, "s2": 6}, limit=5)

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 # Writing the session on every request would cost a write per click; a minute's
@@ -39,8 +39,4 @@ class SessionTimeoutMiddleware:
             + "?"
             + urlencode({"expired": "1", "next": request.get_full_path()})
         )
-        if getattr(request, "htmx", False):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
         return HttpResponseRedirect(target)

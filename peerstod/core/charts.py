@@ -38,6 +38,12 @@ def _svg(figure, *, tight: bool = False) -> str:
     return _STYLE.sub(_attributes, svg)
 
 
+def _open_frame(axes) -> None:
+    """No box around the plot: only the axes at the left and the bottom."""
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+
+
 INK = "#1b1b1b"
 BRAND = "#00507a"
 
@@ -62,8 +68,7 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[int | None], *, titl
             color=INK,
         )
     axes.set_xlim(0, max(shown + [1]) * 1.12)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    _open_frame(axes)
     if title:
         axes.set_title(title, fontsize=11, color=INK, loc="left")
     figure.tight_layout()
@@ -97,8 +102,7 @@ def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[int | None]])
     axes.set_xticks(range(len(labels)), labels=list(labels), fontsize=10, color=INK)
     axes.set_ylim(0, top * 1.18)
     axes.tick_params(axis="y", colors=INK, labelsize=9)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    _open_frame(axes)
     axes.legend(frameon=False, fontsize=9)
     figure.tight_layout()
     return _svg(figure)
@@ -122,8 +126,7 @@ def stacked_shares(
     axes.set_xlim(0, 100)
     axes.tick_params(axis="x", colors=INK, labelsize=9)
     axes.set_xlabel("%", color=INK, fontsize=9)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    _open_frame(axes)
     axes.legend(
         frameon=False,
         fontsize=8,
@@ -186,8 +189,7 @@ def time_series(
     axes.set_ylabel(labels["y"], color=INK, fontsize=9)
     axes.tick_params(colors=INK, labelsize=8)
     axes.set_ylim(bottom=0)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    _open_frame(axes)
     axes.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     figure.autofmt_xdate()
     return _svg(figure, tight=True)

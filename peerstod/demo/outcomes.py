@@ -1,105 +1,31 @@
 """Demo for journey 6 (Region Halland): peer support on forensic unit 21 from month 19 of
-36, unit 20 as the comparison. The 36 months of figures are not loaded: the coordinator
-imports them from the example Excel file (`workbook_bytes`), as in the journey."""
+36, unit 20 as the comparison, both set by the region's coordinator through the
+services. The 36 months of figures are not loaded: the coordinator imports them from the
+example Excel file (`outcomes.examples.workbook_bytes`), as in the journey."""
 
 from __future__ import annotations
 
-import io
-import math
 from datetime import date
 
+from peerstod.accounts.models import User
+from peerstod.accounts.scope import scope_for
 from peerstod.orgs.models import Unit
-from peerstod.outcomes.models import ComparisonUnit, PeerSupportPeriod
+from peerstod.outcomes import examples, selectors, services
 
-MONTHS = 36
-START_MONTH = 19  # the 19th month of the series
-
-
-def months(today: date) -> list[date]:
-    """The 36 whole months before the current one."""
-    first = date(today.year, today.month, 1)
-    found = []
-    year, month = first.year, first.month
-    for _ in range(MONTHS):
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-        found.append(date(year, month, 1))
-    return found[::-1]
+COORDINATOR = "coordinator@example.org"
 
 
 def load(*, unit_20: Unit, unit_21: Unit, today: date) -> None:
-    if PeerSupportPeriod.objects.filter(unit=unit_21).exists():
-        return
-    start = months(today)[START_MONTH - 1]
-    PeerSupportPeriod.objects.create(unit=unit_21, starts_on=start)
-    ComparisonUnit.objects.get_or_create(unit=unit_20)
-
-
-def rows(today: date) -> list[list[object]]:
-    """Fictional but plausible figures: restraint falls by about a third on unit 21 when
-    peer support starts; unit 20 follows the same slow trend without the drop."""
-    import numpy as np
-
-    table = []
-    for index, month in enumerate(months(today), start=1):
-        season = 1 + 0.08 * math.cos(2 * math.pi * (month.month - 1) / 12)
-        for name, beds, peer in (
-            ("Rättspsykiatrisk avdelning 20", 28, False),
-            ("Rättspsykiatrisk avdelning 21", 31, True),
-        ):
-            # One generator per unit and month of the series, so that the figures are the
-            # same whatever month the series starts in (the demo follows today's date).
-            rng = np.random.default_rng([6, beds, index])
-            bed_days = int(beds * 30.4 * rng.uniform(0.86, 0.95))
-            after = peer and index >= START_MONTH
-            trend = math.exp(-0.004 * index)
-            restraint_rate = 15.0 * trend * season * (0.6 if after else 1.0)
-            seclusion_rate = 6.0 * trend * season * (0.8 if after else 1.0)
-            prn_rate = 140.0 * trend * (0.82 if after else 1.0)
-            admissions = int(rng.poisson(9 if beds == 28 else 10))
-            table.append(
-                [
-                    name,
-                    month.strftime("%Y-%m"),
-                    bed_days,
-                    admissions,
-                    max(admissions - int(rng.integers(0, 3)), 0),
-                    int(rng.poisson(1.6 if not after else 1.1)),
-                    round(bed_days / max(admissions, 1), 1),
-                    int(rng.poisson(restraint_rate * bed_days / 1000)),
-                    int(rng.poisson(seclusion_rate * bed_days / 1000)),
-                    int(rng.poisson(2.0 * bed_days / 1000)),
-                    int(rng.poisson(prn_rate * bed_days / 1000)),
-                ]
-            )
-    return table
-
-
-HEADER = [
-    "enhet",
-    "månad",
-    "vårddygn",
-    "inskrivningar",
-    "utskrivningar",
-    "återinskrivningar 30",
-    "medelvårdtid",
-    "bältesläggningar",
-    "avskiljningar",
-    "tvångsmedicineringar",
-    "vidbehovsdoser",
-]
-
-
-def workbook_bytes(today: date) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Indikatorer"
-    sheet.append(HEADER)
-    for row in rows(today):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """Idempotent: each setting is looked up first and made only when missing."""
+    coordinator = User.objects.get(email=COORDINATOR)
+    scope = scope_for(coordinator, today)
+    if not selectors.periods(unit_ids=[unit_21.pk]).exists():
+        services.period_set(
+            scope=scope,
+            actor=coordinator,
+            unit=unit_21,
+            starts_on=examples.start_month(today),
+            ends_on=None,
+        )
+    if unit_20.pk not in selectors.comparison_ids(unit_ids=[unit_20.pk]):
+        services.comparison_set(scope=scope, actor=coordinator, unit=unit_20, comparison=True)

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _install_builtin(sender, **kwargs):
+    # Imported here, not at the top: Django reads apps.py before the app registry is
+    # ready, and the services import the models, which need the registry.
     from peerstod.outcomes.services import install_builtin
 
     install_builtin()

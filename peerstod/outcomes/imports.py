@@ -26,6 +26,7 @@ from typing import IO, NoReturn
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 MAX_ROWS = 100_000  # data rows, after the header
@@ -194,8 +195,6 @@ def _read_xlsx(source: IO[bytes]) -> Sheet:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as error:
         _unreadable(error)
     source.seek(0)
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.fields import GuardedCharField
+from peerstod.core.periods import ends_after_start
 
 
 class Measure(models.TextChoices):
@@ -157,10 +158,7 @@ class PeerSupportPeriod(models.Model):
         verbose_name_plural = _("peer support periods")
         ordering = ["unit_id", "starts_on"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="peer_support_period_in_order",
-            ),
+            ends_after_start("peer_support_period_in_order"),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from datetime import date
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl.chart import LineChart, Reference
 
 from peerstod.core import charts
 from peerstod.core.exports import safe_text, workbook_response
@@ -386,8 +387,6 @@ def workbook(report: Report):
 
     def chart(book) -> None:
         """The same chart as on the page: rates, model and the counterfactual."""
-        from openpyxl.chart import LineChart, Reference
-
         sheet = book.worksheets[0]
         line = LineChart()
         line.title = safe_text(report.indicator)

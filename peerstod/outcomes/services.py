@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit, dates, idempotency
+from peerstod.core.periods import overlaps
 from peerstod.core.privacy import no_personal_data
 from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
-from peerstod.outcomes import actions, imports
+from peerstod.outcomes import actions, imports, selectors
 from peerstod.outcomes.imports import ImportFailed, Problem
 from peerstod.outcomes.models import (
     BUILTIN_MEASURE,
@@ -39,6 +40,9 @@ from peerstod.outcomes.models import (
 UNIT_COLUMNS = ("enhet", "unit")
 MONTH_COLUMNS = ("manad", "month")
 MAX_VALUE = Decimal("9999999999")
+# What a form's one-time key (`once`) is claimed for.
+INDICATOR_ONCE = "outcomes.indicator"
+PERIOD_ONCE = "outcomes.period"
 
 
 @use_case
@@ -59,15 +63,6 @@ def install_builtin() -> int:
         Indicator.objects.bulk_create(missing)
         audit.record(actor=None, action=actions.BUILTIN_INSTALLED, keys=[i.key for i in missing])
     return len(missing)
-
-
-def _coordinated_units(scope: Scope) -> dict[int, Unit]:
-    return {
-        u.pk: u
-        for u in Unit.objects.filter(
-            organisation_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR)
-        )
-    }
 
 
 def _require_unit(scope: Scope, unit: Unit) -> None:
@@ -92,8 +87,10 @@ def month_problem(month: date | None) -> str | None:
     return None
 
 
-def _earlier(model, earlier: str):
-    return idempotency.earlier(model.objects.all(), earlier)
+def _sent_before(model, once: str, purpose: str):
+    """What the first sending of the same form made, when this is a repeat (else None)."""
+    fresh, earlier = idempotency.claim(once, purpose=purpose)
+    return None if fresh else idempotency.earlier(model.objects.all(), earlier)
 
 
 def _repeated(actor, action, obj, organisation) -> None:
@@ -116,12 +113,10 @@ def indicator_add(
     form sent twice (`once`) adds it once and returns it."""
     if organisation.pk not in scope.organisation_ids(Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
-    fresh, earlier = idempotency.claim(once, purpose="outcomes.indicator")
-    if not fresh:
-        found = _earlier(Indicator, earlier)
-        if found is not None:
-            _repeated(actor, actions.INDICATOR_ADDED, found, organisation)
-            return found
+    found = _sent_before(Indicator, once, INDICATOR_ONCE)
+    if found is not None:
+        _repeated(actor, actions.INDICATOR_ADDED, found, organisation)
+        return found
     key = imports.fold(name)
     key = re.sub(r"[^a-z0-9_]", "", key)[:60]
     if not key:
@@ -135,7 +130,7 @@ def indicator_add(
     audit.record(
         actor=actor, action=actions.INDICATOR_ADDED, obj=indicator, organisation=organisation
     )
-    idempotency.remember(once, purpose="outcomes.indicator", result=str(indicator.pk))
+    idempotency.remember(once, purpose=INDICATOR_ONCE, result=str(indicator.pk))
     return indicator
 
 
@@ -273,7 +268,7 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes | IO[bytes]) -> O
             ]
         )
     sheet = imports.read(name, data)
-    units = _coordinated_units(scope)
+    units = {u.pk: u for u in selectors.writable_units(scope=scope)}
     by_name = {imports.fold(u.name): u for u in units.values()}
     by_name.update({u.code: u for u in units.values()})
     organisation_ids = scope.organisation_ids(Role.PROGRAMME_COORDINATOR)
@@ -392,6 +387,11 @@ def _size(data: bytes | IO[bytes]) -> int:
 # ---------------------------------------------------------------- periods
 
 
+def _months(starts_on: date, ends_on: date | None) -> dict[str, str]:
+    """A period's months, as the audit log keeps them."""
+    return {"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else ""}
+
+
 @use_case
 def period_set(
     *,
@@ -405,12 +405,10 @@ def period_set(
     """When peer support ran on a unit. The same form sent twice (`once`) saves the
     period once and returns it."""
     _require_unit(scope, unit)
-    fresh, earlier = idempotency.claim(once, purpose="outcomes.period")
-    if not fresh:
-        found = _earlier(PeerSupportPeriod, earlier)
-        if found is not None:
-            _repeated(actor, actions.PERIOD_SET, unit, unit.organisation)
-            return found
+    found = _sent_before(PeerSupportPeriod, once, PERIOD_ONCE)
+    if found is not None:
+        _repeated(actor, actions.PERIOD_SET, unit, unit.organisation)
+        return found
     starts_on = first_of_month(starts_on)
     ends_on = first_of_month(ends_on) if ends_on else None
     for field, month in (("starts_on", starts_on), ("ends_on", ends_on)):
@@ -423,10 +421,7 @@ def period_set(
             )
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The last month comes before the first.")})
-    overlapping = PeerSupportPeriod.objects.filter(unit=unit).exclude(ends_on__lt=starts_on)
-    if ends_on:
-        overlapping = overlapping.exclude(starts_on__gt=ends_on)
-    if overlapping.exists():
+    if PeerSupportPeriod.objects.filter(overlaps(starts_on, ends_on), unit=unit).exists():
         raise ValidationError(
             {"starts_on": _("The unit already has peer support in part of this period.")}
         )
@@ -442,25 +437,23 @@ def period_set(
         action=actions.PERIOD_SET,
         obj=unit,
         organisation=unit.organisation,
-        starts_on=starts_on.isoformat(),
-        ends_on=ends_on.isoformat() if ends_on else "",
+        **_months(starts_on, ends_on),
     )
-    idempotency.remember(once, purpose="outcomes.period", result=str(period.pk))
+    idempotency.remember(once, purpose=PERIOD_ONCE, result=str(period.pk))
     return period
 
 
 @use_case
 def period_remove(*, scope: Scope, actor, period: PeerSupportPeriod) -> None:
     _require_unit(scope, period.unit)
-    starts_on, ends_on = period.starts_on, period.ends_on
+    months = _months(period.starts_on, period.ends_on)
     period.delete()
     audit.record(
         actor=actor,
         action=actions.PERIOD_REMOVED,
         obj=period.unit,
         organisation=period.unit.organisation,
-        starts_on=starts_on.isoformat(),
-        ends_on=ends_on.isoformat() if ends_on else "",
+        **months,
     )
 
 

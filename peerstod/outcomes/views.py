@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from peerstod.accounts.permissions import role_required
 from peerstod.core.exports import XLSX, workbook_response
 from peerstod.core.forms import add_service_errors
-from peerstod.outcomes import reports, selectors, services
+from peerstod.outcomes import examples, reports, selectors, services
 from peerstod.outcomes.forms import AnalysisForm, ImportForm, IndicatorForm, PeriodForm, ValuesForm
 from peerstod.outcomes.imports import ImportFailed
 from peerstod.outcomes.models import Builtin
@@ -153,37 +153,19 @@ def import_file(request: HttpRequest, scope) -> HttpResponse:
 @role_required(*WRITERS)
 def template(request: HttpRequest, scope) -> HttpResponse:
     """An Excel template with the columns the import understands and the user's units."""
-    header = [
-        "enhet",
-        "månad",
-        "vårddygn",
-        "inskrivningar",
-        "utskrivningar",
-        "återinskrivningar 30",
-        "medelvårdtid",
-        "bältesläggningar",
-        "avskiljningar",
-        "tvångsmedicineringar",
-        "vidbehovsdoser",
-    ]
-    month = timezone.localdate().replace(day=1).strftime("%Y-%m")
-    rows = [
-        [u.name, month] + [""] * (len(header) - 2) for u in selectors.writable_units(scope=scope)
-    ]
-    return workbook_response("utfall-mall.xlsx", [(_("Indicators"), header, rows)])
+    rows = examples.template_rows(selectors.writable_units(scope=scope), timezone.localdate())
+    return workbook_response("utfall-mall.xlsx", [(_("Indicators"), examples.HEADER, rows)])
 
 
 @require_GET
 @role_required(*WRITERS)
 def demo_file(request: HttpRequest, scope) -> HttpResponse:
-    """The demo's example file (fictional figures for forensic units 20 and 21); only
-    where the demo runs."""
+    """The example file of the demo (fictional figures for forensic units 20 and 21);
+    offered only where the demo runs (DEBUG)."""
     if not settings.DEBUG:
         raise Http404
-    from peerstod.demo.outcomes import workbook_bytes
-
-    response = HttpResponse(workbook_bytes(timezone.localdate()), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="utfall-avd-20-21-exempel.xlsx"'
+    response = HttpResponse(examples.workbook_bytes(timezone.localdate()), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{examples.EXAMPLE_FILENAME}"'
     return response
 
 

@@ -391,13 +391,10 @@ def attendance(request: HttpRequest, scope, code: str) -> HttpResponse:
             )
         except ValidationError as problem:
             error = " ".join(problem.messages)
-        if request.htmx and not error:
-            row = selectors.attendance_rows(actor=request.user, session=session, only=enrolment)[0]
-            return render(
-                request, "recruitment/_attendance_row.html", {"row": row, "session": session}
-            )
         if not error:
-            return redirect("recruitment:attendance", code=code)
+            # Back to the row just marked, so the trainer goes on where she was.
+            target = reverse("recruitment:attendance", args=[code])
+            return redirect(f"{target}#row-{enrolment.code}")
     return render(
         request,
         "recruitment/attendance.html",

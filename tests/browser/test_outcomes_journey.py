@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from peerstod.demo.outcomes import workbook_bytes
+from peerstod.outcomes.examples import workbook_bytes
 from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser

@@ -1,199 +1,22 @@
-"""Small-number suppression for every aggregate Peerstöd shows or exports.
+"""Linked tables (`suppress_linked`): every view a report offers, suppressed together.
 
-A count between 1 and threshold-1 is hidden (primary suppression). Where a table also
-publishes totals, a single hidden cell in a row or column could be recomputed by
-subtraction, so a second cell in that line is hidden too (complementary suppression),
-repeating until no line has exactly one hidden cell. Zeros are shown: knowing that
-nobody is in a group does not point to anyone.
-
-This module is the one suppression layer: every aggregate, filter, interim result,
-export and answer of Peerstöd goes through one of
-
-- `suppress_table` / `suppress_counts`: counts of people with their totals;
-- `suppress_each`: figures that add up to nothing published (points of a series);
-- `suppress_nested`: nested steps (applied ⊇ interviewed ⊇ admitted), where two shown
-  steps give the number between them;
-- `suppress_linked`: every view a report offers (filters, slices, their parents)
-  suppressed together, so no view minus others gives a hidden cell back;
-- `suppress_by_people`: hours and other sums, hidden by the number of people behind
-  them, not by their size;
-- `suppress_growing`: nested counts that grow over time, so no two days differ by a few.
-
-Survey results also freeze their interim figures in whole groups (surveys.results).
-The rule and the practice it follows: docs/integritet.md.
+A report that can be filtered publishes many views of the same records: everything, each
+organisation, each call, each cohort, each year. Each view may be safe on its own, but a
+reader who can ask for all of them can subtract: everything minus the other calls gives
+the one left, an organisation minus its calls the call it hides. Handbooks of statistical
+disclosure control call these *linked tables*: they are protected together, by primary
+suppression of the small cells and secondary (complementary) suppression chosen across
+all of them, so that no hidden cell can be worked out from the published ones.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any
 
-from django.conf import settings
+import numpy as np
 
-MINIMUM_THRESHOLD = 3
-
-
-class Reason(StrEnum):
-    SMALL = "small"
-    COMPLEMENTARY = "complementary"
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: int | None
-    reason: Reason | None = None
-
-    @property
-    def suppressed(self) -> bool:
-        return self.value is None
-
-    def __str__(self) -> str:
-        return "–" if self.value is None else str(self.value)
-
-
-@dataclass(frozen=True)
-class Table:
-    cells: dict[tuple[Hashable, Hashable], Cell]
-    row_totals: dict[Hashable, Cell]
-    column_totals: dict[Hashable, Cell]
-    total: Cell
-    threshold: int
-
-
-def threshold(value: int | None = None) -> int:
-    chosen = settings.SUPPRESSION_THRESHOLD if value is None else value
-    if chosen < MINIMUM_THRESHOLD:
-        raise ValueError(f"The suppression threshold may not be below {MINIMUM_THRESHOLD}.")
-    return chosen
-
-
-def _is_small(value: int, limit: int) -> bool:
-    return 0 < value < limit
-
-
-def _complement(lines, hidden: dict, preference) -> None:
-    """Complementary suppression: until no line (an equation "parts sum to the total")
-    has exactly one hidden member, hide a second one, the first by `preference`."""
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(key in hidden for key in line) != 1:
-                continue
-            candidates = sorted((key for key in line if key not in hidden), key=preference)
-            if candidates:
-                hidden[candidates[0]] = Reason.COMPLEMENTARY
-                changed = True
-
-
-TOTAL = object()  # the margin key, in rows and in columns
-
-
-def suppress_table(
-    counts: Mapping[tuple[Hashable, Hashable], int], *, limit: int | None = None
-) -> Table:
-    """Suppress a two-way table of counts published with row, column and grand totals.
-
-    The table is extended with its margins, so that every row and every column
-    (margins included) is one equation "parts sum to the total". An equation with a
-    single hidden member gives that member away, so until none has exactly one, a
-    second member is hidden: the smallest non-zero part, else a zero, else the total.
-    """
-    limit = threshold(limit)
-    for key, value in counts.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"Count for {key!r} must be a whole number ≥ 0, not {value!r}.")
-    rows = list(dict.fromkeys(r for r, _ in counts))
-    columns = list(dict.fromkeys(c for _, c in counts))
-    values: dict[tuple[Hashable, Hashable], int] = {
-        (r, c): counts.get((r, c), 0) for r in rows for c in columns
-    }
-    for r in rows:
-        values[(r, TOTAL)] = sum(values[(r, c)] for c in columns)
-    for c in columns:
-        values[(TOTAL, c)] = sum(values[(r, c)] for r in rows)
-    values[(TOTAL, TOTAL)] = sum(values[(r, TOTAL)] for r in rows)
-
-    hidden: dict[tuple[Hashable, Hashable], Reason] = {
-        key: Reason.SMALL for key, value in values.items() if _is_small(value, limit)
-    }
-    all_rows, all_columns = [*rows, TOTAL], [*columns, TOTAL]
-    lines = [[(r, c) for c in all_columns] for r in all_rows]
-    lines += [[(r, c) for r in all_rows] for c in all_columns]
-
-    def preference(key: tuple[Hashable, Hashable]) -> tuple[bool, bool, int]:
-        is_margin = TOTAL in key
-        return (is_margin, values[key] == 0, values[key])
-
-    _complement(lines, hidden, preference)
-
-    def cell(key: tuple[Hashable, Hashable]) -> Cell:
-        return Cell(None, hidden[key]) if key in hidden else Cell(values[key])
-
-    return Table(
-        cells={(r, c): cell((r, c)) for r in rows for c in columns},
-        row_totals={r: cell((r, TOTAL)) for r in rows},
-        column_totals={c: cell((TOTAL, c)) for c in columns},
-        total=cell((TOTAL, TOTAL)),
-        threshold=limit,
-    )
-
-
-def suppress_counts(counts: Mapping[Hashable, int], *, limit: int | None = None) -> Table:
-    """Suppress a one-way list of counts published with its total."""
-    return suppress_table({(key, "n"): value for key, value in counts.items()}, limit=limit)
-
-
-def suppress_each(values: Mapping[Hashable, int], *, limit: int | None = None) -> dict:
-    """Primary suppression only, for figures that do not add up to a published total:
-    nested funnel steps, or points of a series. Returns key → Cell."""
-    limit = threshold(limit)
-    cells = {}
-    for key, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"Count for {key!r} must be a whole number ≥ 0, not {value!r}.")
-        cells[key] = Cell(None, Reason.SMALL) if _is_small(value, limit) else Cell(value)
-    return cells
-
-
-def suppress_nested(values: Mapping[Hashable, int], *, limit: int | None = None) -> dict:
-    """Suppression for counts that are nested steps, each a subset of the one before
-    (applied ⊇ interviewed ⊇ admitted; started ⊇ still employed), given in that order.
-
-    Two shown steps tell how many left between them, so a step is shown only when it is
-    0 or at least the threshold and so is the number between it and the last step shown
-    before it. A hidden step lies somewhere between the shown ones around it, and the
-    number between those is at least the threshold too: nobody who left can be counted
-    out. Returns key → Cell in the order given."""
-    limit = threshold(limit)
-    cells: dict = {}
-    shown: int | None = None
-    for key, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"Count for {key!r} must be a whole number ≥ 0, not {value!r}.")
-        if shown is not None and value > shown:
-            raise ValueError(f"Step {key!r} ({value}) is larger than the step before ({shown}).")
-        if _is_small(value, limit):
-            cells[key] = Cell(None, Reason.SMALL)
-        elif shown is not None and _is_small(shown - value, limit):
-            cells[key] = Cell(None, Reason.COMPLEMENTARY)
-        else:
-            cells[key] = Cell(value)
-            shown = value
-    return cells
-
-
-# Linked tables -------------------------------------------------------------------------
-#
-# A report that can be filtered publishes many views of the same records: everything, each
-# organisation, each call, each cohort, each year. Each view may be safe on its own, but a
-# reader who can ask for all of them can subtract: everything minus the other calls gives
-# the one left, an organisation minus its calls the call it hides. Handbooks of statistical
-# disclosure control call these *linked tables*: they are protected together, by primary
-# suppression of the small cells and secondary (complementary) suppression chosen across
-# all of them, so that no hidden cell can be worked out from the published ones.
+from peerstod.core.suppression.cells import Cell, Reason, check_count, is_small, threshold
 
 
 class Slice:
@@ -285,9 +108,6 @@ class _Hypercube:
     ZERO_COST = 1e9  # moving a published zero: only when nothing else will do
 
     def __init__(self, counts, views, measures, steps, protect, limit: int) -> None:
-        import numpy as np
-
-        self.np = np
         self.limit = limit
         groups = list(counts)
         categories = list(dict.fromkeys(c for g in groups for c in counts[g]))
@@ -296,11 +116,7 @@ class _Hypercube:
         self.grid = np.zeros((len(groups), len(categories)), dtype=np.int64)
         for g, group in enumerate(groups):
             for category, value in counts[group].items():
-                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise ValueError(
-                        f"Count for {group!r}, {category!r} must be a whole number ≥ 0, "
-                        f"not {value!r}."
-                    )
+                check_count(value, f"{group!r}, {category!r}")
                 self.exists[g, where[category]] = True
                 self.grid[g, where[category]] = value
         self.views, self.measures, self.steps = list(views), list(measures), list(steps)
@@ -351,7 +167,6 @@ class _Hypercube:
 
     def _sums(self, grid):
         """Every slice's count of every measure, for a grid of counts (or of changes)."""
-        np = self.np
         per_category = (self.areas.astype(np.int64) @ grid) * self.filter  # A × K
         return per_category @ self.kinds.T.astype(np.int64)  # A × M
 
@@ -359,7 +174,7 @@ class _Hypercube:
 
     def run(self) -> Linked:
         small = (self.value > 0) & (self.value < self.limit)
-        for v, m in zip(*self.np.nonzero(small[: self.nviews]), strict=True):
+        for v, m in zip(*np.nonzero(small[: self.nviews]), strict=True):
             self._hide(int(v), int(m), Reason.SMALL)
         while True:
             self._nested()
@@ -390,14 +205,13 @@ class _Hypercube:
                 if self.hidden[v, m]:
                     continue
                 value = int(self.value[v, m])
-                if shown is not None and _is_small(shown - value, self.limit):
+                if shown is not None and is_small(shown - value, self.limit):
                     self._hide(v, m, Reason.COMPLEMENTARY)
                 else:
                     shown = value
 
     def _wanted(self):
         """Hidden cells and small protected counts: each needs a second table."""
-        np = self.np
         wanted = np.zeros(self.value.shape, dtype=bool)
         wanted[: self.nviews] = self.hidden
         protected = self.value[self.nviews :]
@@ -406,7 +220,6 @@ class _Hypercube:
 
     def _targets(self) -> list[tuple[int, int]]:
         """Those still without a second table, the largest first."""
-        np = self.np
         found = zip(*np.nonzero(self._wanted() & ~self.free), strict=True)
         return sorted(
             ((int(a), int(m)) for a, m in found), key=lambda am: (-int(self.value[am]), am)
@@ -421,7 +234,6 @@ class _Hypercube:
         not admitted" in another change the same step, so the two together leave every
         view that holds both calls as it was (a view that keeps only some categories, a
         cohort's, is counted apart)."""
-        np = self.np
         kinds = self.kinds.T.astype(np.int8)  # K × M
         firsts, seconds, owners = [], [], []
         for g in range(len(self.grid)):
@@ -459,7 +271,6 @@ class _Hypercube:
     def _protect(self, a: int, m: int) -> None:
         """Take the cheapest possible change that moves slice a's count of measure m,
         hide the published cells it moves, and keep it as their second table."""
-        np = self.np
         grid, exists = self.grid, self.exists
         values = self.value[: self.nviews]
         weights = values * self.importance  # what moving a published cell costs
@@ -573,7 +384,6 @@ class _Hypercube:
         return [(g1, int(x1), 1), (g1, int(y1), -1), (g2, int(x2), -1), (g2, int(y2), 1)]
 
     def _apply(self, changes: list[tuple[int, int, int]]) -> None:
-        np = self.np
         delta = np.zeros(self.grid.shape, dtype=np.int64)
         for g, k, step in changes:
             delta[g, k] += step
@@ -587,7 +397,6 @@ class _Hypercube:
     def _verify(self) -> None:
         """Every second table, checked against every published cell at the end: whole
         numbers ≥ 0 where the category can happen, agreeing with all of them."""
-        np = self.np
         covered = np.zeros(self.value.shape, dtype=bool)
         shown = ~self.hidden
         for delta in self.changes:
@@ -600,138 +409,3 @@ class _Hypercube:
             covered |= values != self.value
         if (self._wanted() & ~covered).any():
             raise AssertionError("A hidden cell has no second table.")
-
-
-# ---------------------------------------------------------------- sums, by the people behind them
-# Suppression of sums (hours, activities) by the number of PEOPLE behind them.
-#
-# `core.suppression.suppress_table` hides a count by its own size, which is right when the
-# count is a number of people. Hours and numbers of activities are not: 40 hours can be
-# one person's month. Here every figure comes with the number of people behind it, and a
-# figure is hidden when those people are 1 to threshold-1 – whatever its size.
-#
-# A row describes a group of people (a unit's peer supporters in a month): when that group
-# is 1 to threshold-1, every figure of the row is hidden, zeros included, since "nothing
-# of this kind" is as much about the few people as an amount is. The table is published
-# with its margins (a unit's total, the total of all units, the total of everything), so
-# complementary suppression follows, as in `suppress_table`: no row or column (margins
-# included) is left with exactly one hidden figure.
-#
-# Callers that show one row of the table at a time (one unit, or all of them) compute the
-# whole table the viewer can ask for and show its rows: the unit view and the total view
-# then hide the same figures, and no difference of two views gives a hidden one back.
-
-
-Key = tuple[Hashable, Hashable]
-
-
-@dataclass(frozen=True)
-class PeopleTable:
-    """What is hidden (key → reason); keys use `TOTAL` for the margins."""
-
-    hidden: dict[Key, Reason]
-    threshold: int
-
-    def is_hidden(self, row: Hashable, column: Hashable) -> bool:
-        return (row, column) in self.hidden
-
-    def row_hidden(self, row: Hashable) -> bool:
-        return any(key[0] == row for key in self.hidden)
-
-
-def suppress_by_people(
-    *,
-    rows: Sequence[Hashable],
-    columns: Sequence[Hashable],
-    values: Mapping[Any, float],
-    people: Mapping[Any, int],
-    row_people: Mapping[Any, int],
-    column_people: Mapping[Any, int],
-    total_people: int,
-    small_values: bool = False,
-    limit: int | None = None,
-) -> PeopleTable:
-    """`values`, `people`: the figure of each (row, column) and the distinct people
-    behind it (missing: 0). `row_people`, `column_people`, `total_people`: the distinct
-    people behind each margin (not sums: one person can be in two rows). With
-    `small_values`, a figure of 1 to threshold-1 is hidden too (numbers of patients)."""
-    limit = threshold(limit)
-
-    def small(n: float) -> bool:
-        return 0 < n < limit
-
-    full: dict[Key, float] = {(r, c): values.get((r, c), 0) for r in rows for c in columns}
-    behind: dict[Key, int] = {(r, c): people.get((r, c), 0) for r in rows for c in columns}
-    for r in rows:
-        full[(r, TOTAL)] = sum(full[(r, c)] for c in columns)
-        behind[(r, TOTAL)] = row_people.get(r, 0)
-    for c in columns:
-        full[(TOTAL, c)] = sum(full[(r, c)] for r in rows)
-        behind[(TOTAL, c)] = column_people.get(c, 0)
-    full[(TOTAL, TOTAL)] = sum(full[(r, TOTAL)] for r in rows)
-    behind[(TOTAL, TOTAL)] = total_people
-    group = {**{r: row_people.get(r, 0) for r in rows}, TOTAL: total_people}
-
-    hidden: dict[Key, Reason] = {
-        key: Reason.SMALL
-        for key in full
-        if small(behind[key]) or small(group[key[0]]) or (small_values and small(full[key]))
-    }
-    all_rows, all_columns = [*rows, TOTAL], [*columns, TOTAL]
-    lines = [[(r, c) for c in all_columns] for r in all_rows]
-    lines += [[(r, c) for r in all_rows] for c in all_columns]
-
-    def preference(key: Key) -> tuple[bool, bool, float]:
-        return (TOTAL in key, full[key] == 0, full[key])
-
-    _complement(lines, hidden, preference)
-    return PeopleTable(hidden, limit)
-
-
-def suppress_growing(
-    snapshots: list[dict[Hashable, int]],
-    *,
-    nested: list[tuple[Hashable, Hashable]],
-    population: Mapping[Hashable, Hashable],
-    everyone_hidden: frozenset = frozenset(),
-    limit: int | None = None,
-) -> dict[Hashable, Cell]:
-    """Suppression of nested counts that only grow over time, seen at successive days.
-
-    `snapshots`: the figures of each day, oldest first, each key in the order its nested
-    steps come (a superset before its subsets). `nested`: (superset, subset) pairs of one
-    day. `population`: a figure's group (the subset's superset it is a share of). Two
-    shown figures of nested sets tell how many lie between them, and so do a figure's
-    value on two days: so a figure is shown only when it is 0 or at least the threshold
-    and so is its difference with every shown figure it is nested with that day and with
-    its own last shown value – as `suppress_nested` does for one chain.
-    A figure whose population is too small is hidden too (even 0 is about the few), and a
-    key in `everyone_hidden` is hidden when it equals its population (the figure says it
-    of each of them: "everybody employed was on sick leave"). Returns the last day's
-    cells."""
-    limit = threshold(limit)
-
-    def small(n: int) -> bool:
-        return 0 < n < limit
-
-    last_shown: dict[Hashable, int] = {}
-    cells: dict[Hashable, Cell] = {}
-    for figures in snapshots:
-        cells = {}
-        for key, value in figures.items():
-            related = [b for a, b in nested if a == key] + [a for a, b in nested if b == key]
-            others = [figures[k] for k in related if k in cells and not cells[k].suppressed]
-            if key in last_shown:
-                others.append(last_shown[key])
-            group = population.get(key)
-            few = small(value) or (group is not None and cells[group].reason == Reason.SMALL)
-            between = any(small(abs(value - other)) for other in others)
-            everyone = key in everyone_hidden and group is not None and 0 < value == figures[group]
-            if few:
-                cells[key] = Cell(None, Reason.SMALL)
-            elif between or everyone:
-                cells[key] = Cell(None, Reason.COMPLEMENTARY)
-            else:
-                cells[key] = Cell(value)
-                last_shown[key] = value
-    return cells
