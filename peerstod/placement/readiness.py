@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.core.periods import valid_on
 from peerstod.orgs.models import Unit
 from peerstod.placement.models import (
     Employment,
@@ -58,11 +59,7 @@ def peer_supporters_planned(unit: Unit, day: date) -> int:
     """Peer supporters working or planned on the unit and on its organisation's other units:
     the seeds' "vikten av flera PEER Supportrar" – nobody should be alone in the role."""
     nearby = Q(unit__organisation_id=unit.organisation_id)
-    working = (
-        Employment.objects.filter(nearby, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .count()
-    )
+    working = Employment.objects.filter(nearby, valid_on(day, "starts_on", "ends_on")).count()
     open_seats = Position.objects.filter(nearby, is_open=True).aggregate(n=Sum("seats"))["n"] or 0
     return working + open_seats
 

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
 from peerstod.core import charts
 from peerstod.core.forms import add_service_errors
-from peerstod.accounts.permissions import role_required
 from peerstod.placement import readiness, reports, selectors, services
 from peerstod.placement.forms import (
     ConfirmForm,

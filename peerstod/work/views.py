@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
 from peerstod.core import charts, dates
 from peerstod.core.exports import workbook_response
 from peerstod.core.forms import add_service_errors
-from peerstod.accounts.permissions import role_required
 from peerstod.work import calendar, reports, selectors, services
 from peerstod.work.categories import HELP, MINUTE_CHOICES, OUTSIDE_ROLE, WITH_PATIENTS, Category
 from peerstod.work.forms import CancelForm, EntryForm, LogForm, ScheduleItemForm
