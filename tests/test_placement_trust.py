@@ -664,7 +664,7 @@ def test_an_override_to_a_position_not_invited_is_refused_and_nothing_is_confirm
     response = client.post(
         reverse("placement:event", args=[event.code]),
         {
-            "side": "confirm",
+            "action": "confirm",
             "starts_on": "2026-09-01",
             f"override-{person.code}": foreign.code,
             f"reason-{person.code}": "Önskemål",
@@ -697,7 +697,7 @@ def test_a_rank_in_other_digits_is_refused_in_swedish_not_a_server_error(client,
     login(world.users["coordinator"])
     response = client.post(
         reverse("placement:event", args=[event.code]),
-        {"side": "peer", f"peer-{person.code}-{position.code}": "²"},
+        {"action": "peer-rankings", f"peer-{person.code}-{position.code}": "²"},
         follow=True,
     )
     assert response.status_code == 200
