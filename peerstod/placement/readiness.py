@@ -11,12 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.periods import valid_on
 from peerstod.orgs.models import Unit
+from peerstod.placement import selectors
 from peerstod.placement.models import (
     Employment,
     Position,
     StaffTrainingKind,
     StaffTrainingParticipant,
-    UnitReadiness,
 )
 
 
@@ -65,7 +65,7 @@ def peer_supporters_planned(unit: Unit, day: date) -> int:
 
 
 def check(unit: Unit, day: date) -> Readiness:
-    readiness = UnitReadiness.objects.filter(unit=unit).first() or UnitReadiness(unit=unit)
+    readiness = selectors.readiness_record(unit=unit)
     trained = staff_trained(unit)
     needed = settings.READINESS_STAFF_SHARE
     staff = unit.staff_count or 0

@@ -34,6 +34,15 @@ COORDINATOR = (Role.PROGRAMME_COORDINATOR,)
 EDITORS = (Role.PROGRAMME_COORDINATOR, Role.UNIT_MANAGER)
 
 
+def _call(form, service, **arguments):
+    """The service's result; None when it refused, with its reasons at the form's fields."""
+    try:
+        return service(**arguments)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
 @role_required(*EDITORS)
 def overview(request: HttpRequest, scope) -> HttpResponse:
     today = timezone.localdate()
@@ -53,13 +62,10 @@ def overview(request: HttpRequest, scope) -> HttpResponse:
 def position_create(request: HttpRequest, scope) -> HttpResponse:
     form = PositionForm(request.POST or None, units=selectors.units_for_positions(scope=scope))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        unit = data.pop("unit")
-        try:
-            position = services.position_create(scope=scope, actor=request.user, unit=unit, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        position = _call(
+            form, services.position_create, scope=scope, actor=request.user, **form.cleaned_data
+        )
+        if position is not None:
             messages.success(
                 request, _("The position was created. Describe the role with the unit.")
             )
@@ -76,16 +82,20 @@ def position_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
         "agreed": position.role_agreed_on is not None,
     }
     form = RoleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.position_describe_role(
-                scope=scope, actor=request.user, position=position, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The role description was saved."))
-            return redirect("placement:position", code=code)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(
+            form,
+            services.position_describe_role,
+            scope=scope,
+            actor=request.user,
+            position=position,
+            **form.cleaned_data,
+        )
+    ):
+        messages.success(request, _("The role description was saved."))
+        return redirect("placement:position", code=code)
     return render(request, "placement/position_detail.html", {"position": position, "form": form})
 
 
@@ -100,16 +110,14 @@ def staff_training(request: HttpRequest, scope) -> HttpResponse:
         data = dict(form.cleaned_data)
         unit = data.pop("unit")
         names = [line for line in data.pop("participants").splitlines() if line.strip()]
-        try:
-            services.staff_training_record(
-                scope=scope,
-                actor=request.user,
-                participants=[(unit, name) for name in names],
-                **data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if _call(
+            form,
+            services.staff_training_record,
+            scope=scope,
+            actor=request.user,
+            participants=[(unit, name) for name in names],
+            **data,
+        ):
             messages.success(request, _("The staff training was recorded."))
             return redirect("placement:staff_training")
     trainings = selectors.staff_training_list(scope=scope, actor=request.user)
@@ -121,19 +129,20 @@ def unit_readiness(request: HttpRequest, scope, code: str) -> HttpResponse:
     unit = selectors.unit_get(scope=scope, code=code)
     record = selectors.readiness_record(unit=unit)
     form = ReadinessForm(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.readiness_update(
-                scope=scope,
-                actor=request.user,
-                unit=unit,
-                **{name: form.cleaned_data[name] for name in ReadinessForm.Meta.fields},
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The readiness checklist was saved."))
-            return redirect("placement:readiness", code=code)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(
+            form,
+            services.readiness_update,
+            scope=scope,
+            actor=request.user,
+            unit=unit,
+            **{name: form.cleaned_data[name] for name in ReadinessForm.Meta.fields},
+        )
+    ):
+        messages.success(request, _("The readiness checklist was saved."))
+        return redirect("placement:readiness", code=code)
     return render(
         request,
         "placement/readiness.html",
@@ -155,11 +164,10 @@ def events(request: HttpRequest, scope) -> HttpResponse:
         positions=selectors.position_list(scope=scope, roles=COORDINATOR).filter(is_open=True),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(scope=scope, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        event = _call(
+            form, services.event_create, scope=scope, actor=request.user, **form.cleaned_data
+        )
+        if event is not None:
             messages.success(request, _("The matching event was created."))
             return redirect("placement:event", code=event.code)
     return render(
@@ -348,14 +356,15 @@ def employments(request: HttpRequest, scope) -> HttpResponse:
         people=selectors.available_peer_supporters(scope=scope, day=today, actor=request.user),
         units=selectors.units_for_positions(scope=scope),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.employment_create(scope=scope, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The employment was recorded."))
-            return redirect("placement:employments")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(
+            form, services.employment_create, scope=scope, actor=request.user, **form.cleaned_data
+        )
+    ):
+        messages.success(request, _("The employment was recorded."))
+        return redirect("placement:employments")
     return render(
         request,
         "placement/employments.html",
@@ -367,35 +376,26 @@ def employments(request: HttpRequest, scope) -> HttpResponse:
     )
 
 
+EMPLOYMENT_ACTIONS = {
+    "end": services.employment_end,
+    "fte": services.employment_change_fte,
+    "sick": services.sick_leave_record,
+}
+
+
 @role_required(*COORDINATOR)
 def employment_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
     employment = selectors.employment_get(scope=scope, actor=request.user, code=code)
     forms = {"end": EndForm(), "fte": FteChangeForm(), "sick": SickLeaveForm()}
     action = request.POST.get("action") if request.method == "POST" else None
     if action in forms:
-        form_class = {"end": EndForm, "fte": FteChangeForm, "sick": SickLeaveForm}[action]
-        form = forms[action] = form_class(request.POST)
+        form = forms[action] = type(forms[action])(request.POST)
         if form.is_valid():
-            try:
-                if action == "end":
-                    services.employment_end(
-                        scope=scope,
-                        actor=request.user,
-                        employment=employment,
-                        ends_on=form.cleaned_data["ends_on"],
-                        reason=form.cleaned_data["end_reason"],
-                    )
-                elif action == "fte":
-                    services.employment_change_fte(
-                        scope=scope, actor=request.user, employment=employment, **form.cleaned_data
-                    )
-                else:
-                    services.sick_leave_record(
-                        scope=scope, actor=request.user, employment=employment, **form.cleaned_data
-                    )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            data = dict(form.cleaned_data)
+            if action == "end":
+                data["reason"] = data.pop("end_reason")
+            service = EMPLOYMENT_ACTIONS[action]
+            if _call(form, service, scope=scope, actor=request.user, employment=employment, **data):
                 messages.success(request, _("Saved."))
                 return redirect("placement:employments")
     return render(
