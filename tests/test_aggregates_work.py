@@ -90,16 +90,20 @@ def test_all_units_minus_the_other_unit_gives_nothing_hidden_back(client, world,
     one_alone_beside_five(world)
     login(world.users["coordinator"])
     alone, five, both = (hours(view(client, u)) for u in (world.unit_a1, world.unit_a2, None))
-    for kind in set(alone) | set(five) | set(both):
-        if alone.get(kind, 0) is None:
-            # Both the total and the other unit shown would give the hidden one back.
-            assert both.get(kind, 0) is None or five.get(kind, 0) is None, kind
+    # Every kind hidden for the lonely unit is hidden in the total or in the other unit:
+    # both shown would give the hidden one back by subtraction.
+    assert alone == {
+        "Samtal med patient": None,
+        "Rond": None,
+        "Utanför rollen: tvångsåtgärd": None,
+    }
+    assert five == {"Samtal med patient": 2.5, "Rond": None}
     # The coercive measure is the lonely person's alone: hidden in the total too.
-    assert both["Utanför rollen: tvångsåtgärd"] is None
-    # The same for the month's total hours.
+    assert both == {"Samtal med patient": None, "Rond": 4.1, "Utanför rollen: tvångsåtgärd": None}
+    # The same for the month's total hours: the total is shown, the other unit's not.
     total = view(client).context["report"].months[0].total_hours
     other = view(client, world.unit_a2).context["report"].months[0].total_hours
-    assert total is None or other is None
+    assert (total, other) == (8.4, None)
 
 
 def test_all_units_minus_the_other_unit_in_excel_gives_nothing_hidden_back(client, world, login):

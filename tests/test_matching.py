@@ -110,7 +110,7 @@ def test_the_matching_is_the_best_stable_one_for_every_peer_supporter(data):
             assert peer.ranking.index(mine) <= peer.ranking.index(theirs)
 
 
-def test_lina_ranks_nassjo_first_and_gets_it():
+def test_nassjo_goes_to_its_first_choice_omar_and_lina_who_ranked_it_first_gets_jonkoping():
     data = {
         "peers": [
             {"id": "lina", "fte_min": 50, "fte_max": 75, "ranking": ["nassjo", "jkpg", "savsjo"]},
@@ -193,8 +193,7 @@ def test_a_peer_ranked_by_nobody_is_told_so():
 def test_malformed_input_names_the_offending_field(data, field):
     with pytest.raises(MatchingInputError) as raised:
         parse(data)
-    assert raised.value.field.startswith(field.split("[")[0])
-    assert raised.value.field == field or field == "(top)"
+    assert raised.value.field == field
 
 
 def run_cli(tmp_path, data, *extra):

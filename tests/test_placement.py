@@ -289,16 +289,34 @@ def test_a_ranking_for_another_regions_event_is_refused(world):
         )
 
 
-def test_the_event_page_ranks_and_proposes(client, world, login):
+def test_the_event_page_ranks_and_proposes_only_when_asked(client, world, login, monkeypatch):
     event, person, q1, q2 = event_with(world)
     login(world.users["coordinator"])
     url = reverse("placement:event", args=[event.code])
-    client.post(url, {"side": "peer", f"peer-{person.code}-{q1.code}": "1"})
-    client.post(url, {"side": "unit", f"unit-{q1.code}-{person.code}": "1"})
+    client.post(url, {"action": "peer-rankings", f"peer-{person.code}-{q1.code}": "1"})
+    client.post(url, {"action": "unit-rankings", f"unit-{q1.code}-{person.code}": "1"})
+    solved = []
+    solve = services.event_solve
+    monkeypatch.setattr(services, "event_solve", lambda event: solved.append(1) or solve(event))
     page = client.get(url).content.decode()
+    assert solved == [] and "Beräkna förslag" in page
+    assert f"<strong>{person.full_name}</strong> →" not in page
+    page = client.get(url, {"forslag": "1"}).content.decode()
+    assert solved == [1]
     assert f"<strong>{person.full_name}</strong> → {q1.unit.name}" in page
-    bad = client.post(url, {"side": "peer", f"peer-{person.code}-{q1.code}": "först"}, follow=True)
-    assert "heltal" in bad.content.decode()
+    bad = client.post(
+        url, {"action": "peer-rankings", f"peer-{person.code}-{q1.code}": "först"}, follow=True
+    )
+    assert "Rangordningen anges med heltal från 1" in bad.content.decode()
+
+
+def test_a_post_to_the_event_page_without_a_known_action_is_refused(client, world, login):
+    event, person, q1, _q2 = event_with(world)
+    login(world.users["coordinator"])
+    url = reverse("placement:event", args=[event.code])
+    response = client.post(url, {"side": "peer", f"peer-{person.code}-{q1.code}": "1"})
+    assert response.status_code == 400
+    assert not event.rankings.exists()
 
 
 # Reports ----------------------------------------------------------------------------------
@@ -357,9 +375,9 @@ def test_meetings_are_recorded_and_strangers_refused(client, world, login):
     event, person, q1, q2 = event_with(world)
     login(world.users["coordinator"])
     url = reverse("placement:event", args=[event.code])
-    client.post(url, {"side": "met", f"met-{person.code}-{q1.code}": "yes"})
+    client.post(url, {"action": "meetings", f"met-{person.code}-{q1.code}": "yes"})
     assert set(event.meetings.values_list("person_id", "position_id")) == {(person.pk, q1.pk)}
-    client.post(url, {"side": "met", f"met-{person.code}-{q2.code}": "yes"})
+    client.post(url, {"action": "meetings", f"met-{person.code}-{q2.code}": "yes"})
     assert set(event.meetings.values_list("person_id", "position_id")) == {(person.pk, q2.pk)}
     with pytest.raises(ValidationError):
         services.meetings_save(

@@ -1,13 +1,19 @@
 """Demo placement in Region Jönköpings län (seed 004): 122 staff trained, the 7
 employed from the 2019 cohort, five new 50 % positions in three municipalities for the
-twelve certified in 2020 (three of whom need 100 %), and a recruitment mingle ahead."""
+twelve certified in 2020 (three of whom need 100 %), and a recruitment mingle ahead.
+
+Everything is made through the placement services, by the region's programme
+coordinator, as she would make it on the pages: the same validation and audit rows."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from peerstod.accounts.models import User
+from peerstod.accounts.scope import scope_for
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import Person
+from peerstod.placement import services
 from peerstod.placement.models import (
     Duty,
     Employment,
@@ -15,10 +21,10 @@ from peerstod.placement.models import (
     Position,
     StaffTraining,
     StaffTrainingKind,
-    StaffTrainingParticipant,
-    UnitReadiness,
 )
 from peerstod.recruitment.models import ApplicationEvent, Step
+
+COORDINATOR = "coordinator.jonkoping@example.org"
 
 TRAINED = {
     "Psykosavdelningen Ryhov": 35,
@@ -49,40 +55,48 @@ DUTIES = [
 
 
 def load(*, region: Organisation, today: date) -> None:
+    coordinator = User.objects.get(email=COORDINATOR)
+    scope = scope_for(coordinator, today)
+    as_coordinator = {"scope": scope, "actor": coordinator}
     units = {u.name: u for u in Unit.objects.filter(organisation__root=region)}
     if not StaffTraining.objects.filter(organisation=region).exists():
-        training = StaffTraining.objects.create(
+        services.staff_training_record(
+            **as_coordinator,
             organisation=region,
             kind=StaffTrainingKind.RECOVERY,
             held_on=date(2019, 3, 12),
             title="Återhämtningsinriktat förhållningssätt och peer support",
-        )
-        StaffTrainingParticipant.objects.bulk_create(
-            StaffTrainingParticipant(
-                training=training, unit=units[name], name=f"Medarbetare {n + 1}, {name}"
-            )
-            for name, count in TRAINED.items()
-            for n in range(count)
+            participants=[
+                (units[name], f"Medarbetare {n + 1}, {name}")
+                for name, count in TRAINED.items()
+                for n in range(count)
+            ],
         )
     if not Employment.objects.filter(unit__organisation__root=region).exists():
-        _employments(units)
+        _employments(as_coordinator, units)
     if not Position.objects.filter(unit__organisation__root=region).exists():
-        _positions(units, today)
+        _positions(as_coordinator, units, today)
     if not MatchingEvent.objects.filter(organisation=region).exists():
-        event = MatchingEvent.objects.create(
-            organisation=region, title="Rekryteringsmingel", held_on=today + timedelta(days=14)
-        )
-        event.positions.set(Position.objects.filter(unit__name__in=NEW_POSITIONS, is_open=True))
-        event.peers.set(
-            Person.objects.filter(
-                network__kind="network", available=True, certifications__kind="basic"
-            )
-            .exclude(employments__isnull=False)
-            .distinct()
+        services.event_create(
+            **as_coordinator,
+            organisation=region,
+            title="Rekryteringsmingel",
+            held_on=today + timedelta(days=14),
+            positions=list(
+                Position.objects.filter(unit__name__in=NEW_POSITIONS, is_open=True).order_by("pk")
+            ),
+            peers=list(
+                Person.objects.filter(
+                    network__kind="network", available=True, certifications__kind="basic"
+                )
+                .exclude(employments__isnull=False)
+                .distinct()
+                .order_by("pk")
+            ),
         )
 
 
-def _employments(units) -> None:
+def _employments(as_coordinator, units) -> None:
     employed = ApplicationEvent.objects.filter(
         step=Step.EMPLOYED, application__call__principal__name="Region Jönköpings län"
     ).select_related("application__person")
@@ -95,7 +109,8 @@ def _employments(units) -> None:
         person = event.application.person
         if person is None:
             continue
-        Employment.objects.create(
+        services.employment_create(
+            **as_coordinator,
             person=person,
             unit=units[places[index % len(places)]],
             fte_percent=50,
@@ -104,28 +119,29 @@ def _employments(units) -> None:
         )
 
 
-def _positions(units, today: date) -> None:
+def _positions(as_coordinator, units, today: date) -> None:
     start = today + timedelta(days=60)
     for name in NEW_POSITIONS:
         unit = units[name]
         ready = name != "Arbetsmarknadsprojektet Steget"
-        Position.objects.create(
-            unit=unit,
-            fte_percent=50,
-            seats=1,
-            starts_on=start,
-            duties=DUTIES,
-            role_notes="Samtal, aktiviteter och forum för inflytande tillsammans med brukarna.",
-            role_agreed_on=today - timedelta(days=20) if ready else None,
+        position = services.position_create(
+            **as_coordinator, unit=unit, fte_percent=50, seats=1, starts_on=start
         )
-        UnitReadiness.objects.update_or_create(
+        # The role described with the unit; agreed (today) where the unit is ready.
+        services.position_describe_role(
+            **as_coordinator,
+            position=position,
+            duties=list(DUTIES),
+            role_notes="Samtal, aktiviteter och forum för inflytande tillsammans med brukarna.",
+            agreed=ready,
+        )
+        services.readiness_update(
+            **as_coordinator,
             unit=unit,
-            defaults={
-                "manager_briefed_on": today - timedelta(days=30),
-                "supervision_arranged_on": today - timedelta(days=10) if ready else None,
-                "introduction_plan": "Första veckan: presentation på APT, följa en "
-                "medarbetare, möte med chefen."
-                if ready
-                else "",
-            },
+            manager_briefed_on=today - timedelta(days=30),
+            supervision_arranged_on=today - timedelta(days=10) if ready else None,
+            introduction_plan="Första veckan: presentation på APT, följa en "
+            "medarbetare, möte med chefen."
+            if ready
+            else "",
         )

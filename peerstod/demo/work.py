@@ -10,12 +10,16 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from peerstod.accounts.models import User
+from peerstod.accounts.scope import scope_for
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import Certification, CertificationKind, Person
+from peerstod.placement import services as placement_services
 from peerstod.placement.models import Employment
 from peerstod.work import services
 from peerstod.work.categories import Category
 from peerstod.work.models import ActivityEntry, Format, ScheduleItem
+
+COORDINATOR = "coordinator@example.org"  # Region Halland's programme coordinator
 
 WEEK = [
     *[
@@ -30,36 +34,47 @@ WEEK = [
 
 def load(*, network: Organisation, unit: Unit, today: date) -> None:
     user = User.objects.get(email="peer@example.org")
-    person, created = Person.objects.get_or_create(
+    # The people app has no service that makes a person: people come in through
+    # recruitment (an application, a course, a certificate). Marianne's came before
+    # Peerstöd, so the demo writes her person and certificate itself.
+    person, _created = Person.objects.get_or_create(
         network=network,
         email=user.email,
         defaults={"full_name": user.full_name, "fte_min": 75, "fte_max": 75, "user": user},
     )
-    if not created:
-        return
-    Certification.objects.create(
-        person=person, kind=CertificationKind.BASIC, certified_on=date(2025, 3, 14)
-    )
-    Employment.objects.create(
-        person=person,
-        unit=unit,
-        fte_percent=75,
-        starts_on=date(2025, 5, 12),
-        readiness_override="Anställd före Peerstöd.",
-    )
-    for weekday, start, end, title, place, category in WEEK:
-        ScheduleItem.objects.create(
+    if not person.certifications.filter(kind=CertificationKind.BASIC).exists():
+        Certification.objects.create(
+            person=person, kind=CertificationKind.BASIC, certified_on=date(2025, 3, 14)
+        )
+    if not Employment.objects.filter(person=person, unit=unit).exists():
+        coordinator = User.objects.get(email=COORDINATOR)
+        placement_services.employment_create(
+            scope=scope_for(coordinator, today),
+            actor=coordinator,
             person=person,
             unit=unit,
-            weekday=weekday,
-            starts_at=start,
-            ends_at=end,
-            title=title,
-            place=place,
-            category=category,
-            valid_from=date(2025, 6, 2),
+            fte_percent=75,
+            starts_on=date(2025, 5, 12),
+            readiness_override="Anställd före Peerstöd.",
         )
-    _log(user, unit, today)
+    if not ScheduleItem.objects.filter(person=person).exists():
+        scope = scope_for(user, today)
+        for weekday, start, end, title, place, category in WEEK:
+            services.schedule_item_add(
+                scope=scope,
+                actor=user,
+                person=person,
+                unit=unit,
+                weekday=weekday,
+                starts_at=start,
+                ends_at=end,
+                title=title,
+                place=place,
+                category=category,
+                valid_from=date(2025, 6, 2),
+            )
+    if not ActivityEntry.objects.filter(person=person).exists():
+        _log(user, unit, today)
 
 
 def _log(user, unit: Unit, today: date) -> None:
@@ -103,7 +118,9 @@ def _log(user, unit: Unit, today: date) -> None:
         services.entry_log(
             actor=user, unit=unit, day=day, category=category, minutes=60, participants=1, note=note
         )
-    # Each entry was logged on its day, so the older ones are already locked.
+    # Each entry was logged on its day, so the older ones are already locked. When an
+    # entry was logged is the clock's, never a user's to set: no service writes it, so
+    # the demo backdates its own history here.
     entries = list(ActivityEntry.objects.filter(person__user=user))
     for entry in entries:
         entry.created_at = timezone.make_aware(datetime.combine(entry.day, time(16)))

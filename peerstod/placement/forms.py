@@ -10,6 +10,7 @@ from peerstod.placement.models import (
     EndReason,
     MatchingEvent,
     Position,
+    Ranking,
     StaffTraining,
     UnitReadiness,
 )
@@ -123,7 +124,86 @@ class EventForm(forms.ModelForm):
         self.fields["positions"].label_from_instance = lambda q: f"{q.unit.name}, {q.fte_percent} %"
 
 
-class ConfirmForm(forms.Form):
+class EventPageForm(forms.Form):
+    """One of the event page's forms. All are posted to the event's URL; the hidden field
+    `action` names which one was sent (`action` of the class), and the page's view hands
+    it to that form's own view. The grid of invited peer supporters × positions is read
+    by the inputs' names (`<prefix>-<code>-<code>`), drawn by the template."""
+
+    action: str = ""
+
+    def __init__(self, data=None, *, people: dict, positions: dict, **kwargs):
+        super().__init__(data, **kwargs)
+        self.people, self.positions = people, positions
+        # Problems of a change's reason found by the service, by the person's code.
+        self.reason_errors: dict[str, list[str]] = {}
+
+
+class MeetingsForm(EventPageForm):
+    """Who met whom: a checkbox `met-<person>-<position>` for every pair."""
+
+    action = "meetings"
+
+    def clean(self):
+        data = super().clean()
+        data["met"] = {
+            (p.pk, q.pk)
+            for p in self.people.values()
+            for q in self.positions.values()
+            if self.data.get(f"met-{p.code}-{q.code}") == "yes"
+        }
+        return data
+
+
+class RankingsForm(EventPageForm):
+    """One side's ranks, a number per pair; empty is "not acceptable"."""
+
+    side: str = ""
+
+    def key(self, person, position) -> str:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        ranks: dict[tuple[int, int], int | None] = {}
+        for person in self.people.values():
+            for position in self.positions.values():
+                raw = str(self.data.get(self.key(person, position), "")).strip()
+                if raw == "":
+                    ranks[(person.pk, position.pk)] = None
+                elif raw.isascii() and raw.isdigit() and len(raw) <= 6:
+                    ranks[(person.pk, position.pk)] = int(raw)
+                else:
+                    raise forms.ValidationError(_("Ranks are whole numbers from 1 (first choice)."))
+        data["ranks"] = ranks
+        return data
+
+
+class PeerRankingsForm(RankingsForm):
+    """How the peer supporters rank the positions: `peer-<person>-<position>`."""
+
+    action = "peer-rankings"
+    side = Ranking.Side.PEER
+
+    def key(self, person, position) -> str:
+        return f"peer-{person.code}-{position.code}"
+
+
+class UnitRankingsForm(RankingsForm):
+    """How the units rank the peer supporters: `unit-<position>-<person>`."""
+
+    action = "unit-rankings"
+    side = Ranking.Side.UNIT
+
+    def key(self, person, position) -> str:
+        return f"unit-{position.code}-{person.code}"
+
+
+class ConfirmForm(EventPageForm):
+    """The matching confirmed, with a changed placement (`override-<person>`: a
+    position's code or "none") and its reason (`reason-<person>`) for some."""
+
+    action = "confirm"
     starts_on = forms.DateField(label=_("Employments start"), widget=DATE)
     readiness_override = forms.CharField(
         label=_("If a unit is not ready: why place anyway?"),
@@ -131,6 +211,27 @@ class ConfirmForm(forms.Form):
         max_length=500,
         validators=[no_personal_data],
     )
+
+    def sent(self, prefix: str) -> dict[str, str]:
+        """What was sent for each invited peer supporter (to show it again)."""
+        return {p.code: str(self.data.get(f"{prefix}-{p.code}", "")) for p in self.people.values()}
+
+    def clean(self):
+        data = super().clean()
+        overrides: dict[int, tuple[int | None, str]] = {}
+        by_code = {q.code: q.pk for q in self.positions.values()}
+        reasons = self.sent("reason")
+        for person in self.people.values():
+            choice = self.sent("override")[person.code]
+            if not choice:
+                continue
+            if choice != "none" and choice not in by_code:
+                raise forms.ValidationError(
+                    _("An override names someone or something not invited.")
+                )
+            overrides[person.pk] = (by_code.get(choice), reasons[person.code])
+        data["overrides"] = overrides
+        return data
 
 
 class EmploymentForm(forms.Form):

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.core.codes import new_code
-from peerstod.core.fields import GuardedCharField, GuardedTextField
+from peerstod.core.fields import CodeField, GuardedCharField, GuardedTextField
+from peerstod.core.periods import not_ended
 from peerstod.people.models import FTE_VALIDATORS
 
 
@@ -33,7 +33,7 @@ class Duty(models.TextChoices):
 
 
 class Position(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     unit = models.ForeignKey(
         "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="positions"
     )
@@ -82,7 +82,7 @@ class StaffTrainingKind(models.TextChoices):
 
 
 class StaffTraining(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("organisation"),
@@ -144,7 +144,7 @@ class UnitReadiness(models.Model):
 class MatchingEvent(models.Model):
     """A recruitment mingle ("speed dating") where peer supporters and units meet."""
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     organisation = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("organisation"),
@@ -233,7 +233,7 @@ class EndReason(models.TextChoices):
 
 
 class Employment(models.Model):
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     person = models.ForeignKey(
         "people.Person",
         verbose_name=_("peer supporter"),
@@ -284,7 +284,7 @@ class Employment(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=not_ended(models.F("starts_on"), "ends_on"),
                 name="employment_ends_after_start",
                 violation_error_message=_("The employment cannot end before it starts."),
             ),
@@ -312,7 +312,7 @@ class SickLeave(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                condition=not_ended(models.F("starts_on"), "ends_on"),
                 name="sick_leave_ends_after_start",
                 violation_error_message=_("The sick leave cannot end before it starts."),
             ),

@@ -9,13 +9,14 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from peerstod.core.periods import valid_on
 from peerstod.orgs.models import Unit
+from peerstod.placement import selectors
 from peerstod.placement.models import (
     Employment,
     Position,
     StaffTrainingKind,
     StaffTrainingParticipant,
-    UnitReadiness,
 )
 
 
@@ -58,17 +59,13 @@ def peer_supporters_planned(unit: Unit, day: date) -> int:
     """Peer supporters working or planned on the unit and on its organisation's other units:
     the seeds' "vikten av flera PEER Supportrar" – nobody should be alone in the role."""
     nearby = Q(unit__organisation_id=unit.organisation_id)
-    working = (
-        Employment.objects.filter(nearby, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .count()
-    )
+    working = Employment.objects.filter(nearby, valid_on(day, "starts_on", "ends_on")).count()
     open_seats = Position.objects.filter(nearby, is_open=True).aggregate(n=Sum("seats"))["n"] or 0
     return working + open_seats
 
 
 def check(unit: Unit, day: date) -> Readiness:
-    readiness = UnitReadiness.objects.filter(unit=unit).first() or UnitReadiness(unit=unit)
+    readiness = selectors.readiness_record(unit=unit)
     trained = staff_trained(unit)
     needed = settings.READINESS_STAFF_SHARE
     staff = unit.staff_count or 0

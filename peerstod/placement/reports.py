@@ -6,7 +6,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from peerstod.core.suppression import Cell, suppress_growing
@@ -192,4 +191,4 @@ def sick_leave_by_year(unit_ids, today: date | None = None) -> list[tuple[int, C
 
 
 def employments_for(unit_ids) -> list[Employment]:
-    return list(Employment.objects.filter(unit_id__in=unit_ids).filter(Q(starts_on__isnull=False)))
+    return list(Employment.objects.filter(unit_id__in=unit_ids))

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit
+from peerstod.core.periods import valid_on
+from peerstod.orgs import tree
 from peerstod.orgs.models import Agreement, Organisation, Unit
 from peerstod.people.models import CertificationKind, Person
 from peerstod.placement import actions
-from peerstod.placement.models import Employment, MatchingEvent, Position, StaffTraining
+from peerstod.placement.models import (
+    Employment,
+    MatchingEvent,
+    Position,
+    StaffTraining,
+    UnitReadiness,
+)
 
 COORDINATORS = (Role.PROGRAMME_COORDINATOR,)
 ROLE_EDITORS = (Role.PROGRAMME_COORDINATOR, Role.UNIT_MANAGER)
@@ -94,29 +102,19 @@ def event_candidates(*, actor, event: MatchingEvent) -> tuple[dict, dict]:
 
 
 def _networks_serving(organisation_ids, day: date) -> set[int]:
-    """Networks with an agreement in force covering any of these organisations."""
-    agreements = Agreement.objects.filter(starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
+    """Networks with an agreement in force with any of these organisations or an
+    organisation above them (the agreement's principal)."""
+    parents = tree.parents()
+    covered = {a for org_id in organisation_ids for a in tree.ancestor_ids(org_id, parents)}
+    return set(
+        Agreement.objects.filter(valid_on(day, "starts_on", "ends_on"))
+        .filter(principal_id__in=covered)
+        .values_list("network_id", flat=True)
     )
-    roots = set(organisation_ids)
-    tree = dict(Organisation.objects.values_list("id", "parent_id"))
-    networks = set()
-    for agreement in agreements:
-        node = None
-        for org_id in roots:
-            node = org_id
-            while node is not None and node != agreement.principal_id:
-                node = tree.get(node)
-            if node is not None:
-                networks.add(agreement.network_id)
-                break
-    return networks
 
 
 def employed_on(day: date):
-    return Employment.objects.filter(person=OuterRef("pk"), starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-    )
+    return Employment.objects.filter(valid_on(day, "starts_on", "ends_on"), person=OuterRef("pk"))
 
 
 def available_peer_supporters(*, scope: Scope, day: date, actor) -> QuerySet[Person]:
@@ -196,7 +194,5 @@ def unit_list_for_editors(*, scope: Scope) -> QuerySet[Unit]:
     )
 
 
-def readiness_record(*, unit: Unit):
-    from peerstod.placement.models import UnitReadiness
-
+def readiness_record(*, unit: Unit) -> UnitReadiness:
     return UnitReadiness.objects.filter(unit=unit).first() or UnitReadiness(unit=unit)

@@ -8,8 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.core.codes import new_code
-from peerstod.core.fields import GuardedCharField
+from peerstod.core.fields import CodeField, GuardedCharField
 from peerstod.work.categories import Category
 
 
@@ -26,7 +25,7 @@ class Weekday(models.IntegerChoices):
 class ScheduleItem(models.Model):
     """Something that recurs every week: the open hour, Fit for Life, the forum."""
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     person = models.ForeignKey(
         "people.Person",
         verbose_name=_("peer supporter"),
@@ -110,7 +109,7 @@ class Format(models.TextChoices):
 class ActivityEntry(models.Model):
     """One logged piece of work: what kind, how long, how many took part. Never who."""
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     person = models.ForeignKey(
         "people.Person",
         verbose_name=_("peer supporter"),

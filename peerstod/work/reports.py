@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from peerstod.core.periods import overlaps
 from peerstod.core.suppression import TOTAL, Cell, suppress_by_people
+from peerstod.placement.models import Employment
 from peerstod.work.categories import OUTSIDE_ROLE, WITH_PATIENTS, Category
 from peerstod.work.models import ActivityMonth
 
@@ -189,13 +191,10 @@ def build(
 
 
 def _employments(unit_ids, first: date, following: date):
-    from peerstod.placement.models import Employment
-
-    return (
-        Employment.objects.filter(unit_id__in=unit_ids, starts_on__lt=following)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
-        .values_list("unit_id", "person_id", "starts_on", "ends_on")
-    )
+    """Employments on the units on some day from `first` to the day before `following`."""
+    return Employment.objects.filter(
+        overlaps(first, following - timedelta(days=1)), unit_id__in=unit_ids
+    ).values_list("unit_id", "person_id", "starts_on", "ends_on")
 
 
 def _own(fetched: list[dict], first: date, last: date) -> ActivityReport:

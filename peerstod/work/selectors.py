@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit
+from peerstod.core.periods import valid_on
+from peerstod.core.tokens import hash_token
 from peerstod.orgs.models import Unit
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment
 from peerstod.work import actions
-from peerstod.work.models import ActivityEntry, CalendarFeed, ScheduleItem
-from peerstod.work.services import hash_token
+from peerstod.work.models import ActivityEntry, ActivityMonth, CalendarFeed, ScheduleItem
 
 UNIT_READERS = (Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
 
@@ -25,9 +26,7 @@ def own_person(user) -> Person | None:
 
 
 def employed_units(*, person: Person, day: date) -> QuerySet[Unit]:
-    employments = Employment.objects.filter(person=person, starts_on__lte=day).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day)
-    )
+    employments = Employment.objects.filter(valid_on(day, "starts_on", "ends_on"), person=person)
     return (
         Unit.objects.filter(employments__in=employments)
         .select_related("organisation")
@@ -108,8 +107,6 @@ def report_units(*, scope: Scope) -> QuerySet[Unit]:
 
 def activity_rows(*, person: Person | None = None, units=None):
     """The monthly roll-up for one person's own report, or for units already scoped."""
-    from peerstod.work.models import ActivityMonth
-
     if person is not None:
         return ActivityMonth.objects.filter(person=person)
     return ActivityMonth.objects.filter(unit__in=units)

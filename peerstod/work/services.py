@@ -3,19 +3,20 @@ the same transaction as the entry, so reports never need to scan entries."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit, dates, idempotency
+from peerstod.core.periods import valid_on
+from peerstod.core.tokens import hash_token
 from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Unit
 from peerstod.people.models import Person
@@ -51,11 +52,23 @@ def person_of(user) -> Person:
 
 
 def employment_on(person: Person, unit: Unit, day: date) -> Employment | None:
-    return (
-        Employment.objects.filter(person=person, unit=unit, starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .first()
-    )
+    return Employment.objects.filter(
+        valid_on(day, "starts_on", "ends_on"), person=person, unit=unit
+    ).first()
+
+
+def _sent_before(actor, once: str, purpose: str, rows, *, action: str, gone: str):
+    """None when the form `once` is new; else what its first sending made (among `rows`,
+    the person's own), noted in the audit log as a double submission, not a second real
+    one. Refused when the first result is gone."""
+    fresh, earlier = idempotency.claim(once, purpose=purpose)
+    if fresh:
+        return None
+    first = rows.select_related("unit__organisation").filter(code=earlier).first()
+    if first is None:
+        raise ValidationError(gone)
+    audit.record(actor=actor, action=action, obj=first, organisation=first.unit.organisation)
+    return first
 
 
 def _bump(entry: ActivityEntry, sign: int) -> None:
@@ -142,18 +155,15 @@ def entry_log(
         created_by=actor,
     )
     _validate(entry, timezone.localdate())
-    fresh, earlier = idempotency.claim(once, purpose=ONCE_ENTRY)
-    if not fresh:
-        first = ActivityEntry.objects.filter(code=earlier, person=person).first()
-        if first is None:
-            raise ValidationError(_("This was already sent once. Open the log again."))
-        # Noted in the audit log: a double submission, not a second real entry.
-        audit.record(
-            actor=actor,
-            action=actions.ENTRY_REPEAT_IGNORED,
-            obj=first,
-            organisation=first.unit.organisation,
-        )
+    first = _sent_before(
+        actor,
+        once,
+        ONCE_ENTRY,
+        ActivityEntry.objects.filter(person=person),
+        action=actions.ENTRY_REPEAT_IGNORED,
+        gone=_("This was already sent once. Open the log again."),
+    )
+    if first is not None:
         return first
     entry.save()
     _bump(entry, +1)
@@ -258,17 +268,15 @@ def schedule_item_add(
         )
     if errors:
         raise ValidationError(errors)
-    fresh, earlier = idempotency.claim(once, purpose=ONCE_SCHEDULE_ITEM)
-    if not fresh:
-        first = ScheduleItem.objects.filter(code=earlier, person=person).first()
-        if first is None:
-            raise ValidationError(_("This was already sent once. Open the week again."))
-        audit.record(
-            actor=actor,
-            action=actions.SCHEDULE_ITEM_REPEAT_IGNORED,
-            obj=first,
-            organisation=unit.organisation,
-        )
+    first = _sent_before(
+        actor,
+        once,
+        ONCE_SCHEDULE_ITEM,
+        ScheduleItem.objects.filter(person=person),
+        action=actions.SCHEDULE_ITEM_REPEAT_IGNORED,
+        gone=_("This was already sent once. Open the week again."),
+    )
+    if first is not None:
         return first
     item.save()
     idempotency.remember(once, purpose=ONCE_SCHEDULE_ITEM, result=item.code)
@@ -343,10 +351,6 @@ def schedule_exception_set(
         moved=moved_to is not None,
     )
     return exception
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @use_case

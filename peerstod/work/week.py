@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import holidays
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from peerstod.core.periods import overlaps
 from peerstod.work.models import ScheduleItem
 
 
@@ -34,8 +35,7 @@ def public_holidays(year: int) -> dict[date, str]:
 def occurrences(items: QuerySet[ScheduleItem], monday: date) -> list[Occurrence]:
     sunday = monday + timedelta(days=6)
     active = (
-        items.filter(valid_from__lte=sunday)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=monday))
+        items.filter(overlaps(monday, sunday, "valid_from", "valid_to"))
         .prefetch_related("exceptions")
         .select_related("unit", "person")
     )

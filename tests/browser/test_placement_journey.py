@@ -66,6 +66,9 @@ def test_the_recruitment_mingle_ends_in_employments(page):
         for c in range(cells.count()):
             cells.nth(c).fill(str(c + 1))
     page.get_by_role("button", name="Spara enheternas rangordning").click()
+    expect(page.get_by_role("status")).to_contain_text("Rangordningen är sparad")
+    expect(page.locator(".proposal li")).to_have_count(0)  # computed only when asked
+    page.get_by_role("button", name="Beräkna förslag").click()
     expect(page.locator(".proposal li")).to_have_count(5)
     expect(page.get_by_role("heading", name="Inte matchade, och varför")).to_be_visible()
     assert peers.count() > 0 and units.count() > 0
