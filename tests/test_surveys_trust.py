@@ -29,6 +29,7 @@ from peerstod.surveys.models import (
     TextAnswer,
 )
 from tests.survey_world import answer, close, make_round, shipped, staff_answers
+from tests.test_architecture import unaudited_writers
 
 SURVEYS = Path(__file__).resolve().parent.parent / "peerstod/surveys"
 STAFF_YAML = (SURVEYS / "instruments/staff-recovery.yaml").read_text()
@@ -76,7 +77,7 @@ def test_every_writing_survey_service_is_a_use_case():
 
 def test_no_survey_module_names_an_audit_action_with_a_string():
     offenders = []
-    for path in SURVEYS.glob("*.py"):
+    for path in SURVEYS.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if (
                 isinstance(node, ast.keyword)
@@ -87,9 +88,20 @@ def test_no_survey_module_names_an_audit_action_with_a_string():
     assert offenders == []
 
 
+def test_every_public_function_of_the_survey_services_that_writes_is_a_use_case():
+    # The layout check reads `*/services.py`; the survey services are a package, so each
+    # of its modules is read here with the same check.
+    offenders = [
+        f"{path.name}:{line} {name}()"
+        for path in sorted((SURVEYS / "services").glob("*.py"))
+        for line, name, _what in unaudited_writers(path.read_text())
+    ]
+    assert offenders == []
+
+
 def test_no_survey_service_opens_its_own_transaction():
-    source = (SURVEYS / "services.py").read_text()
-    assert "transaction.atomic" not in source
+    for path in (SURVEYS / "services").glob("*.py"):
+        assert "transaction.atomic" not in path.read_text(), path.name
 
 
 @pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from peerstod.accounts.permissions import role_required
 from peerstod.core.clientip import ratelimit_key
 from peerstod.core.forms import add_service_errors
-from peerstod.accounts.permissions import role_required
 from peerstod.core.ratelimit import hit, limit, too_many
 from peerstod.surveys import devices, reports, selectors, services
 from peerstod.surveys.forms import (
