@@ -29,7 +29,7 @@ from peerstod.surveys.models import (
     TextAnswer,
 )
 from tests.survey_world import answer, close, make_round, shipped, staff_answers
-from tests.test_architecture import unaudited_writers
+from tests.test_architecture import unaudited_writers, writes_in
 
 SURVEYS = Path(__file__).resolve().parent.parent / "peerstod/surveys"
 STAFF_YAML = (SURVEYS / "instruments/staff-recovery.yaml").read_text()
@@ -96,6 +96,23 @@ def test_every_public_function_of_the_survey_services_that_writes_is_a_use_case(
         for path in sorted((SURVEYS / "services").glob("*.py"))
         for line, name, _what in unaudited_writers(path.read_text())
     ]
+    assert offenders == []
+
+
+def test_the_survey_views_read_through_selectors_and_write_through_services():
+    # The layout checks read `*/views.py`; the survey views are a package.
+    offenders = []
+    for path in sorted((SURVEYS / "views").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        offenders += [
+            f"{path.name}:{line} {what}"
+            for line, what in writes_in(tree, ("audit.record", "audit.read"))
+        ]
+        offenders += [
+            f"{path.name}:{node.lineno} .objects"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "objects"
+        ]
     assert offenders == []
 
 

@@ -247,3 +247,8 @@ def closed_rounds(*, scope: Scope, day: date) -> QuerySet[Round]:
         .filter(Q(closed_early_on__lt=day) | Q(closed_early_on__isnull=True, closes_on__lt=day))
         .order_by("-closes_on")
     )
+
+
+def unit_by_code(units: list[Unit], code: str) -> Unit | None:
+    """The unit of `units` with this code, or None."""
+    return next((u for u in units if u.code == code), None)
