@@ -16,7 +16,7 @@ from peerstod.accounts.scope import Scope
 from peerstod.core import audit, dates, idempotency
 from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Organisation, Unit
-from peerstod.surveys import actions
+from peerstod.surveys import actions, selectors
 from peerstod.surveys.models import (
     AccessCode,
     Audience,
@@ -241,9 +241,16 @@ def kiosk_open(*, scope: Scope, actor, survey_round: Round, unit: Unit) -> Kiosk
 
 
 @use_case
-def interim_shown(*, scope: Scope, actor, survey_round: Round) -> None:
-    """Interim results of an open round are being shown for the first time: from now on
-    its results count whole groups only, also after it closes."""
+def interim_shown(*, scope: Scope, actor, survey_round: Round, day: date) -> None:
+    """Results of the round are about to be shown on `day`. While the round is open,
+    they are interim results; once they hold a whole group (answers in them), from now
+    on its results count whole groups only, also after it closes: the last answers
+    cannot be worked out as the difference from what was shown. Otherwise nothing
+    changes (and nothing needs the coordinator's right)."""
+    if survey_round.interim_shown or survey_round.is_closed(day):
+        return
+    if not selectors.has_whole_group(survey_round=survey_round):
+        return
     require_coordinator(scope, survey_round.organisation_id)
     updated = Round.objects.filter(pk=survey_round.pk, interim_shown=False).update(
         interim_shown=True

@@ -282,13 +282,6 @@ def paper(request: HttpRequest, scope, code: str) -> HttpResponse:
     )
 
 
-def _note_interim(request, scope, survey_round, computed) -> None:
-    """Interim results with answers in them are about to be shown: freeze what a later
-    view may add (whole groups only)."""
-    if computed.interim and computed.counted and not survey_round.interim_shown:
-        services.interim_shown(scope=scope, actor=request.user, survey_round=survey_round)
-
-
 @role_required(*READERS)
 def results(request: HttpRequest, scope, code: str) -> HttpResponse:
     survey_round = selectors.round_get(scope=scope, code=code)
@@ -299,7 +292,7 @@ def results(request: HttpRequest, scope, code: str) -> HttpResponse:
     visible = selectors.visible_units(scope=scope, survey_round=survey_round)
     # Results of anonymous answers, small groups hidden: no personal data, no read row.
     computed = reports.round_results(survey_round=survey_round, unit_ids={u.pk for u in visible})
-    _note_interim(request, scope, survey_round, computed)
+    services.interim_shown(scope=scope, actor=request.user, survey_round=survey_round, day=today)
     if request.GET.get("format") == "xlsx":
         return reports.results_workbook(survey_round=survey_round, computed=computed)
     context = reports.results_context(survey_round=survey_round, computed=computed)
@@ -325,12 +318,7 @@ def compare(request: HttpRequest, scope, code: str) -> HttpResponse:
         return render(request, "surveys/results_wait.html", {"round": survey_round})
     visible = {u.pk for u in selectors.visible_units(scope=scope, survey_round=survey_round)}
     for each in (first, second):
-        if (
-            not each.is_closed(today)
-            and not each.interim_shown
-            and selectors.has_whole_group(survey_round=each)
-        ):
-            services.interim_shown(scope=scope, actor=request.user, survey_round=each)
+        services.interim_shown(scope=scope, actor=request.user, survey_round=each, day=today)
     rows = reports.comparison(first=first, second=second, unit_ids=visible)
     return render(
         request,
