@@ -7,21 +7,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from django.conf import settings
-
 from peerstod.accounts.models import User
+from peerstod.accounts.scope import scope_for
 from peerstod.orgs.models import Organisation, Unit
-from peerstod.surveys import services
-from peerstod.surveys.models import (
-    AccessCode,
-    AnswerDay,
-    Instrument,
-    Invitation,
-    Response,
-    Round,
-    TextAnswer,
-    TextStatus,
-)
+from peerstod.surveys import selectors, services
+from peerstod.surveys.models import Audience, Channel, Instrument, Round
 
 # (round number, name, opens, closes, answers per unit, level the answers lean towards)
 STAFF_ROUNDS = [
@@ -62,86 +52,108 @@ def _staff_answer(rng: random.Random, keys: list[str], level: float) -> dict[str
     return answers
 
 
+def _round(
+    *, region: Organisation, instrument: Instrument, audience: str, number: int
+) -> Round | None:
+    return Round.objects.filter(
+        organisation=region, instrument=instrument, audience=audience, number=number
+    ).first()
+
+
+def _answer(
+    survey_round: Round, unit: Unit, day: date, answers: dict, *, texts=None, **given
+) -> None:
+    """One anonymous answer, as a respondent sends it."""
+    services.submit(
+        survey_round=survey_round,
+        unit=unit,
+        language="sv",
+        answers=answers,
+        important=[],
+        texts=texts or {},
+        token=services.form_token(),
+        day=day,
+        **given,
+    )
+
+
 def load(*, region: Organisation, units: list[Unit], patient_unit: Unit, today: date) -> None:
-    if Round.objects.filter(organisation=region).exists():
-        return
+    """Each round is looked up first and, when missing, made and answered through the
+    services: the coordinator creates it and counts the invited, the answers come as
+    respondents send them (waiting for whole groups of five), and the coordinator
+    approves the free text."""
     rng = random.Random(5)
-    coordinator = User.objects.filter(email="coordinator.vgr@example.org").first()
+    coordinator = User.objects.get(email="coordinator.vgr@example.org")
+    scope = scope_for(coordinator, today)
     staff = Instrument.objects.get(organisation=None, key="staff-recovery")
     keys = [i.key for i in staff.definition.items_for("staff") if i.scale is not None]
     for number, title, opens, closes, per_unit, level in STAFF_ROUNDS:
-        survey_round = Round.objects.create(
+        if _round(region=region, instrument=staff, audience=Audience.STAFF, number=number):
+            continue
+        survey_round = services.round_create(
+            scope=scope,
+            actor=coordinator,
             organisation=region,
             instrument=staff,
-            audience="staff",
+            audience=Audience.STAFF,
             number=number,
             title=title,
             opens_on=opens,
             closes_on=closes,
-            channels=["link"],
-            created_by=coordinator,
+            units=units,
+            channels=[Channel.LINK],
         )
-        survey_round.units.set(units)
         for unit, count, staffed in zip(units, per_unit, STAFF_STAFFED, strict=True):
-            Invitation.objects.create(
-                round=survey_round, unit=unit, channel="link", invited=staffed
+            services.invited_set(
+                scope=scope,
+                actor=coordinator,
+                survey_round=survey_round,
+                unit=unit,
+                channel=Channel.LINK,
+                invited=staffed,
             )
-            days: dict = {}
-            group = settings.SURVEY_MIN_GROUP
-            whole = count // group * group
             for index in range(count):
-                # Answers come in whole groups of five; the last few of a unit wait.
-                Response.objects.create(
-                    round=survey_round,
-                    unit=unit,
-                    channel="link",
-                    group=index // group + 1 if index < whole else None,
-                    answers=_staff_answer(rng, keys, level),
-                )
+                answers = _staff_answer(rng, keys, level)
                 day = opens + timedelta(days=rng.randrange(0, 28))
-                days[day] = days.get(day, 0) + 1
-                if number == 3 and index < len(COMMENTS) and unit == units[0]:
-                    TextAnswer.objects.create(
-                        group=1,
-                        round=survey_round,
-                        unit=unit,
-                        item="comment",
-                        text=COMMENTS[index],
-                        status=TextStatus.APPROVED,
-                    )
-            AnswerDay.objects.bulk_create(
-                AnswerDay(round=survey_round, unit=unit, channel="link", day=day, answers=n)
-                for day, n in sorted(days.items())
-            )
+                commented = number == 3 and index < len(COMMENTS) and unit == units[0]
+                _answer(
+                    survey_round,
+                    unit,
+                    day,
+                    answers,
+                    channel=Channel.LINK,
+                    texts={"comment": COMMENTS[index]} if commented else {},
+                )
+        for text in selectors.texts_pending(survey_round=survey_round):
+            services.text_moderate(scope=scope, actor=coordinator, answer=text, approve=True)
 
     patients = Instrument.objects.get(organisation=None, key="peer-support-experience")
+    if _round(region=region, instrument=patients, audience=Audience.PATIENT, number=1):
+        return
     patient_keys = [i.key for i in patients.definition.items_for("patient") if i.scale]
-    survey_round = Round.objects.create(
+    survey_round = services.round_create(
+        scope=scope,
+        actor=coordinator,
         organisation=region,
         instrument=patients,
-        audience="patient",
+        audience=Audience.PATIENT,
         number=1,
         title="Patientenkät avdelning 21 – hösten",
         opens_on=today - timedelta(days=14),
         closes_on=today + timedelta(days=21),
-        channels=["slip", "paper", "kiosk"],
-        created_by=coordinator,
+        units=[patient_unit],
+        channels=[Channel.SLIP, Channel.PAPER, Channel.KIOSK],
     )
-    survey_round.units.set([patient_unit])
     # Twenty slips were printed and handed out; their plain codes went with the PDF.
-    codes = [services.code_digest(f"demo-slip-{n}-{rng.random()}") for n in range(20)]
-    AccessCode.objects.bulk_create(
-        AccessCode(round=survey_round, unit=patient_unit, digest=digest, used=n < 4)
-        for n, digest in enumerate(codes)
+    codes = services.slips_create(
+        scope=scope, actor=coordinator, survey_round=survey_round, unit=patient_unit, count=20
     )
-    Invitation.objects.create(round=survey_round, unit=patient_unit, channel="slip", invited=20)
     reversed_items = {"stigma_ashamed", "stigma_withdraw"}
-    for _answer in range(4):
+    for code in codes[:4]:
         answers = {}
         for key in patient_keys:
             value = min(5, max(1, round(rng.gauss(3.8, 0.9))))
             answers[key] = 6 - value if key in reversed_items else value
         # Four answers: they wait for the fifth before they count in any result.
-        Response.objects.create(
-            round=survey_round, unit=patient_unit, channel="slip", answers=answers
-        )
+        day = survey_round.opens_on + timedelta(days=rng.randrange(0, 14))
+        _answer(survey_round, patient_unit, day, answers, channel=Channel.SLIP, code=code)

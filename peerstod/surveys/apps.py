@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _install_shipped(sender, **kwargs):
+    # Imported here, not at the top: apps.py is read before the app registry is ready,
+    # and the services import the models.
     from peerstod.surveys.services import install_shipped
 
     install_shipped()

@@ -58,27 +58,44 @@ class RoundForm(forms.ModelForm):
         self.fields["units"].queryset = units
 
 
-class SlipsForm(forms.Form):
-    once = OnceField()
-    unit = forms.ChoiceField(label=_("Unit"))
-    count = forms.IntegerField(label=_("Number of slips"), min_value=1, max_value=500, initial=20)
+class UnitForm(forms.Form):
+    """A form that names one of a round's units by its code; `cleaned_data["unit"]` is
+    the unit itself."""
+
+    unit = forms.ChoiceField(
+        label=_("Unit"), error_messages={"invalid_choice": _("Choose one of the round's units.")}
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
+        self.units = {u.code: u for u in units}
         self.fields["unit"].choices = [(u.code, u.name) for u in units]
 
+    def clean_unit(self):
+        return self.units[self.cleaned_data["unit"]]
 
-class InvitedForm(forms.Form):
-    unit = forms.ChoiceField(label=_("Unit"))
+    def error_text(self) -> str:
+        """The form's errors in one line, for a message above the page."""
+        return " ".join(e for errors in self.errors.values() for e in errors)
+
+
+class SlipsForm(UnitForm):
+    once = OnceField()
+    count = forms.IntegerField(label=_("Number of slips"), min_value=1, max_value=500, initial=20)
+
+    field_order = ["once", "unit", "count"]
+
+
+class InvitedForm(UnitForm):
     channel = forms.ChoiceField(
         label=_("Way to answer"),
         choices=[(c, label) for c, label in Channel.choices if c != Channel.SLIP],
     )
     invited = forms.IntegerField(label=_("Number invited"), min_value=0, max_value=100_000)
 
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.code, u.name) for u in units]
+
+class KioskForm(UnitForm):
+    """Start a kiosk for one of the units the user sees (posted without a prefix)."""
 
 
 class CodeForm(forms.Form):

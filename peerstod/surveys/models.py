@@ -22,8 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.core.codes import new_code
-from peerstod.core.fields import GuardedCharField, GuardedTextField
+from peerstod.core.fields import CodeField, GuardedCharField, GuardedTextField
 from peerstod.surveys import instrument as definition
 
 
@@ -111,8 +110,8 @@ class Round(models.Model):
     """One evaluation round ("materialinsamlingsomgång"): instrument × audience × units
     × an open window."""
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
-    link_code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
+    link_code = CodeField()
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="survey_rounds"
     )
@@ -194,7 +193,7 @@ class AccessCode(models.Model):
 class Kiosk(models.Model):
     """A ward tablet: a public address behind an opaque code that resets after each answer."""
 
-    code = models.CharField(max_length=20, unique=True, default=new_code, editable=False)
+    code = CodeField()
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="kiosks")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
     active = models.BooleanField(default=True)

@@ -4,6 +4,7 @@ reads, the distribution chart, the Excel workbook and the PDF of printed slips."
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import qrcode
@@ -19,7 +20,7 @@ from peerstod.core.exports import workbook_response
 from peerstod.core.pdf import render_pdf
 from peerstod.core.suppression import suppress_table
 from peerstod.surveys import results, selectors, services
-from peerstod.surveys.models import Round
+from peerstod.surveys.models import Channel, Round
 
 
 def language_for(definition) -> str:
@@ -256,3 +257,52 @@ def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
 def results_pdf(context: dict) -> bytes:
     """The results page as an A4 report, with the same suppression."""
     return render_pdf("surveys/results_pdf.html", context)
+
+
+def rate_table(*, survey_round: Round, units: list) -> list[tuple]:
+    """(unit, [(answered, invited, share %) per channel], the same for all channels) for
+    each unit: the response rates of the round's page."""
+
+    def cell(answered: int, invited: int | None) -> tuple[int, int | None, int | None]:
+        return answered, invited, round(100 * answered / invited) if invited else None
+
+    rates = selectors.response_rates(survey_round=survey_round)
+    table = []
+    for unit in units:
+        cells = [cell(*rates.get((unit.pk, c), (0, None))) for c in survey_round.channels]
+        answered = sum(c[0] for c in cells)
+        invited = sum(c[1] or 0 for c in cells)
+        table.append((unit, cells, cell(answered, invited)))
+    return table
+
+
+def round_page(*, scope, survey_round: Round, absolute: Callable[[str], str]) -> dict:
+    """What the round's page shows the user: response rates, the links, kiosks and
+    paper entry of the units they see. `absolute` makes an address absolute."""
+    coordinator = selectors.is_coordinator(scope=scope, survey_round=survey_round)
+    visible = selectors.visible_units(scope=scope, survey_round=survey_round)
+    by_link = Channel.LINK in survey_round.channels
+    today = timezone.localdate()
+    return {
+        "round": survey_round,
+        "coordinator": coordinator,
+        "channels": [Channel(c) for c in survey_round.channels],
+        "table": rate_table(survey_round=survey_round, units=visible),
+        "links": [
+            (
+                unit,
+                absolute(reverse("surveys:answer_link", args=[survey_round.link_code, unit.code])),
+            )
+            for unit in visible
+        ]
+        if by_link
+        else [],
+        "link_days": link_days(survey_round=survey_round, units=visible) if by_link else None,
+        "kiosks": selectors.kiosks(survey_round=survey_round, units=visible),
+        "visible": visible,
+        "paper_units": selectors.paper_units(scope=scope, survey_round=survey_round),
+        "is_open": survey_round.is_open(today),
+        "is_closed": survey_round.is_closed(today),
+        "pending": selectors.texts_pending(survey_round=survey_round).count() if coordinator else 0,
+        "others": selectors.comparable_rounds(scope=scope, survey_round=survey_round),
+    }

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
+from peerstod.core.periods import not_ended, valid_on
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.surveys.models import (
     AnswerDay,
@@ -221,11 +222,10 @@ def open_rounds(*, scope: Scope, day: date) -> QuerySet[Round]:
     """Rounds the user's organisations run that take answers today, with their counts."""
     return (
         Round.objects.filter(
+            valid_on(day, "opens_on", "closes_on"),
+            not_ended(day, "closed_early_on"),
             organisation_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR),
-            opens_on__lte=day,
-            closes_on__gte=day,
         )
-        .filter(Q(closed_early_on__isnull=True) | Q(closed_early_on__gte=day))
         .annotate(
             answers=Count("responses", distinct=True),
             pending=Count(
@@ -247,3 +247,8 @@ def closed_rounds(*, scope: Scope, day: date) -> QuerySet[Round]:
         .filter(Q(closed_early_on__lt=day) | Q(closed_early_on__isnull=True, closes_on__lt=day))
         .order_by("-closes_on")
     )
+
+
+def unit_by_code(units: list[Unit], code: str) -> Unit | None:
+    """The unit of `units` with this code, or None."""
+    return next((u for u in units if u.code == code), None)
