@@ -16,7 +16,8 @@ from django.utils import timezone
 from peerstod.accounts.models import User
 from peerstod.accounts.scope import scope_for
 from peerstod.orgs.models import Organisation, Unit
-from peerstod.people.models import Certification, CertificationKind, Person
+from peerstod.people import services as people_services
+from peerstod.people.models import Person
 from peerstod.placement import services as placement_services
 from peerstod.supervision import services
 from peerstod.supervision.models import Assignment, MeetingKind, SessionStatus
@@ -96,20 +97,15 @@ def load(*, network: Organisation, unit: Unit, today: date) -> None:
 def _colleague(*, network: Organisation, unit: Unit) -> Person:
     """Ola, certified before Peerstöd and employed on unit 21 by the programme
     coordinator (placement's service: the same checks as any employment)."""
-    colleague = Person(
+    colleague = people_services.earlier_certified_register(
+        actor=User.objects.get(email="network@example.org"),
         network=network,
         full_name="Ola Kollega",
         email="ola.kollega@example.org",
         fte_min=50,
         fte_max=50,
+        certified_on=date(2024, 12, 1),
     )
-    colleague.full_clean()
-    colleague.save()
-    certificate = Certification(
-        person=colleague, kind=CertificationKind.BASIC, certified_on=date(2024, 12, 1)
-    )
-    certificate.full_clean()
-    certificate.save()
     employer = User.objects.get(email="coordinator@example.org")
     placement_services.employment_create(
         scope=scope_for(employer),

@@ -12,7 +12,8 @@ from django.utils import timezone
 from peerstod.accounts.models import User
 from peerstod.accounts.scope import scope_for
 from peerstod.orgs.models import Organisation, Unit
-from peerstod.people.models import Certification, CertificationKind, Person
+from peerstod.people import services as people_services
+from peerstod.people.models import Person
 from peerstod.placement import services as placement_services
 from peerstod.placement.models import Employment
 from peerstod.work import services
@@ -20,6 +21,7 @@ from peerstod.work.categories import Category
 from peerstod.work.models import ActivityEntry, Format, ScheduleItem
 
 COORDINATOR = "coordinator@example.org"  # Region Halland's programme coordinator
+NETWORK_COORDINATOR = "network@example.org"
 
 WEEK = [
     *[
@@ -34,17 +36,17 @@ WEEK = [
 
 def load(*, network: Organisation, unit: Unit, today: date) -> None:
     user = User.objects.get(email="peer@example.org")
-    # The people app has no service that makes a person: people come in through
-    # recruitment (an application, a course, a certificate). Marianne's came before
-    # Peerstöd, so the demo writes her person and certificate itself.
-    person, _created = Person.objects.get_or_create(
-        network=network,
-        email=user.email,
-        defaults={"full_name": user.full_name, "fte_min": 75, "fte_max": 75, "user": user},
-    )
-    if not person.certifications.filter(kind=CertificationKind.BASIC).exists():
-        Certification.objects.create(
-            person=person, kind=CertificationKind.BASIC, certified_on=date(2025, 3, 14)
+    person = Person.objects.filter(network=network, email=user.email).first()
+    if person is None:
+        person = people_services.earlier_certified_register(
+            actor=User.objects.get(email=NETWORK_COORDINATOR),
+            network=network,
+            full_name=user.full_name,
+            email=user.email,
+            fte_min=75,
+            fte_max=75,
+            certified_on=date(2025, 3, 14),
+            user=user,
         )
     if not Employment.objects.filter(person=person, unit=unit).exists():
         coordinator = User.objects.get(email=COORDINATOR)
@@ -105,6 +107,7 @@ def _log(user, unit: Unit, today: date) -> None:
                     minutes=minutes,
                     participants=participants,
                     format=Format.GROUP if participants > 1 else Format.INDIVIDUAL,
+                    now=_evening(day),
                 )
             n += 1
         day += timedelta(days=1)
@@ -116,12 +119,17 @@ def _log(user, unit: Unit, today: date) -> None:
     for offset, (category, note) in enumerate(outside):
         day = max(today.replace(day=1), today - timedelta(days=2 + offset))
         services.entry_log(
-            actor=user, unit=unit, day=day, category=category, minutes=60, participants=1, note=note
+            actor=user,
+            unit=unit,
+            day=day,
+            category=category,
+            minutes=60,
+            participants=1,
+            note=note,
+            now=_evening(day),
         )
-    # Each entry was logged on its day, so the older ones are already locked. When an
-    # entry was logged is the clock's, never a user's to set: no service writes it, so
-    # the demo backdates its own history here.
-    entries = list(ActivityEntry.objects.filter(person__user=user))
-    for entry in entries:
-        entry.created_at = timezone.make_aware(datetime.combine(entry.day, time(16)))
-    ActivityEntry.objects.bulk_update(entries, ["created_at"])
+
+
+def _evening(day: date) -> datetime:
+    """Each entry is logged on its own day at four, so the older ones are already locked."""
+    return timezone.make_aware(datetime.combine(day, time(16)))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.fields import CodeField, GuardedCharField
@@ -134,7 +135,7 @@ class ActivityEntry(models.Model):
         _("participants"), default=1, validators=[MaxValueValidator(500)]
     )
     note = GuardedCharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    created_at = models.DateTimeField(_("logged"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

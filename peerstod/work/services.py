@@ -4,7 +4,7 @@ the same transaction as the entry, so reports never need to scan entries."""
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -139,9 +139,13 @@ def entry_log(
     participants: int = 1,
     note: str = "",
     once: str = "",
+    now: datetime | None = None,
 ) -> ActivityEntry:
     """The peer supporter logs their own work (never someone else's). `once` is the
-    form's one-time key: the same form sent twice logs the work once."""
+    form's one-time key: the same form sent twice logs the work once. `now` is the
+    clock (the moment of logging; the demo's history and the tests set it, no form
+    does)."""
+    now = now or timezone.now()
     person = person_of(actor)
     entry = ActivityEntry(
         person=person,
@@ -153,8 +157,9 @@ def entry_log(
         participants=participants,
         note=(note or "").strip(),
         created_by=actor,
+        created_at=now,
     )
-    _validate(entry, timezone.localdate())
+    _validate(entry, timezone.localdate(now))
     first = _sent_before(
         actor,
         once,
