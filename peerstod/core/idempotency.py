@@ -73,5 +73,12 @@ def repeat_ignored(obj, *, actor, action, organisation, purpose: str, message):
     form's error."""
     if obj is None:
         raise ValidationError(message)
-    audit.record(actor=actor, action=action, obj=obj, organisation=organisation, purpose=purpose)
+    audit.record(
+        actor=actor,
+        action=action,
+        # Named by its code; an object without one is not named by its database id.
+        obj=obj if getattr(obj, "code", None) else None,
+        organisation=organisation,
+        purpose=purpose,
+    )
     return obj

@@ -52,21 +52,14 @@ def _raise(errors: dict[str, Any]) -> None:
 
 
 def _repeat(actor, obj, organisation, purpose: str):
-    """A form sent twice: nothing new is made and the first result is returned. The
-    repeat is noted in the audit log, so a double submission can be told from a second
-    real one."""
-    if obj is None:
-        raise ValidationError(
-            _("This placement form was already sent. Reload the page and try again.")
-        )
-    audit.record(
+    return idempotency.repeat_ignored(
+        obj,
         actor=actor,
         action=actions.REPEAT_IGNORED,
-        obj=obj,
         organisation=organisation,
         purpose=purpose,
+        message=_("This placement form was already sent. Reload the page and try again."),
     )
-    return obj
 
 
 def _sent_before(

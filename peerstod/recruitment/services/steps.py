@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.scope import Scope
-from peerstod.core import audit, idempotency
+from peerstod.core import idempotency
 from peerstod.core.dates import FIRST_YEAR, LAST_YEAR, in_range
 from peerstod.recruitment import actions
 from peerstod.recruitment.models import Application, ApplicationEvent, Cohort, Step
@@ -80,21 +80,14 @@ def _dates_in_range(**days: date | None) -> None:
 
 
 def _repeat(actor, obj, organisation, purpose: str):
-    """A form sent twice: nothing new is made and the first result is returned. The
-    repeat is noted in the audit log, so a double submission can be told from a second
-    real one."""
-    if obj is None:
-        raise ValidationError(
-            _("The form was already sent once. Reload the page to send a new one.")
-        )
-    audit.record(
+    return idempotency.repeat_ignored(
+        obj,
         actor=actor,
         action=actions.REPEAT_IGNORED,
-        obj=obj if getattr(obj, "code", None) else None,
         organisation=organisation,
         purpose=purpose,
+        message=_("The form was already sent once. Reload the page to send a new one."),
     )
-    return obj
 
 
 def _once(
