@@ -160,3 +160,14 @@ def test_the_demo_writes_only_through_the_services():
         for line, what in writes_in(ast.parse(path.read_text()))
     ]
     assert offenders == [], "\n".join(offenders)
+
+
+def test_the_charts_draw_in_the_colours_of_the_design_tokens():
+    from peerstod.core import charts
+
+    css = (PACKAGE / "core" / "static" / "peerstod" / "css" / "tokens.css").read_text()
+    assert "--brand: #00507a;" in css
+    assert charts.BRAND == "#00507a"
+    svg = charts.horizontal_bars(["A", "B"], [3, 7], title="t")
+    assert "#00507a" in svg
+    assert [charts.TOKENS[f"scale-{i}"] for i in (1, 7)] == ["#8c2d04", "#6b3fa0"]

@@ -10,6 +10,7 @@ import html
 import io
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import matplotlib
 
@@ -44,8 +45,19 @@ def _open_frame(axes) -> None:
         axes.spines[side].set_visible(False)
 
 
-INK = "#1b1b1b"
-BRAND = "#00507a"
+TOKENS_CSS = Path(__file__).resolve().parent / "static" / "peerstod" / "css" / "tokens.css"
+
+
+def design_tokens() -> dict[str, str]:
+    """The colours of `tokens.css` (`--brand: #00507a;` → {"brand": "#00507a"}): the charts
+    use the same colours as the pages and the PDFs."""
+    found = re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,8})\s*;", TOKENS_CSS.read_text())
+    return dict(found)
+
+
+TOKENS = design_tokens()
+INK = TOKENS["ink"]
+BRAND = TOKENS["brand"]
 
 
 def horizontal_bars(labels: Sequence[str], values: Sequence[int | None], *, title: str = "") -> str:
@@ -77,7 +89,7 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[int | None], *, titl
 
 def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[int | None]]) -> str:
     """Vertical bars, one group per label and one bar per series, as an SVG string."""
-    colours = [BRAND, "#b35900", "#1e6b34", "#6b3fa0"]
+    colours = [BRAND, TOKENS["chart-accent"], TOKENS["ok"], TOKENS["chart-violet"]]
     figure, axes = plt.subplots(figsize=(7.5, 3.6), dpi=100)
     width = 0.8 / max(len(series), 1)
     top = max([v or 0 for values in series.values() for v in values] + [1])
@@ -112,7 +124,7 @@ def stacked_shares(
     labels: Sequence[str], shares: Sequence[Sequence[float]], legend: Sequence[str]
 ) -> str:
     """Horizontal 100 % bars, one per label, split by answer option (a Likert chart)."""
-    palette = ["#8c2d04", "#d9821e", "#b8b8b8", "#4d8fc0", "#00507a", "#002f4a", "#6b3fa0"]
+    palette = [TOKENS[f"scale-{i}"] for i in range(1, 8)]
     colours = [palette[i % len(palette)] for i in range(len(legend))]
     height = 0.5 * len(labels) + 1.4
     figure, axes = plt.subplots(figsize=(7.5, height), dpi=100)
@@ -160,7 +172,7 @@ def time_series(
 
     if comparison is not None:
         cx, cy = points(comparison)
-        axes.plot(cx, cy, "s", color="#8a8a8a", markersize=4, label=labels["comparison"])
+        axes.plot(cx, cy, "s", color=TOKENS["chart-grey"], markersize=4, label=labels["comparison"])
     ox, oy = points(observed)
     axes.plot(ox, oy, "o", color=BRAND, markersize=4.5, label=labels["observed"])
     fx, fy = points(fitted)
@@ -180,11 +192,23 @@ def time_series(
                 )
     kx, ky = points(counterfactual)
     if ky:
-        axes.plot(kx, ky, "--", color="#b35900", linewidth=1.6, label=labels["counterfactual"])
+        axes.plot(
+            kx,
+            ky,
+            "--",
+            color=TOKENS["chart-accent"],
+            linewidth=1.6,
+            label=labels["counterfactual"],
+        )
     if start is not None:
-        axes.axvline(start, color="#6b3fa0", linewidth=1, linestyle=":")
+        axes.axvline(start, color=TOKENS["chart-violet"], linewidth=1, linestyle=":")
         axes.text(
-            start, axes.get_ylim()[1], " " + labels["start"], color="#6b3fa0", fontsize=8, va="top"
+            start,
+            axes.get_ylim()[1],
+            " " + labels["start"],
+            color=TOKENS["chart-violet"],
+            fontsize=8,
+            va="top",
         )
     axes.set_ylabel(labels["y"], color=INK, fontsize=9)
     axes.tick_params(colors=INK, labelsize=8)
