@@ -21,6 +21,8 @@ import os
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from peerstod.accounts.models import User
@@ -205,6 +207,16 @@ class World:
                 {**users, "admin": self.users["admin"]},
             )
         raise ValueError(f"No tenant {key!r}: use 'a' or 'b'.")
+
+
+@pytest.fixture(autouse=True)
+def swedish_by_default():
+    """Every test starts in the site's language (Swedish). Django's locale middleware
+    activates a request's language for the thread and leaves it there, so without this
+    a test that asked for English would leave the next one, calling a service directly,
+    speaking English."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
 from peerstod.core import ratelimit
-from peerstod.core.forms import add_service_errors
+from peerstod.core.forms import add_service_errors, call_service
 from peerstod.forum import reports, selectors, services
 from peerstod.forum.forms import (
     AddendumForm,
@@ -37,13 +37,15 @@ def index(request: HttpRequest, scope) -> HttpResponse:
         if unit is None:
             form.add_error(None, _("Choose a unit where you work."))
         else:
-            try:
-                forum = services.forum_setup(
-                    scope=scope, actor=request.user, unit=unit, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            ok, forum = call_service(
+                form,
+                services.forum_setup,
+                scope=scope,
+                actor=request.user,
+                unit=unit,
+                **form.cleaned_data,
+            )
+            if ok:
                 messages.success(request, _("The forum is set up."))
                 return redirect("forum:detail", code=forum.public_code)
     forums = selectors.forums(scope=scope)
@@ -187,13 +189,15 @@ def answer(request: HttpRequest, scope, code: str) -> HttpResponse:
     suggestion = selectors.suggestion_get(scope=scope, code=code)
     form = AnswerForm(request.POST)
     if form.is_valid():
-        try:
-            services.suggestion_answer(
-                scope=scope, actor=request.user, suggestion=suggestion, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, _done = call_service(
+            form,
+            services.suggestion_answer,
+            scope=scope,
+            actor=request.user,
+            suggestion=suggestion,
+            **form.cleaned_data,
+        )
+        if ok:
             messages.success(request, _("Your answer is saved and goes on the next agenda."))
             return redirect("forum:detail", code=suggestion.forum.public_code)
     # Refused (a choice not in the list, personal data in the answer …): the forum's page
@@ -242,11 +246,8 @@ def box(request: HttpRequest, code: str) -> HttpResponse:
             )
             status = 429
         else:
-            try:
-                services.box_submit(forum=forum, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            ok, _done = call_service(form, services.box_submit, forum=forum, **form.cleaned_data)
+            if ok:
                 return render(request, "forum/box_thanks.html", {"forum": forum})
     return render(request, "forum/box.html", {"forum": forum, "form": form}, status=status)
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -8,7 +7,7 @@ from peerstod.accounts import selectors as account_selectors
 from peerstod.accounts.navigation import AGREEMENT_ROLES, ORGANISATION_READERS
 from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
-from peerstod.core.forms import add_service_errors
+from peerstod.core.forms import call_service
 from peerstod.orgs import selectors, services
 from peerstod.orgs.forms import AgreementForm, UnitForm
 
@@ -62,16 +61,15 @@ def unit_create(request: HttpRequest, scope) -> HttpResponse:
     form = UnitForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "organisation"}
-        try:
-            unit = services.unit_create(
-                scope=scope,
-                actor=request.user,
-                organisation=form.cleaned_data["organisation"],
-                **data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, unit = call_service(
+            form,
+            services.unit_create,
+            scope=scope,
+            actor=request.user,
+            organisation=form.cleaned_data["organisation"],
+            **data,
+        )
+        if ok:
             messages.success(request, _("The unit %(unit)s was added.") % {"unit": unit})
             return redirect("orgs:unit", code=unit.code)
     return render(request, "orgs/unit_form.html", {"form": form, "unit": None})
@@ -90,11 +88,10 @@ def unit_edit(request: HttpRequest, scope, code: str) -> HttpResponse:
             if name in form.cleaned_data
         }
         fresh = selectors.unit_get(scope=scope, code=code, roles=selectors.UNIT_EDITORS)
-        try:
-            services.unit_update(scope=scope, actor=request.user, unit=fresh, **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, _done = call_service(
+            form, services.unit_update, scope=scope, actor=request.user, unit=fresh, **fields
+        )
+        if ok:
             messages.success(request, _("The changes were saved."))
             return redirect("orgs:unit", code=code)
     return render(request, "orgs/unit_form.html", {"form": form, "unit": unit})
@@ -124,19 +121,18 @@ def agreement_create(request: HttpRequest, scope) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.agreement_create(
-                scope=scope,
-                actor=request.user,
-                network=data["network"],
-                principal=data["principal"],
-                starts_on=data["starts_on"],
-                ends_on=data.get("ends_on"),
-                note=data.get("note", ""),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, _done = call_service(
+            form,
+            services.agreement_create,
+            scope=scope,
+            actor=request.user,
+            network=data["network"],
+            principal=data["principal"],
+            starts_on=data["starts_on"],
+            ends_on=data.get("ends_on"),
+            note=data.get("note", ""),
+        )
+        if ok:
             messages.success(request, _("The agreement was saved."))
             return redirect("orgs:agreements")
     return render(request, "orgs/agreement_form.html", {"form": form})

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from peerstod.accounts.permissions import role_required
 from peerstod.core.exports import XLSX, workbook_response
-from peerstod.core.forms import add_service_errors
+from peerstod.core.forms import add_service_errors, call_service
 from peerstod.outcomes import examples, reports, selectors, services
 from peerstod.outcomes.forms import AnalysisForm, ImportForm, IndicatorForm, PeriodForm, ValuesForm
 from peerstod.outcomes.imports import ImportFailed
@@ -175,17 +175,16 @@ def entry(request: HttpRequest, scope) -> HttpResponse:
     indicators = list(selectors.indicators(scope=scope))
     form = ValuesForm(request.POST or None, units=units, indicators=indicators)
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.values_set(
-                scope=scope,
-                actor=request.user,
-                unit=_pick(units, form.cleaned_data["unit"]),
-                month=form.cleaned_data["month"],
-                values=form.values(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, outcome = call_service(
+            form,
+            services.values_set,
+            scope=scope,
+            actor=request.user,
+            unit=_pick(units, form.cleaned_data["unit"]),
+            month=form.cleaned_data["month"],
+            values=form.values(),
+        )
+        if ok:
             messages.success(
                 request,
                 _("Saved: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")

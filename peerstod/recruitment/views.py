@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
-from peerstod.core.forms import add_service_errors
+from peerstod.core.forms import add_service_errors, call_service
 from peerstod.core.ratelimit import limit
 from peerstod.recruitment import reports, selectors, services
 from peerstod.recruitment.forms import (
@@ -127,13 +127,15 @@ def call_create(request: HttpRequest, scope) -> HttpResponse:
     form = CallForm(request.POST or None)
     networks = selectors.recruiting_network_list(scope=scope)
     if request.method == "POST" and form.is_valid():
-        try:
-            call = services.call_create(
-                scope=scope, actor=request.user, network=networks[0], **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, call = call_service(
+            form,
+            services.call_create,
+            scope=scope,
+            actor=request.user,
+            network=networks[0],
+            **form.cleaned_data,
+        )
+        if ok:
             messages.success(request, _("The call was opened."))
             return redirect("recruitment:call", code=call.code)
     return render(request, "recruitment/call_form.html", {"form": form})
@@ -182,35 +184,33 @@ def application_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
         if "text" in request.POST:
             note_form = NoteForm(request.POST)
             if note_form.is_valid():
-                try:
-                    services.application_note_add(
-                        scope=scope,
-                        actor=request.user,
-                        application=application,
-                        text=note_form.cleaned_data["text"],
-                        once=note_form.cleaned_data["once"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(note_form, error)
-                else:
+                ok, _done = call_service(
+                    note_form,
+                    services.application_note_add,
+                    scope=scope,
+                    actor=request.user,
+                    application=application,
+                    text=note_form.cleaned_data["text"],
+                    once=note_form.cleaned_data["once"],
+                )
+                if ok:
                     return redirect("recruitment:application", code=code)
         else:
             advance = AdvanceForm(request.POST, cohorts=cohorts)
             if advance.is_valid():
                 data = advance.cleaned_data
-                try:
-                    services.application_advance(
-                        scope=scope,
-                        actor=request.user,
-                        application=application,
-                        step=data["step"],
-                        reason=data["reason"],
-                        interview_at=data["interview_at"],
-                        cohort=data["cohort"],
-                    )
-                except ValidationError as error:
-                    add_service_errors(advance, error)
-                else:
+                ok, _done = call_service(
+                    advance,
+                    services.application_advance,
+                    scope=scope,
+                    actor=request.user,
+                    application=application,
+                    step=data["step"],
+                    reason=data["reason"],
+                    interview_at=data["interview_at"],
+                    cohort=data["cohort"],
+                )
+                if ok:
                     messages.success(
                         request, _("Saved: %(step)s.") % {"step": Step(data["step"]).label}
                     )
@@ -284,13 +284,16 @@ def cohort_create(request: HttpRequest, scope) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         trainers = data.pop("trainers")
-        try:
-            cohort = services.cohort_create(
-                scope=scope, actor=request.user, network=networks[0], trainers=trainers, **data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, cohort = call_service(
+            form,
+            services.cohort_create,
+            scope=scope,
+            actor=request.user,
+            network=networks[0],
+            trainers=trainers,
+            **data,
+        )
+        if ok:
             messages.success(request, _("The cohort was created. Add its training days."))
             return redirect("recruitment:cohort", code=cohort.code)
     return render(request, "recruitment/cohort_form.html", {"form": form})
@@ -304,13 +307,15 @@ def cohort_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
     if request.method == "POST" and recruiter and "day" in request.POST:
         session_form = SessionForm(request.POST)
         if session_form.is_valid():
-            try:
-                services.session_add(
-                    scope=scope, actor=request.user, cohort=cohort, **session_form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(session_form, error)
-            else:
+            ok, _done = call_service(
+                session_form,
+                services.session_add,
+                scope=scope,
+                actor=request.user,
+                cohort=cohort,
+                **session_form.cleaned_data,
+            )
+            if ok:
                 messages.success(request, _("The training day was added."))
                 return redirect("recruitment:cohort", code=code)
     summary = selectors.attendance_summary(cohort=cohort)

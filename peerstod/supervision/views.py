@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
-from peerstod.core.forms import add_service_errors
+from peerstod.core.forms import add_service_errors, call_service
 from peerstod.supervision import drift, selectors, services
 from peerstod.supervision.forms import (
     BookForm,
@@ -69,11 +69,10 @@ def session(request: HttpRequest, scope, code: str) -> HttpResponse:
         else None
     )
     if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.session_record(actor=request.user, session=item, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, _done = call_service(
+            form, services.session_record, actor=request.user, session=item, **form.cleaned_data
+        )
+        if ok:
             messages.success(request, _("Saved."))
             return redirect("supervision:session", code=code)
     return render(
@@ -95,15 +94,14 @@ def mine(request: HttpRequest, scope) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("supervision:mine")
         if form.is_valid():
-            try:
-                services.request_session(
-                    actor=request.user,
-                    message=form.cleaned_data["message"],
-                    once=form.cleaned_data["once"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            ok, _done = call_service(
+                form,
+                services.request_session,
+                actor=request.user,
+                message=form.cleaned_data["message"],
+                once=form.cleaned_data["once"],
+            )
+            if ok:
                 messages.success(request, _("Your supervisor has been asked for a session."))
                 return redirect("supervision:mine")
     share = getattr(person, "drift_share", None)
@@ -126,16 +124,15 @@ def self_assessment(request: HttpRequest, scope) -> HttpResponse:
     person = _person(request)
     form = SelfAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.self_assess(
-                actor=request.user,
-                person=person,
-                month=timezone.localdate(),
-                answers=form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, _done = call_service(
+            form,
+            services.self_assess,
+            actor=request.user,
+            person=person,
+            month=timezone.localdate(),
+            answers=form.cleaned_data,
+        )
+        if ok:
             messages.success(request, _("Thank you. Your answers for this month are saved."))
             return redirect("supervision:self_assessment")
     return render(
@@ -212,13 +209,15 @@ def meetings(request: HttpRequest, scope) -> HttpResponse:
         if network is None:
             form.add_error(None, _("Only a coordinator of the network can create its meetings."))
         else:
-            try:
-                services.meeting_create(
-                    scope=scope, actor=request.user, network=network, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            ok, _done = call_service(
+                form,
+                services.meeting_create,
+                scope=scope,
+                actor=request.user,
+                network=network,
+                **form.cleaned_data,
+            )
+            if ok:
                 messages.success(request, _("The meeting was created and the invitations saved."))
                 return redirect("supervision:meetings")
     counts = selectors.drift_counts(scope=scope)

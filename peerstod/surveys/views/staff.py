@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from peerstod.accounts.permissions import role_required
-from peerstod.core.forms import add_service_errors
+from peerstod.core.forms import call_service
 from peerstod.surveys import reports, selectors, services
 from peerstod.surveys.forms import (
     AnswerForm,
@@ -42,24 +42,23 @@ def index(request: HttpRequest, scope) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                survey_round = services.round_create(
-                    scope=scope,
-                    actor=request.user,
-                    organisation=organisation,
-                    instrument=data["instrument"],
-                    audience=data["audience"],
-                    number=data["number"],
-                    title=data["title"],
-                    opens_on=data["opens_on"],
-                    closes_on=data["closes_on"],
-                    units=list(data["units"]),
-                    channels=data["channels"],
-                    once=data["once"],
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            ok, survey_round = call_service(
+                form,
+                services.round_create,
+                scope=scope,
+                actor=request.user,
+                organisation=organisation,
+                instrument=data["instrument"],
+                audience=data["audience"],
+                number=data["number"],
+                title=data["title"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                units=list(data["units"]),
+                channels=data["channels"],
+                once=data["once"],
+            )
+            if ok:
                 messages.success(request, _("The round is created."))
                 return redirect("surveys:round", code=survey_round.code)
     return render(
@@ -76,18 +75,17 @@ def instruments(request: HttpRequest, scope) -> HttpResponse:
         InstrumentImportForm(request.POST or None, request.FILES or None) if organisations else None
     )
     if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            instrument = services.instrument_import(
-                scope=scope,
-                actor=request.user,
-                organisation=organisations[0],
-                source=form.cleaned_data["file"].read(),
-                rights_confirmed=form.cleaned_data["rights_confirmed"],
-                once=form.cleaned_data["once"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        ok, instrument = call_service(
+            form,
+            services.instrument_import,
+            scope=scope,
+            actor=request.user,
+            organisation=organisations[0],
+            source=form.cleaned_data["file"].read(),
+            rights_confirmed=form.cleaned_data["rights_confirmed"],
+            once=form.cleaned_data["once"],
+        )
+        if ok:
             messages.success(request, _("The instrument is loaded."))
             return redirect("surveys:instrument", pk=instrument.pk)
     return render(
