@@ -9,7 +9,6 @@ urlpatterns = [
     path("", include("peerstod.recruitment.urls")),
     path("", include("peerstod.placement.urls")),
     path("", include("peerstod.work.urls")),
-    path("", include("peerstod.notifications.urls")),
     path("", include("peerstod.supervision.urls")),
     path("", include("peerstod.forum.urls")),
     path("", include("peerstod.surveys.urls")),

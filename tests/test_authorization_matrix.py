@@ -160,7 +160,7 @@ MATRIX = {
     "supervision:action_done": ("action", everyone(NOT_ALLOWED)),  # POST only
     "supervision:meetings": (None, allow("admin", "network")),
     "supervision:meeting": ("meeting", allow("network", admin=MISSING)),
-    "notifications:list": (None, allow(*ALL)),
+    "home:notifications": (None, allow(*ALL)),
     # Forum: the unit's peer supporter runs it, its managers answer; the public pages and
     # the suggestion box need no login, only the forum's opaque code.
     "forum:index": (None, allow("admin", "peer", "manager", "coordinator", "outsider")),
@@ -234,7 +234,7 @@ OWN_OR_PUBLIC = {
     "accounts:password_reset_confirm",
     "set_language",
     "work:feed_link",
-    "notifications:list",
+    "home:notifications",
 }
 
 

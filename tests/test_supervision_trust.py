@@ -371,7 +371,7 @@ def test_the_peer_supporters_own_pages_write_no_read_row(client, world, login, s
         reverse("supervision:mine"),
         reverse("supervision:self_assessment"),
         reverse("supervision:session", args=[supervision.session.code]),
-        reverse("notifications:list"),
+        reverse("home:notifications"),
     ]:
         response, written = reads_during(client, url)
         assert (url, response.status_code, written) == (url, 200, [])

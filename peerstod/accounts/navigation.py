@@ -59,7 +59,7 @@ def menu(scope: Scope, path: str) -> list[NavItem]:
         (_("My supervision"), "supervision:mine", (Role.PEER_SUPPORTER,)),
         (_("Check-ins"), "supervision:check_ins", PLACEMENT_ROLES),
         (_("Peer network"), "supervision:meetings", (Role.NETWORK_COORDINATOR,)),
-        (_("Reminders"), "notifications:list", None),
+        (_("Reminders"), "home:notifications", None),
         (_("Audit log"), "home:audit", AUDIT_READERS),
         (_("My account"), "accounts:profile", None),
     ]

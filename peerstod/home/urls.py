@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("oversikt/", views.dashboard, name="dashboard"),
     path("granskningslogg/", views.audit_log, name="audit"),
+    path("paminnelser/", views.notifications, name="notifications"),
 ]

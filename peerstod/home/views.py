@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from peerstod.accounts.navigation import AUDIT_READERS
 from peerstod.accounts.permissions import role_required
 from peerstod.home import selectors
+from peerstod.notifications import selectors as notification_selectors
 from peerstod.home.dashboard import sections_for
 
 
@@ -26,3 +27,13 @@ def audit_log(request: HttpRequest, scope) -> HttpResponse:
     events = selectors.audit_event_list(scope=scope, actor=request.user)
     page = Paginator(events, 50).get_page(request.GET.get("sida"))
     return render(request, "home/audit.html", {"page": page})
+
+
+@role_required()
+def notifications(request: HttpRequest, scope) -> HttpResponse:
+    """The logged-in user's own reminders (any role: each sees only theirs)."""
+    return render(
+        request,
+        "home/notifications.html",
+        {"notifications": notification_selectors.notifications(user=request.user)},
+    )
