@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 from peerstod.accounts.navigation import AUDIT_READERS
 from peerstod.accounts.permissions import role_required
 from peerstod.home import selectors
-from peerstod.notifications import selectors as notification_selectors
 from peerstod.home.dashboard import sections_for
+from peerstod.notifications import selectors as notification_selectors
 
 
 @require_GET
