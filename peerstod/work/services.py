@@ -57,7 +57,7 @@ def employment_on(person: Person, unit: Unit, day: date) -> Employment | None:
     ).first()
 
 
-def _sent_before(actor, once: str, purpose: str, rows, *, action: str, gone: str):
+def _sent_before(actor, once: str, purpose: str, rows, *, action: audit.Action, gone: str):
     """None when the form `once` is new; else what its first sending made (among `rows`,
     the person's own), noted in the audit log as a double submission, not a second real
     one. Refused when the first result is gone."""

@@ -75,7 +75,14 @@ def _sent_before(
 
 
 def _created(
-    obj: Model, *, actor, action: str, organisation, once: str, purpose: str, **details: Any
+    obj: Model,
+    *,
+    actor,
+    action: audit.Action,
+    organisation,
+    once: str,
+    purpose: str,
+    **details: Any,
 ) -> None:
     """The audit row of a new object, and its code kept for a repeat of the form."""
     audit.record(actor=actor, action=action, obj=obj, organisation=organisation, **details)

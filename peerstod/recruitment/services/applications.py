@@ -247,6 +247,8 @@ def application_contact_apply(*, scope: Scope, actor, application: Application) 
     applicant wrote into the person (who may already be a certified peer supporter)."""
     _require_recruiter(scope, application.call.network_id)
     _require_personal_data(application)
+    if application.person_id is None:
+        raise ValidationError(_("The applicant's personal data has been removed."))
     person = Person.objects.select_for_update().get(pk=application.person_id)
     application.person = person
     changes = application_contact_changes(application)

@@ -21,6 +21,7 @@ from peerstod.recruitment.models import (
     Application,
     ApplicationEvent,
     Attendance,
+    CohortKind,
     Enrolment,
     Step,
     TrainingSession,
@@ -59,7 +60,7 @@ def earlier_records_import(
         if record.enrolment is not None:
             _enrolment(network, record, person, application, counts, actor)
     audit.record(
-        actor=actor, action=actions.EARLIER_RECORDS_IMPORTED, organisation=network, **counts
+        actor=actor, action=actions.EARLIER_RECORDS_IMPORTED, organisation=network, counts=counts
     )
     return counts
 
@@ -127,7 +128,7 @@ def _enrolment(network, record: EarlierRecord, person, application, counts, acto
         raise ValidationError(_("The participant's personal data has been removed."))
     certification = Certification(
         person=person,
-        kind=CERTIFICATION_FOR[enrolment.cohort.kind],
+        kind=CERTIFICATION_FOR[CohortKind(enrolment.cohort.kind)],
         certified_on=record.certified_on,
         cohort=enrolment.cohort,
     )
