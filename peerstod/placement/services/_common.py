@@ -51,17 +51,6 @@ def _raise(errors: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _repeat(actor, obj, organisation, purpose: str):
-    return idempotency.repeat_ignored(
-        obj,
-        actor=actor,
-        action=actions.REPEAT_IGNORED,
-        organisation=organisation,
-        purpose=purpose,
-        message=_("This placement form was already sent. Reload the page and try again."),
-    )
-
-
 def _sent_before(
     actor, once: str, purpose: str, rows: QuerySet, organisation, *, by_pk: bool = False
 ):
@@ -71,7 +60,14 @@ def _sent_before(
     if fresh:
         return None
     found = idempotency.earlier(rows, earlier) if by_pk else rows.filter(code=earlier).first()
-    return _repeat(actor, found, organisation, purpose)
+    return idempotency.repeat_ignored(
+        found,
+        actor=actor,
+        action=actions.REPEAT_IGNORED,
+        organisation=organisation,
+        purpose=purpose,
+        message=_("This placement form was already sent. Reload the page and try again."),
+    )
 
 
 def _created(

@@ -79,17 +79,6 @@ def _dates_in_range(**days: date | None) -> None:
         raise ValidationError(errors)
 
 
-def _repeat(actor, obj, organisation, purpose: str):
-    return idempotency.repeat_ignored(
-        obj,
-        actor=actor,
-        action=actions.REPEAT_IGNORED,
-        organisation=organisation,
-        purpose=purpose,
-        message=_("The form was already sent once. Reload the page to send a new one."),
-    )
-
-
 def _once(
     once: str,
     *,
@@ -104,7 +93,14 @@ def _once(
     the first sending runs `make`, a repeat gets what `earlier(result key)` finds."""
     fresh, result = idempotency.claim(once, purpose=purpose)
     if not fresh:
-        return _repeat(actor, earlier(result), organisation, purpose)
+        return idempotency.repeat_ignored(
+            earlier(result),
+            actor=actor,
+            action=actions.REPEAT_IGNORED,
+            organisation=organisation,
+            purpose=purpose,
+            message=_("The form was already sent once. Reload the page to send a new one."),
+        )
     made = make()
     idempotency.remember(once, purpose=purpose, result=key(made))
     return made
