@@ -1,0 +1,52 @@
+"""How strongly the person in this session has shown who they are.
+
+A password alone is weak. A second factor (TOTP or a recovery code, `accounts`) or a
+login through the organisation's identity provider (SITHS by SAML or OpenID Connect,
+`identity`) is strong. Roles that see personal data need a strong session; the
+middleware in `accounts.middleware` sends a weak one to the second-factor pages.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from peerstod.accounts.roles import Role
+
+SESSION_KEY = "peerstod_strong_auth"
+
+# How a session became strong: a second factor, or the identity provider.
+TOTP = "totp"
+RECOVERY_CODE = "recovery_code"
+SAML = "saml"
+OIDC = "oidc"
+METHODS = frozenset({TOTP, RECOVERY_CODE, SAML, OIDC})
+
+# The roles that see personal data (DESIGN.md); platform administrators too.
+PERSONAL_DATA_ROLES = frozenset(
+    {
+        Role.NETWORK_COORDINATOR,
+        Role.PROGRAMME_COORDINATOR,
+        Role.UNIT_MANAGER,
+        Role.SUPERVISOR,
+        Role.TRAINER,
+    }
+)
+
+
+def mark_strong(request: HttpRequest, method: str) -> None:
+    """After `django.contrib.auth.login` (which renews the session), record how."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    request.session[SESSION_KEY] = method
+
+
+def strong_method(request: HttpRequest) -> str | None:
+    return request.session.get(SESSION_KEY)
+
+
+def is_strong(request: HttpRequest) -> bool:
+    return strong_method(request) in METHODS
+
+
+def by_identity_provider(request: HttpRequest) -> bool:
+    return strong_method(request) in (SAML, OIDC)
