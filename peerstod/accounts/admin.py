@@ -41,12 +41,12 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "last_login"]
-    search_fields = ["email", "full_name"]
+    search_fields = ["email", "full_name", "hsa_id"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Person"), {"fields": ["full_name"]}),
+        (_("Person"), {"fields": ["full_name", "hsa_id"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

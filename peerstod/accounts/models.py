@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = GuardedCharField(_("name"), max_length=150)
+    # The national staff identifier (HSA-id) that a region's identity provider passes
+    # with a SITHS login; it links that login to this user (identity app).
+    hsa_id = models.CharField(
+        _("HSA-id"),
+        max_length=31,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[Ss][Ee][0-9]{10}-[A-Za-z0-9]{1,18}$",
+                _("An HSA-id looks like SE2321000131-E000000000001."),
+            )
+        ],
+        help_text=_("For login with SITHS through the organisation's identity provider."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("platform administrator"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -56,6 +73,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.hsa_id = self.hsa_id.strip().upper() or None if self.hsa_id else None
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
