@@ -50,10 +50,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "csp",
+    "djangosaml2",
     "peerstod.core",
     "peerstod.notifications",
     "peerstod.accounts",
     "peerstod.orgs",
+    "peerstod.identity",
     "peerstod.people",
     "peerstod.recruitment",
     "peerstod.placement",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "peerstod.core.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # SAML's own session cookie, sent with the provider's cross-site POST (SameSite=None).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "peerstod.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,6 +159,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login through an organisation's identity provider (identity app; docs/administrator.md).
+# The providers themselves are configured by the platform administrator in the admin.
+SAML_CONFIG_LOADER = "peerstod.identity.saml.config_loader"
+SAML_SP_ENTITY_ID = env_str("SAML_SP_ENTITY_ID", "")
+SAML_SP_KEY_FILE = env_str("SAML_SP_KEY_FILE", "")
+SAML_SP_CERT_FILE = env_str("SAML_SP_CERT_FILE", "")
+SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY", "")
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_LOGOUT_REQUEST_PREFERRED_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_CREATE_UNKNOWN_USER = False
+SAML_IGNORE_LOGOUT_ERRORS = True
+SAML_CSP_HANDLER = ""  # the redirect binding needs no inline script: CSP stays as it is
+SAML_SESSION_COOKIE_NAME = "peerstod_saml"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "home:start"
@@ -181,6 +198,9 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The SAML provider posts its answer from its own site; browsers send a cookie with a
+# cross-site POST only if it is SameSite=None, which they accept only with Secure.
+SAML_SESSION_COOKIE_SAMESITE = "None" if HTTPS else "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("peerstod.core.urls")),
     path("", include("peerstod.home.urls")),
+    path("konto/sso/", include("peerstod.identity.urls")),
     path("konto/", include("peerstod.accounts.urls")),
     path("", include("peerstod.orgs.urls")),
     path("", include("peerstod.recruitment.urls")),

@@ -50,3 +50,8 @@ def is_strong(request: HttpRequest) -> bool:
 
 def by_identity_provider(request: HttpRequest) -> bool:
     return strong_method(request) in (SAML, OIDC)
+
+
+# A login through an identity provider leaves here the address that logs out there too
+# (single logout); the logout button sends its POST on to it.
+LOGOUT_VIA_KEY = "peerstod_logout_via"

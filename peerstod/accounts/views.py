@@ -1,12 +1,12 @@
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from peerstod.accounts import selectors
+from peerstod.accounts import selectors, strength
 from peerstod.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -32,6 +32,14 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("home:start")
+
+    def post(self, request, *args, **kwargs):
+        """After a login through an identity provider, log out there too: the POST
+        (with its CSRF token) goes on to the identity app's logout (307 keeps it)."""
+        via = request.session.get(strength.LOGOUT_VIA_KEY)
+        if via and request.user.is_authenticated:
+            return HttpResponseRedirect(via, preserve_request=True)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

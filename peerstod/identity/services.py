@@ -1,0 +1,120 @@
+"""Logins through an organisation's identity provider, and its metadata."""
+
+from __future__ import annotations
+
+import requests
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from peerstod.accounts import strength
+from peerstod.core import audit
+from peerstod.core.usecase import use_case
+from peerstod.identity import actions, selectors
+from peerstod.identity.metadata import MAX_BYTES, entity_id_of
+from peerstod.identity.models import IdentityProvider, Protocol
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+SESSION_PROVIDER = "peerstod_identity_provider"
+
+
+class LoginRefused(Exception):
+    """The provider's identity reaches no user who may sign in; `reason` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+    @property
+    def message(self) -> str:
+        return str(selectors.REASONS[self.reason])
+
+
+def sso_login(
+    *,
+    request: HttpRequest,
+    provider: IdentityProvider,
+    value: str | None,
+    email_verified: bool = True,
+    extra_session: dict | None = None,
+):
+    """Sign in the user the identity is linked to, or refuse (and record why)."""
+    match = selectors.user_for_identity(
+        provider=provider, value=value, email_verified=email_verified
+    )
+    if match.user is None:
+        assert match.reason is not None
+        sso_refused(provider=provider, reason=match.reason)
+        raise LoginRefused(match.reason)
+    _signed_in(request=request, user=match.user, provider=provider, extra=extra_session or {})
+    return match.user
+
+
+@use_case
+def sso_refused(*, provider: IdentityProvider, reason: str) -> None:
+    audit.record(
+        actor=None,
+        action=actions.SSO_REFUSED,
+        obj=provider,
+        organisation=provider.organisation,
+        reason=reason,
+    )
+
+
+@use_case
+def _signed_in(*, request: HttpRequest, user, provider: IdentityProvider, extra: dict) -> None:
+    login(request, user, backend=BACKEND)
+    strength.mark_strong(
+        request, strength.SAML if provider.protocol == Protocol.SAML else strength.OIDC
+    )
+    request.session[SESSION_PROVIDER] = provider.slug
+    request.session[strength.LOGOUT_VIA_KEY] = reverse("identity:logout")
+    request.session.update(extra)
+    audit.record(
+        actor=user,
+        action=actions.SSO_LOGIN,
+        obj=user,
+        organisation=provider.organisation,
+        provider=provider.slug,
+        protocol=provider.protocol,
+    )
+
+
+@use_case
+def sso_logged_out(*, user, provider: IdentityProvider | None) -> None:
+    audit.record(
+        actor=user,
+        action=actions.SSO_LOGOUT,
+        obj=user,
+        provider=provider.slug if provider else "",
+    )
+
+
+@use_case
+def metadata_fetch(*, provider: IdentityProvider, actor, timeout: float = 10.0) -> str:
+    """Fetch the SAML metadata from the provider's address and keep it (audited)."""
+    if provider.protocol != Protocol.SAML or not provider.metadata_url:
+        raise ValidationError(_("This provider has no SAML metadata address."))
+    try:
+        response = requests.get(provider.metadata_url, timeout=timeout, stream=True)
+        response.raise_for_status()
+        body = response.raw.read(MAX_BYTES + 1, decode_content=True)
+    except requests.RequestException as error:
+        raise ValidationError(
+            _("The metadata could not be fetched: %(error)s") % {"error": error}
+        ) from error
+    xml = body.decode("utf-8", errors="replace")
+    provider.entity_id = entity_id_of(xml)
+    provider.metadata_xml = xml
+    provider.full_clean()
+    provider.save(update_fields=["metadata_xml", "entity_id", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=actions.METADATA_FETCHED,
+        obj=provider,
+        organisation=provider.organisation,
+        entity_id=provider.entity_id,
+    )
+    return provider.entity_id
