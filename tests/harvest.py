@@ -10,8 +10,10 @@ A test module that wants the world names the fixtures in its namespace:
 import functools
 import hashlib
 import re
+import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -22,9 +24,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from peerstod.accounts.models import User
+from peerstod.identity.models import IdentityProvider, Protocol
 from tests.conftest import build_world
 from tests.factories import UserFactory
 from tests.forum_world import make_forum
+from tests.idp.saml_idp import HSA_ATTRIBUTE, SamlIdP
 from tests.placement_world import make_placement
 from tests.recruitment_world import admit, make_recruitment, submit
 from tests.supervision_world import make_supervision
@@ -106,6 +110,7 @@ ARGUMENTS = {
     "slip": lambda w, t: _survey(w, t).slip_code,
     "kiosk": lambda w, t: _survey(w, t).kiosk_code,
     "region_a": lambda w, t: w.tenant(t).region.code,
+    "idp": lambda w, t: f"region-{t}",
     "unit_a1": lambda w, t: w.tenant(t).unit1.code,
 }
 # The name of the old table, for tests that import it.
@@ -157,6 +162,7 @@ def matrix_world(django_db_setup, django_db_blocker):
                 application, _token = submit(recruitment.call, **TRAINEE[tenant])
                 admit(world, application, recruitment.cohort, tenant)
             url_for("accounts:password_reset_confirm", "reset", world)
+            identity_providers(world)
             yield world
         finally:
             transaction.set_rollback(True)
@@ -168,6 +174,22 @@ def mworld(matrix_world, db, settings):
     """The module's world, in a savepoint rolled back after the test; no rate limits."""
     settings.RATELIMIT_ENABLE = False
     return matrix_world
+
+
+def identity_providers(world):
+    """Each region signs in through its own SAML provider (metadata only: nobody logs in)."""
+    folder = Path(tempfile.mkdtemp(prefix="matrix-idp-"))
+    for tenant in ("a", "b"):
+        idp = SamlIdP(folder, sp_metadata="").configure(f"http://idp-{tenant}.region.invalid")
+        IdentityProvider.objects.create(
+            organisation=world.tenant(tenant).region,
+            name=f"Region {tenant.upper()} (SITHS)",
+            slug=f"region-{tenant}",
+            protocol=Protocol.SAML,
+            attribute=HSA_ATTRIBUTE,
+            metadata_xml=idp.metadata,
+            entity_id=idp.entity_id,
+        )
 
 
 def user_of(world, persona):

@@ -30,6 +30,7 @@ form parser and the table digests live in `tests/harvest.py`, shared with
 
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -97,6 +98,17 @@ MATRIX = {
     # A valid link moves its token into the session and redirects to the form.
     "accounts:password_reset_confirm": ("reset", everyone(REDIRECT)),
     "accounts:password_reset_complete": (None, everyone(OK)),
+    # Login through the organisation's identity provider: public protocol endpoints.
+    # The SITHS button starts a SAML login (signed-in users are sent on instead);
+    # without xmlsec1 no SAML provider is usable and the start answers 404.
+    "identity:start": ("idp", everyone(REDIRECT if shutil.which("xmlsec1") else MISSING)),
+    "identity:choose": (None, everyone(MISSING)),  # no provider chosen
+    "identity:logout": (None, everyone(NOT_ALLOWED)),  # POST only
+    "identity:saml_acs": (None, everyone(NOT_ALLOWED)),  # the provider POSTs here
+    "identity:saml_metadata": (None, everyone(OK)),
+    "identity:saml_ls": (None, everyone(400)),  # no logout request or response
+    "identity:saml_ls_post": (None, everyone(400)),
+    "identity:oidc_callback": (None, everyone(400)),  # no state
     "orgs:list": (None, allow(*(ALL - {"peer"}))),
     "orgs:organisation": (
         "region_a",
@@ -218,6 +230,11 @@ POST_ONLY = {
 POST_ROWS = {
     # GET sends the peer supporter back to the schedule; POST renews their calendar link.
     "work:feed_link": allow("peer", admin=FORBIDDEN),
+    # Reached by the logout button's POST after a login through an identity provider;
+    # anyone may log themselves out (without such a login it is a plain logout).
+    "identity:logout": everyone(OK),
+    # The provider's signed answer is POSTed here; an empty POST is a bad request.
+    "identity:saml_acs": everyone(400),
 }
 # URL arguments that are not an object of one tenant: lists, forms, the persona's own
 # pages, the shipped instruments, a password-reset link.
@@ -228,6 +245,7 @@ NEUTRAL = {None, "reset", "instrument", "workday"}
 OWN_OR_PUBLIC = {
     "accounts:login",
     "accounts:logout",
+    "identity:logout",
     "accounts:profile",
     "accounts:password_change",
     "accounts:password_reset",

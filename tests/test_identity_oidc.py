@@ -28,7 +28,11 @@ CLIENTS = {
 PEOPLE = {
     "chef": {
         "password": "op-test-password",
-        "claims": {"email": "manager@test.se", "email_verified": True, "hsa_id": "SE2321000131-E000000000101"},
+        "claims": {
+            "email": "manager@test.se",
+            "email_verified": True,
+            "hsa_id": "SE2321000131-E000000000101",
+        },
     },
     "obekraftad": {
         "password": "op-test-password",
@@ -130,18 +134,21 @@ def test_an_unknown_person_is_refused_and_no_user_is_created(client, world, op, 
     assert type(world.users["admin"]).objects.count() == users_before
 
 
-def test_an_id_token_for_another_audience_is_refused(client, world, op, site, monkeypatch):
+def test_an_id_token_for_another_audience_is_refused(client, world, op, site, monkeypatch, caplog):
     _provider(world, op, monkeypatch, name="wrong-audience")
     response = _sign_in(client, op, "oidc-wrong-audience", "chef")
     assert response.status_code == 403
+    # Refused for its audience: not ours, and no authorised party naming us (OIDC Core 3.1.3.7).
+    assert "azp" in caplog.text or "aud" in caplog.text
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.get(action="identity.login_refused").detail["reason"] == "failed"
 
 
-def test_an_expired_id_token_is_refused(client, world, op, site, monkeypatch):
+def test_an_expired_id_token_is_refused(client, world, op, site, monkeypatch, caplog):
     _provider(world, op, monkeypatch, name="expired")
     response = _sign_in(client, op, "oidc-expired", "chef")
     assert response.status_code == 403
+    assert "expired" in caplog.text
     assert "_auth_user_id" not in client.session
 
 

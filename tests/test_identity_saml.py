@@ -165,6 +165,8 @@ def test_logging_out_after_a_siths_login_logs_out_at_the_idp_too(client, world, 
     back = requests.get(to_idp["Location"], allow_redirects=False, timeout=10)
     assert back.status_code == 303
     assert idp.logouts, "the IdP received the logout request"
-    finished = client.get(urlsplit(back.headers["Location"]).path + "?" + urlsplit(back.headers["Location"]).query)
+    finished = client.get(
+        urlsplit(back.headers["Location"]).path + "?" + urlsplit(back.headers["Location"]).query
+    )
     assert finished.status_code == 302
     assert "_auth_user_id" not in client.session

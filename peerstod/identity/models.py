@@ -73,9 +73,7 @@ class IdentityProvider(models.Model):
     discovery_url = models.URLField(
         _("discovery address (OpenID Connect)"),
         blank=True,
-        help_text=_(
-            "The provider's /.well-known/openid-configuration address."
-        ),
+        help_text=_("The provider's /.well-known/openid-configuration address."),
     )
     credentials_env = models.CharField(
         _("environment prefix for the client (OpenID Connect)"),

@@ -6,7 +6,6 @@ import shutil
 from dataclasses import dataclass
 
 from django.conf import settings
-
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -25,6 +24,7 @@ INACTIVE = "inactive"
 NOT_IN_ORGANISATION = "not_in_organisation"
 UNVERIFIED_EMAIL = "unverified_email"
 FAILED = "failed"
+NO_PROVIDER = "no_provider"
 
 REASONS: dict[str, Promise] = {
     NO_IDENTIFIER: _(
@@ -46,6 +46,10 @@ REASONS: dict[str, Promise] = {
     UNVERIFIED_EMAIL: _(
         "The identity provider has not verified your e-mail address, so it cannot be "
         "used to sign you in."
+    ),
+    NO_PROVIDER: _(
+        "There is no login through an identity provider for the organisation you chose. "
+        "Log in with your e-mail address and password, or ask your IT department."
     ),
     FAILED: _(
         "The login through your organisation's identity provider could not be completed. "

@@ -59,12 +59,7 @@ def choose(request: HttpRequest) -> HttpResponse:
     """The login page's SITHS form: the chosen organisation's provider."""
     provider = selectors.provider_by_slug(request.GET.get("provider", ""))
     if provider is None or not selectors.usable(provider):
-        return render(
-            request,
-            "identity/refused.html",
-            {"message": selectors.REASONS[selectors.FAILED], "choose_again": True},
-            status=404,
-        )
+        return refused(request, selectors.NO_PROVIDER, status=404)
     target = reverse("identity:start", args=[provider.slug])
     return HttpResponseRedirect(f"{target}?next={_next(request)}")
 
@@ -75,7 +70,7 @@ def choose(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     provider = selectors.provider_by_slug(slug)
     if provider is None or not selectors.usable(provider):
-        return refused(request, selectors.FAILED, status=404)
+        return refused(request, selectors.NO_PROVIDER, status=404)
     if provider.protocol == Protocol.SAML:
         request.GET = request.GET.copy()
         request.GET["idp"] = provider.entity_id
@@ -91,8 +86,13 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 class SamlLoginView(saml_views.LoginView):
+    authorization_error_template = "identity/refused.html"
+
     def get_config_loader_path(self, request):
         return saml.config_loader
+
+    def unknown_idp(self, request, idp):
+        return refused(request, selectors.FAILED, status=404)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -101,6 +101,11 @@ class SamlAcsView(saml_views.AssertionConsumerServiceView):
 
     def get_config_loader_path(self, request):
         return saml.config_loader
+
+    def post(self, request, *args, **kwargs):
+        if not request.POST.get("SAMLResponse"):
+            return refused(request, selectors.FAILED, status=400)
+        return super().post(request, *args, **kwargs)
 
     def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
         reason = getattr(exception, "reason", selectors.FAILED)
@@ -228,10 +233,20 @@ class SamlLogoutInitView(saml_views.LogoutInitView):
 class SamlLogoutView(saml_views.LogoutView):
     """The provider's answer to our logout, or its own logout request (front channel)."""
 
+    logout_error_template = "identity/logout_error.html"
+
     def get_config_loader_path(self, request):
         return saml.config_loader
+
+    def do_logout_service(self, request, data, binding, *args, **kwargs):
+        if "SAMLResponse" not in data and "SAMLRequest" not in data:
+            return refused(request, selectors.FAILED, status=400)
+        user = request.user if request.user.is_authenticated else None
+        if "SAMLRequest" in data and user is not None:  # the provider logs everyone out
+            slug = request.session.get(services.SESSION_PROVIDER)
+            services.sso_logged_out(user=user, provider=selectors.provider_by_slug(slug or ""))
+        return super().do_logout_service(request, data, binding, *args, **kwargs)
 
 
 def saml_metadata(request: HttpRequest) -> HttpResponse:
     return saml_views.MetadataView.as_view(config_loader_path=saml.config_loader)(request)
-

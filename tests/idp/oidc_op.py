@@ -9,8 +9,8 @@ import socket
 import subprocess
 import sys
 import time
-from html import unescape
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import requests

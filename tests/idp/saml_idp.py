@@ -49,7 +49,13 @@ class SamlIdP:
         self.httpd = make_server(
             "127.0.0.1", 0, self.app, server_class=_ThreadingServer, handler_class=_QuietHandler
         )
-        self.base = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.configure(f"http://127.0.0.1:{self.httpd.server_port}")
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def configure(self, base: str) -> SamlIdP:
+        """The provider's configuration and metadata at `base` (no server needed)."""
+        self.base = base
         key, cert = key_and_certificate(self.folder, "saml-idp")
         config = IdPConfig()
         config.load(
@@ -80,14 +86,13 @@ class SamlIdP:
                 },
                 "key_file": str(key),
                 "cert_file": str(cert),
-                "metadata": {"inline": [self.sp_metadata]},
                 "allow_unknown_attributes": True,
+                **({"metadata": {"inline": [self.sp_metadata]}} if self.sp_metadata else {}),
             }
         )
         self.config = config
         self.server = Server(config=config)
         self.metadata = create_metadata_string(None, config=config, sign=False).decode()
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -104,11 +109,15 @@ class SamlIdP:
         query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
         if environ["REQUEST_METHOD"] == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            form = {k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(length).decode()).items()}
+            form = {
+                k: v[0] for k, v in parse_qs(environ["wsgi.input"].read(length).decode()).items()
+            }
         else:
             form = {}
         if path == "/metadata":
-            return self._send(start_response, "200 OK", self.metadata, "application/samlmetadata+xml")
+            return self._send(
+                start_response, "200 OK", self.metadata, "application/samlmetadata+xml"
+            )
         if path == "/sso/redirect":
             return self._send(start_response, "200 OK", self._login_form(query))
         if path == "/sso/login":
@@ -172,7 +181,9 @@ class SamlIdP:
             request.message, [saml2.BINDING_HTTP_REDIRECT]
         )
         binding, location = self.server.pick_binding(
-            "single_logout_service", [saml2.BINDING_HTTP_REDIRECT], "spsso",
+            "single_logout_service",
+            [saml2.BINDING_HTTP_REDIRECT],
+            "spsso",
             entity_id=request.message.issuer.text,
         )
         http = self.server.apply_binding(

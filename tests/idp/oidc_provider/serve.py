@@ -51,7 +51,11 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     httpd = make_server(
-        "127.0.0.1", config["port"], get_wsgi_application(), server_class=Server, handler_class=Quiet
+        "127.0.0.1",
+        config["port"],
+        get_wsgi_application(),
+        server_class=Server,
+        handler_class=Quiet,
     )
     print("ready", flush=True)
     httpd.serve_forever()
