@@ -102,7 +102,6 @@ MATRIX = {
     # The SITHS button starts a SAML login (signed-in users are sent on instead);
     # without xmlsec1 no SAML provider is usable and the start answers 404.
     "identity:start": ("idp", everyone(REDIRECT if shutil.which("xmlsec1") else MISSING)),
-    "identity:choose": (None, everyone(MISSING)),  # no provider chosen
     "identity:logout": (None, everyone(NOT_ALLOWED)),  # POST only
     "identity:saml_acs": (None, everyone(NOT_ALLOWED)),  # the provider POSTs here
     "identity:saml_metadata": (None, everyone(OK)),

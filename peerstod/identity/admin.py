@@ -17,7 +17,19 @@ class IdentityProviderForm(forms.ModelForm):
 
     class Meta:
         model = IdentityProvider
-        exclude = ["entity_id"]
+        fields = [
+            "organisation",
+            "name",
+            "slug",
+            "protocol",
+            "is_active",
+            "match_by",
+            "attribute",
+            "metadata_url",
+            "metadata_xml",
+            "discovery_url",
+            "credentials_env",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -27,8 +39,10 @@ class IdentityProviderForm(forms.ModelForm):
                 raise ValidationError({"metadata_file": _("The file is larger than 1 MB.")})
             try:
                 cleaned["metadata_xml"] = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                raise ValidationError({"metadata_file": _("The file is not UTF-8 text.")})
+            except UnicodeDecodeError as error:
+                raise ValidationError(
+                    {"metadata_file": _("The file is not UTF-8 text.")}
+                ) from error
             self.instance.metadata_xml = cleaned["metadata_xml"]
         return cleaned
 

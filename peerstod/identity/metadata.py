@@ -20,7 +20,8 @@ def entity_id_of(xml: str) -> str:
     try:
         root = ElementTree.fromstring(xml)
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as error:
-        raise ValidationError(_("The metadata is not valid XML: %(error)s") % {"error": error})
+        message = _("The metadata is not valid XML: %(error)s") % {"error": error}
+        raise ValidationError(message) from error
     if root.tag != f"{MD}EntityDescriptor":
         raise ValidationError(
             _("The metadata must describe one provider (an EntityDescriptor element).")

@@ -5,7 +5,6 @@ from peerstod.identity import views
 app_name = "identity"
 
 urlpatterns = [
-    path("", views.choose, name="choose"),
     path("logga-ut/", views.logout_view, name="logout"),
     path("saml/acs/", views.SamlAcsView.as_view(), name="saml_acs"),
     path("saml/metadata/", views.saml_metadata, name="saml_metadata"),

@@ -55,17 +55,6 @@ def refused(request: HttpRequest, reason: str, status: int = 403) -> HttpRespons
 
 @require_GET
 @never_cache
-def choose(request: HttpRequest) -> HttpResponse:
-    """The login page's SITHS form: the chosen organisation's provider."""
-    provider = selectors.provider_by_slug(request.GET.get("provider", ""))
-    if provider is None or not selectors.usable(provider):
-        return refused(request, selectors.NO_PROVIDER, status=404)
-    target = reverse("identity:start", args=[provider.slug])
-    return HttpResponseRedirect(f"{target}?next={_next(request)}")
-
-
-@require_GET
-@never_cache
 @limit("login")
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     provider = selectors.provider_by_slug(slug)
@@ -189,7 +178,7 @@ def _state_provider(request: HttpRequest) -> str | None:
     if not state:
         return None
     prefix, suffix = "_state_idp-", f"_{state}"
-    for key in request.session.keys():
+    for key in request.session.keys():  # noqa: SIM118 (a session is not iterable)
         if key.startswith(prefix) and key.endswith(suffix):
             return key[len(prefix) : -len(suffix)]
     return None
@@ -197,28 +186,42 @@ def _state_provider(request: HttpRequest) -> str | None:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    """Log out here and, where the provider supports it, at the provider (single logout)."""
+    """Log out here at once and, where the provider supports it, at the provider too
+    (single logout). The way on to the provider is a page, not a redirect: the logout
+    button is a form, and the Content-Security-Policy lets a form lead only to this site."""
     slug = request.session.get(services.SESSION_PROVIDER)
     provider = selectors.provider_by_slug(slug) if slug else None
     user = request.user if request.user.is_authenticated else None
-    if provider is not None and provider.protocol == Protocol.SAML and user is not None:
-        services.sso_logged_out(user=user, provider=provider)
-        return SamlLogoutInitView.as_view()(request)
-    id_token = request.session.get(SESSION_ID_TOKEN)
+    home = reverse(settings.LOGOUT_REDIRECT_URL)
+    onward = None
     if user is not None:
         services.sso_logged_out(user=user, provider=provider)
-    logout(request)
-    home = saml.site_url() + reverse(settings.LOGOUT_REDIRECT_URL)
-    if provider is not None and provider.protocol == Protocol.OIDC and id_token:
-        app = oidc.client(provider)
-        try:
-            if app.load_server_metadata().get("end_session_endpoint"):
-                return app.logout_redirect(
-                    request, post_logout_redirect_uri=home, id_token_hint=id_token
-                )
-        except Exception:
-            logger.exception("OpenID Connect provider %s: no single logout", provider.slug)
-    return HttpResponseRedirect(home)
+    if provider is not None and provider.protocol == Protocol.SAML and user is not None:
+        # djangosaml2 logs out here first, then builds the provider's logout request.
+        response = SamlLogoutInitView.as_view()(request)
+        if response.status_code in (301, 302, 303):
+            onward = response["Location"]
+    else:
+        id_token = request.session.get(SESSION_ID_TOKEN)
+        logout(request)
+        if provider is not None and provider.protocol == Protocol.OIDC and id_token:
+            onward = _oidc_logout_url(request, provider, id_token, saml.site_url() + home)
+    if onward is None or url_has_allowed_host_and_scheme(onward, {request.get_host()}):
+        return HttpResponseRedirect(onward or home)
+    return render(request, "identity/leaving.html", {"onward": onward, "provider": provider})
+
+
+def _oidc_logout_url(request, provider, id_token: str, home: str) -> str | None:
+    app = oidc.client(provider)
+    try:
+        if not app.load_server_metadata().get("end_session_endpoint"):
+            return None
+        return app.logout_redirect(request, post_logout_redirect_uri=home, id_token_hint=id_token)[
+            "Location"
+        ]
+    except Exception:  # the provider cannot be reached: the local logout stands
+        logger.exception("OpenID Connect provider %s: no single logout", provider.slug)
+        return None
 
 
 class SamlLogoutInitView(saml_views.LogoutInitView):

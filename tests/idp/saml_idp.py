@@ -44,12 +44,15 @@ class SamlIdP:
     sp_metadata: str
     people: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     logouts: list[str] = field(default_factory=list)
+    # The name the browser uses: on the live server's name (localhost) the provider is
+    # the same site, as a region's IdP is not; SameSite=None needs HTTPS (docs/administrator.md).
+    host: str = "127.0.0.1"
 
     def start(self) -> SamlIdP:
         self.httpd = make_server(
             "127.0.0.1", 0, self.app, server_class=_ThreadingServer, handler_class=_QuietHandler
         )
-        self.configure(f"http://127.0.0.1:{self.httpd.server_port}")
+        self.configure(f"http://{self.host}:{self.httpd.server_port}")
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         return self
 
