@@ -7,9 +7,10 @@ from django.utils.translation import gettext as _
 
 @checks.register(checks.Tags.security, deploy=True)
 def xmlsec_present(app_configs, **kwargs):
-    from peerstod.identity import saml  # needs the apps loaded (models)
-    from peerstod.identity.models import Protocol
-    from peerstod.identity.selectors import active_providers
+    # Checks are registered before the apps are ready; these modules import models.
+    from peerstod.identity import saml  # noqa: I001  (models need the app registry)
+    from peerstod.identity.models import Protocol  # models need the app registry
+    from peerstod.identity.selectors import active_providers  # models need the app registry
 
     try:
         in_use = active_providers().filter(protocol=Protocol.SAML).exists()
