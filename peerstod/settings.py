@@ -265,6 +265,10 @@ RATE_LIMITS = {
     # address answers at a staff meeting; one device answers once, by its cookie).
     "survey_link_answer": env_str("RATE_LIMIT_SURVEY_LINK_ANSWER", "40/h"),
     "box": env_str("RATE_LIMIT_BOX", f"{env_int('FORUM_BOX_PER_HOUR', 5)}/h"),
+    # Logins through an identity provider: starts, answers and callbacks per address (a
+    # hospital's staff behind one address sign in at shift change; each answer costs a
+    # signature check).
+    "sso": env_str("RATE_LIMIT_SSO", "120/m"),
 }
 RATELIMIT_USE_CACHE = "default"
 SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")  # our database cache counts atomically

@@ -189,3 +189,32 @@ def test_an_hsa_id_is_checked_and_stored_in_capitals(world):
     with pytest.raises(ValidationError) as refused:
         manager.full_clean()
     assert "hsa_id" in refused.value.message_dict
+
+
+def test_the_provider_endpoints_are_rate_limited_per_address(client, world, idp, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sso": "3/m"}
+    _saml(world, idp)
+    acs = reverse("identity:saml_acs")
+    answers = [
+        client.post(acs, {"SAMLResponse": "bm90IGEgcmVzcG9uc2U="}).status_code for _ in range(5)
+    ]
+    assert answers[:3] != [429] * 3 and answers[3:] == [429, 429]
+    assert "_auth_user_id" not in client.session
+
+
+def test_garbage_in_the_saml_answer_is_refused_in_swedish_and_signs_in_nobody(client, world, idp):
+    require_xmlsec1()
+    _saml(world, idp)
+    for garbage in (
+        "bm90IGEgcmVzcG9uc2U=",
+        "<script>alert(1)</script>",
+        "=HYPERLINK(1)",
+        "x" * 100_000,
+    ):
+        response = client.post(reverse("identity:saml_acs"), {"SAMLResponse": garbage})
+        assert response.status_code in (400, 403)
+        assert "Inloggningen via din organisations identitetsleverantör kunde inte" in (
+            response.content.decode()
+        )
+    assert "_auth_user_id" not in client.session
+    assert not AuditEvent.objects.filter(action="identity.login").exists()

@@ -55,7 +55,7 @@ def refused(request: HttpRequest, reason: str, status: int = 403) -> HttpRespons
 
 @require_GET
 @never_cache
-@limit("login")
+@limit("sso", methods=("GET",))
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     provider = selectors.provider_by_slug(slug)
     if provider is None or not selectors.usable(provider):
@@ -85,6 +85,7 @@ class SamlLoginView(saml_views.LoginView):
 
 
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(limit("sso"), name="dispatch")
 class SamlAcsView(saml_views.AssertionConsumerServiceView):
     """The provider posts its signed response here (cross-site: no CSRF token)."""
 
@@ -97,7 +98,7 @@ class SamlAcsView(saml_views.AssertionConsumerServiceView):
         return super().post(request, *args, **kwargs)
 
     def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
-        reason = getattr(exception, "reason", selectors.FAILED)
+        reason = exception.reason if isinstance(exception, _Refused) else selectors.FAILED
         if reason == selectors.FAILED:
             logger.warning("SAML response refused: %r", exception)
         return refused(request, reason, status=status)
@@ -142,6 +143,7 @@ class _Refused(saml_views.PermissionDenied):
 
 @require_GET
 @never_cache
+@limit("sso", methods=("GET",))
 def oidc_callback(request: HttpRequest) -> HttpResponse:
     slug = _state_provider(request)
     provider = selectors.provider_by_slug(slug) if slug else None
