@@ -97,6 +97,12 @@ MATRIX = {
     # A valid link moves its token into the session and redirects to the form.
     "accounts:password_reset_confirm": ("reset", everyone(REDIRECT)),
     "accounts:password_reset_complete": (None, everyone(OK)),
+    # The second factor: every persona here has shown one (a strong session), so the code
+    # page sends them on; enrolling is open to every account without an app (none of the
+    # personas has one), and new recovery codes need an app first.
+    "accounts:second_factor": (None, everyone(REDIRECT)),
+    "accounts:second_factor_enrol": (None, allow(*ALL)),
+    "accounts:recovery_codes": (None, everyone(REDIRECT)),
     "orgs:list": (None, allow(*(ALL - {"peer"}))),
     "orgs:organisation": (
         "region_a",
@@ -232,6 +238,9 @@ OWN_OR_PUBLIC = {
     "accounts:password_change",
     "accounts:password_reset",
     "accounts:password_reset_confirm",
+    "accounts:second_factor",
+    "accounts:second_factor_enrol",
+    "accounts:recovery_codes",
     "set_language",
     "work:feed_link",
     "home:notifications",
