@@ -654,3 +654,46 @@ def test_the_admin_is_for_the_platform_administrator_only(mworld, login):
         checked += 1
     assert checked > 20
     assert login(world.users["admin"]).get(reverse("admin:index")).status_code == OK
+
+
+# The second factor ----------------------------------------------------------------------
+
+SECOND_FACTOR_PAGES = {
+    "accounts:second_factor",
+    "accounts:second_factor_enrol",
+    "accounts:recovery_codes",
+}
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "admin"])
+def test_a_session_without_its_second_factor_reaches_only_what_anonymous_visitors_reach(
+    mworld, persona
+):
+    """A password login of a role that sees personal data, second factor not yet shown: a
+    page that sends anonymous visitors to log in sends it to enrol instead, and a page
+    anonymous visitors may use (marked `login_not_required`) answers it as usual. The
+    second-factor pages themselves are tested in tests/test_second_factor.py."""
+    from django.test import Client
+
+    login_page, enrol_page = reverse("accounts:login"), reverse("accounts:second_factor_enrol")
+    problems = []
+    for name in sorted(set(MATRIX) - SECOND_FACTOR_PAGES):
+        url = url_for(name, MATRIX[name][0], mworld)
+        method = "get"
+        answer = Client().get(url)
+        if answer.status_code == NOT_ALLOWED:
+            method = "post"
+            answer = Client().post(url)
+        protected = answer.status_code == REDIRECT and urlsplit(answer["Location"]).path == (
+            login_page
+        )
+        weak = Client()
+        weak.force_login(user_of(mworld, persona))
+        got = getattr(weak, method)(url)
+        sent = got.status_code == REDIRECT and urlsplit(got["Location"]).path == enrol_page
+        if sent != protected:
+            problems.append(
+                f"{method.upper()} {name}: anonymous {answer.status_code}, weak "
+                f"{got.status_code} {got.get('Location', '')}"
+            )
+    assert problems == []
