@@ -36,6 +36,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.db import connection, transaction
 from django.db.models import Max
+from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from peerstod.accounts.models import User
@@ -673,8 +674,6 @@ def test_a_session_without_its_second_factor_reaches_only_what_anonymous_visitor
     page that sends anonymous visitors to log in sends it to enrol instead, and a page
     anonymous visitors may use (marked `login_not_required`) answers it as usual. The
     second-factor pages themselves are tested in tests/test_second_factor.py."""
-    from django.test import Client
-
     login_page, enrol_page = reverse("accounts:login"), reverse("accounts:second_factor_enrol")
     problems = []
     for name in sorted(set(MATRIX) - SECOND_FACTOR_PAGES):
