@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "djangosaml2",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "peerstod.core",
     "peerstod.notifications",
     "peerstod.accounts",
@@ -82,10 +85,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "peerstod.core.middleware.PrivateCacheMiddleware",
     "peerstod.core.audit.ReadAuditMiddleware",
     "peerstod.core.usecase.WriteGuardMiddleware",
     "peerstod.accounts.middleware.SessionTimeoutMiddleware",
+    "peerstod.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -190,6 +195,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# The second factor (django-otp: TOTP and recovery codes) for the roles that see personal
+# data (accounts.strength). Each wrong code doubles the wait before the next may be tried
+# (django-otp's throttling: 1, 2, 4 … seconds); this many wrong codes in a row log the
+# session out and refuse the account's second factor for AXES_COOLOFF_TIME.
+SECOND_FACTOR_FAILURE_LIMIT = env_int("SECOND_FACTOR_FAILURE_LIMIT", 5)
+SECOND_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "Peerstöd"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Sessions end after 30 minutes idle and 12 hours in all (OWASP ASVS level 2, V3.3).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))

@@ -25,6 +25,7 @@ from django.conf import settings as django_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
+from peerstod.accounts import strength
 from peerstod.accounts.models import User
 from peerstod.accounts.roles import Role
 from peerstod.orgs.models import Agreement, Organisation, Unit
@@ -262,14 +263,25 @@ def two_tenants(world) -> World:
     return world.tenant_b()
 
 
+def strong_login(client, user: User, method: str = strength.TOTP):
+    """Log `user` in on a test client as after a password and a second factor: the
+    session is strong (accounts.strength), so no page asks for a code. Tests of the
+    second factor itself log in with `client.force_login` alone (a weak session)."""
+    client.force_login(user)
+    session = client.session
+    session[strength.SESSION_KEY] = method
+    session.save()
+    return client
+
+
 @pytest.fixture
 def login(client):
-    """Log a persona in on the test client (None: stay anonymous)."""
+    """Log a persona in on the test client, second factor shown (None: stay anonymous)."""
 
     def _login(user: User | None):
         client.logout()
         if user is not None:
-            client.force_login(user)
+            strong_login(client, user)
         return client
 
     return _login

@@ -37,6 +37,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.db import connection, transaction
 from django.db.models import Max
+from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from peerstod.accounts.models import User
@@ -108,6 +109,12 @@ MATRIX = {
     "identity:saml_ls": (None, everyone(400)),  # no logout request or response
     "identity:saml_ls_post": (None, everyone(400)),
     "identity:oidc_callback": (None, everyone(400)),  # no state
+    # The second factor: every persona here has shown one (a strong session), so the code
+    # page sends them on; enrolling is open to every account without an app (none of the
+    # personas has one), and new recovery codes need an app first.
+    "accounts:second_factor": (None, everyone(REDIRECT)),
+    "accounts:second_factor_enrol": (None, allow(*ALL)),
+    "accounts:recovery_codes": (None, everyone(REDIRECT)),
     "orgs:list": (None, allow(*(ALL - {"peer"}))),
     "orgs:organisation": (
         "region_a",
@@ -249,6 +256,9 @@ OWN_OR_PUBLIC = {
     "accounts:password_change",
     "accounts:password_reset",
     "accounts:password_reset_confirm",
+    "accounts:second_factor",
+    "accounts:second_factor_enrol",
+    "accounts:recovery_codes",
     "set_language",
     "work:feed_link",
     "home:notifications",
@@ -662,3 +672,44 @@ def test_the_admin_is_for_the_platform_administrator_only(mworld, login):
         checked += 1
     assert checked > 20
     assert login(world.users["admin"]).get(reverse("admin:index")).status_code == OK
+
+
+# The second factor ----------------------------------------------------------------------
+
+SECOND_FACTOR_PAGES = {
+    "accounts:second_factor",
+    "accounts:second_factor_enrol",
+    "accounts:recovery_codes",
+}
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "admin"])
+def test_a_session_without_its_second_factor_reaches_only_what_anonymous_visitors_reach(
+    mworld, persona
+):
+    """A password login of a role that sees personal data, second factor not yet shown: a
+    page that sends anonymous visitors to log in sends it to enrol instead, and a page
+    anonymous visitors may use (marked `login_not_required`) answers it as usual. The
+    second-factor pages themselves are tested in tests/test_second_factor.py."""
+    login_page, enrol_page = reverse("accounts:login"), reverse("accounts:second_factor_enrol")
+    problems = []
+    for name in sorted(set(MATRIX) - SECOND_FACTOR_PAGES):
+        url = url_for(name, MATRIX[name][0], mworld)
+        method = "get"
+        answer = Client().get(url)
+        if answer.status_code == NOT_ALLOWED:
+            method = "post"
+            answer = Client().post(url)
+        protected = answer.status_code == REDIRECT and urlsplit(answer["Location"]).path == (
+            login_page
+        )
+        weak = Client()
+        weak.force_login(user_of(mworld, persona))
+        got = getattr(weak, method)(url)
+        sent = got.status_code == REDIRECT and urlsplit(got["Location"]).path == enrol_page
+        if sent != protected:
+            problems.append(
+                f"{method.upper()} {name}: anonymous {answer.status_code}, weak "
+                f"{got.status_code} {got.get('Location', '')}"
+            )
+    assert problems == []

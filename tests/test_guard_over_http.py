@@ -48,7 +48,7 @@ from django.utils import timezone, translation
 from peerstod.core.privacy import find_personal_data, no_personal_data
 from peerstod.work.categories import OUTSIDE_ROLE
 from tests import harvest
-from tests.conftest import ROLES
+from tests.conftest import ROLES, strong_login
 from tests.harvest import Control, Snapshot, _forum, _workday, post_forms, url_for, user_of
 from tests.placement_people import certified_person
 from tests.test_authorization_matrix import MATRIX, OK
@@ -318,7 +318,7 @@ def client_for(world, persona: str, language: str | None = None) -> Client:
         client.cookies["django_language"] = language
     user = user_of(world, persona)
     if user is not None:
-        client.force_login(user)
+        strong_login(client, user)
     return client
 
 

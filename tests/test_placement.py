@@ -13,6 +13,7 @@ from peerstod.accounts.scope import scope_for
 from peerstod.placement import readiness, reports, services
 from peerstod.placement.models import Employment, Ranking
 from peerstod.recruitment.models import Step
+from tests.conftest import strong_login
 from tests.placement_people import certified_application, certified_person, uncertified_person
 from tests.placement_world import make_ready, new_position
 
@@ -348,7 +349,7 @@ def test_the_demo_shows_journey_seven(client, settings):
     call_command("demo", stdout=io.StringIO())
     from peerstod.accounts.models import User
 
-    client.force_login(User.objects.get(email="coordinator.jonkoping@example.org"))
+    strong_login(client, User.objects.get(email="coordinator.jonkoping@example.org"))
     response = client.get(reverse("placement:supply"))
     rows = {r.fte: (r.supply, r.demand) for r in response.context["rows"]}
     assert len(response.context["people"]) == 12

@@ -75,3 +75,43 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         password_reset_unknown_mail(
             email=self.cleaned_data["email"].strip(), subject=subject, body=body
         )
+
+
+def _code_field(label, help_text) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=32,
+        error_messages={
+            "required": _("Type the code."),
+            "max_length": _("That is longer than any code: type the six digits or one code."),
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class SecondFactorForm(forms.Form):
+    """The code from the app, or one of the recovery codes: the same field takes both."""
+
+    code = _code_field(
+        _("Code"),
+        _(
+            "The six digits the authenticator app shows now. Without your phone, type one "
+            "of your recovery codes instead."
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = _code_field(_("Code from the app"), _("The six digits the app shows now."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"

@@ -139,3 +139,28 @@ class Membership(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class SecondFactorLock(models.Model):
+    """Wrong second-factor codes of one account in a row, and how long the account's
+    second factor is refused after too many (accounts.services.second_factor_verify).
+    The devices themselves are django-otp's (TOTPDevice, StaticDevice)."""
+
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="second_factor_lock",
+    )
+    failures = models.PositiveSmallIntegerField(_("wrong codes in a row"), default=0)
+    locked_until = models.DateTimeField(_("refused until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second-factor lock")
+        verbose_name_plural = _("second-factor locks")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())

@@ -34,3 +34,11 @@ def role_required(*roles: str) -> Callable:
 
 def current_scope(request: HttpRequest) -> Scope:
     return scope_for(request.user)
+
+
+def second_factor_exempt(view: Callable) -> Callable:
+    """A page that a session may reach before it has shown its second factor: the
+    second-factor pages themselves and logging out (`SecondFactorMiddleware`). Public
+    pages are marked with Django's `login_not_required` instead."""
+    view.second_factor_exempt = True  # type: ignore[attr-defined]
+    return view

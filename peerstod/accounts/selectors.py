@@ -4,9 +4,10 @@ data, so every read of a member list writes one audit row."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
 
 from peerstod.accounts import actions
-from peerstod.accounts.models import Membership
+from peerstod.accounts.models import Membership, SecondFactorLock
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit
@@ -59,3 +60,14 @@ def own_memberships(*, user) -> QuerySet[Membership]:
         .select_related("organisation", "unit")
         .order_by("-valid_from")
     )
+
+
+def recovery_codes_left(user) -> int:
+    """How many of the user's recovery codes are still unused."""
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def second_factor_lock(user) -> SecondFactorLock | None:
+    """The account's lock while it holds (too many wrong codes in a row), else None."""
+    lock = SecondFactorLock.objects.filter(user=user).first()
+    return lock if lock is not None and lock.is_locked() else None

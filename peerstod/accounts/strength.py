@@ -8,9 +8,12 @@ middleware in `accounts.middleware` sends a weak one to the second-factor pages.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peerstod.accounts.roles import Role
+from peerstod.accounts.scope import scope_for
 
 SESSION_KEY = "peerstod_strong_auth"
 
@@ -55,3 +58,30 @@ def by_identity_provider(request: HttpRequest) -> bool:
 # A login through an identity provider leaves here the address that logs out there too
 # (single logout); the logout button sends its POST on to it.
 LOGOUT_VIA_KEY = "peerstod_logout_via"
+
+
+def has_second_factor(user) -> bool:
+    """The user has an app (a confirmed TOTP device): then they are always asked."""
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
+def sees_personal_data(user) -> bool:
+    """A platform administrator, or an active membership in a personal-data role."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return bool(scope_for(user).roles & PERSONAL_DATA_ROLES)
+
+
+def second_factor_required(user) -> bool:
+    """Whether a session of `user` that is not strong must show a second factor.
+
+    Everyone with an app enrolled is asked (peer supporters and evaluators may enrol of
+    their own accord). Without DEBUG, so is everyone who sees personal data, enrolled or
+    not (they are sent to enrol). With DEBUG, the demo accounts that have no app enrolled
+    are let in on the password alone.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not settings.DEBUG and sees_personal_data(user):
+        return True
+    return has_second_factor(user)

@@ -2,12 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from peerstod.accounts import views
+from peerstod.accounts.permissions import second_factor_exempt
 
 app_name = "accounts"
 
 urlpatterns = [
     path("logga-in/", views.LoginView.as_view(), name="login"),
-    path("logga-ut/", views.LogoutView.as_view(), name="logout"),
+    path("logga-ut/", second_factor_exempt(views.LogoutView.as_view()), name="logout"),
     path("", views.profile, name="profile"),
     path(
         "losenord/",
@@ -31,4 +32,11 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("tvastegsverifiering/", views.second_factor, name="second_factor"),
+    path(
+        "tvastegsverifiering/aktivera/",
+        views.second_factor_enrol,
+        name="second_factor_enrol",
+    ),
+    path("tvastegsverifiering/reservkoder/", views.recovery_codes, name="recovery_codes"),
 ]

@@ -1,6 +1,7 @@
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -208,6 +209,7 @@ def answer(request: HttpRequest, scope, code: str) -> HttpResponse:
 # Public pages: the forum's opaque code, no login --------------------------------------
 
 
+@login_not_required
 @require_GET
 def public(request: HttpRequest, code: str) -> HttpResponse:
     forum = selectors.public_forum(code=code)
@@ -218,6 +220,7 @@ def public(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@login_not_required
 @require_GET
 def poster(request: HttpRequest, code: str) -> HttpResponse:
     forum = selectors.public_forum(code=code)
@@ -228,6 +231,7 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@login_not_required
 def box(request: HttpRequest, code: str) -> HttpResponse:
     """The anonymous suggestion box. Counted per client in the shared cache
     (core.ratelimit, keyed on the address the proxy reports); the client's address never
@@ -252,6 +256,7 @@ def box(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "forum/box.html", {"forum": forum, "form": form}, status=status)
 
 
+@login_not_required
 @require_GET
 def qr(request: HttpRequest, code: str) -> HttpResponse:
     forum = selectors.public_forum(code=code)

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from peerstod.home.dashboard import sections_for
 from peerstod.notifications import selectors as notification_selectors
 
 
+@login_not_required
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

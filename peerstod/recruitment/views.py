@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -30,6 +31,7 @@ TRAINING = (Role.NETWORK_COORDINATOR, Role.TRAINER)
 # Public ------------------------------------------------------------------------------
 
 
+@login_not_required
 def public_calls(request: HttpRequest) -> HttpResponse:
     return render(request, "recruitment/public_calls.html", {"calls": selectors.open_calls()})
 
@@ -38,6 +40,7 @@ def public_calls(request: HttpRequest) -> HttpResponse:
 SENT = "recruitment.sent"
 
 
+@login_not_required
 @limit("apply")
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """The public application form. Whatever the address (new, one that has applied
@@ -78,6 +81,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@login_not_required
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """The applicant's own page, reached only by the link in the receipt."""
     application = selectors.application_by_token(token=token)
@@ -102,6 +106,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@login_not_required
 def status_root(request: HttpRequest) -> HttpResponse:
     return redirect("recruitment:public_calls")
 

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -207,6 +208,7 @@ def feed_link(request: HttpRequest, scope) -> HttpResponse:
     return redirect("work:schedule")
 
 
+@login_not_required
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     person = selectors.feed_person(actor=request.user, token=token)

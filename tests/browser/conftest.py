@@ -6,10 +6,17 @@ missing browser fails the run, and the root conftest turns any skip into a failu
 
 import os
 import shutil
+import time
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from peerstod.accounts import strength
+from peerstod.accounts.models import User
 
 # Playwright's sync API runs an event loop in the test thread; the Django test code
 # around it is synchronous and safe.
@@ -110,13 +117,53 @@ def assert_accessible(page):
     assert violations == [], f"{page.url}: {violations}"
 
 
-def log_in(page, email, password=DEMO_PASSWORD):
-    """Log in afresh (any earlier session is dropped; the language choice is kept)."""
+SECOND_FACTOR_PATH = "/konto/tvastegsverifiering/"
+
+
+def totp_code(key: bytes, steps_ahead: int = 0) -> str:
+    """The authenticator app's code for a secret, now or some 30-second steps later."""
+    totp = TOTP(key)
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"
+
+
+def _app_of(email):
+    """The demo account's authenticator app (its TOTP device) when its login asks for a
+    second factor: made here as if enrolled earlier. The replay guard is rewound, as if a
+    new 30-second step had begun: the journeys log the same person in several times a
+    minute. None when the login asks for none."""
+    user = User.objects.filter(email=email).first()
+    if user is None or not strength.second_factor_required(user):
+        return None
+    device, _new = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "app"}
+    )
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return device
+
+
+def type_code(page, code):
+    """Type a code on the second-factor page (the app's or a recovery code) and send it."""
+    page.locator("input[name=code]").fill(code)
+    with page.expect_navigation():
+        page.get_by_role("main").locator("button[type=submit]").click()
+
+
+def log_in(page, email, password=DEMO_PASSWORD, second_factor=True):
+    """Log in afresh (any earlier session is dropped; the language choice is kept). A
+    role that needs a second factor types its app's code, computed from the secret
+    (`second_factor=False`: stop at the second-factor page, or at enrolment)."""
     language = [c for c in page.context.cookies() if c["name"] == "django_language"]
     page.context.clear_cookies()
     if language:
         page.context.add_cookies(language)
+    app = _app_of(email) if second_factor else None
     page.goto("/konto/logga-in/")
     page.get_by_label("E-postadress").fill(email)
     page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logga in").click()
+    if app is not None and urlsplit(page.url).path == SECOND_FACTOR_PATH:
+        type_code(page, totp_code(app.bin_key))

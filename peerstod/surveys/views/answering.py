@@ -2,6 +2,7 @@
 link and a ward's kiosk. Every answer is anonymous (see services/answering.py)."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -95,6 +96,7 @@ def _codes_blocked(request: HttpRequest) -> bool:
     )
 
 
+@login_not_required
 @never_cache
 def code_entry(request: HttpRequest) -> HttpResponse:
     """The slip's code is typed in (or put in by the page's script from the QR code's
@@ -130,6 +132,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/code.html", {"form": form})
 
 
+@login_not_required
 @never_cache
 @limit("survey_link", methods=("GET", "POST"))
 @limit("survey_link_answer")
@@ -141,6 +144,7 @@ def answer_link(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     return _answer(request, survey_round=survey_round, unit=found, channel=Channel.LINK)
 
 
+@login_not_required
 @never_cache
 def kiosk(request: HttpRequest, code: str) -> HttpResponse:
     station = selectors.kiosk_by_code(code=code)
