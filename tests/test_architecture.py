@@ -22,6 +22,16 @@ NOT_FREE_TEXT = {
     # The phone number an applicant gave, validated as one (the person changes only
     # when the recruitment team applies it).
     ("recruitment.Application", "phone"),
+    # A staff identifier checked by its pattern, and the platform administrator's
+    # configuration of an identity provider: names, addresses and metadata checked as such.
+    ("accounts.User", "hsa_id"),
+    ("identity.IdentityProvider", "slug"),
+    ("identity.IdentityProvider", "attribute"),
+    ("identity.IdentityProvider", "metadata_url"),
+    ("identity.IdentityProvider", "metadata_xml"),
+    ("identity.IdentityProvider", "entity_id"),
+    ("identity.IdentityProvider", "discovery_url"),
+    ("identity.IdentityProvider", "credentials_env"),
 }
 
 

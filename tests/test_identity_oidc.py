@@ -102,6 +102,7 @@ def test_an_oidc_login_with_a_verified_email_signs_in_the_linked_user_strongly(
     assert response["Location"] == "/start/"
     assert int(client.session["_auth_user_id"]) == world.users["manager"].pk
     assert client.session[strength.SESSION_KEY] == strength.OIDC
+    assert client.get(reverse("home:dashboard")).status_code == 200  # no code asked
     assert AuditEvent.objects.filter(action="identity.login").count() == 1
 
 

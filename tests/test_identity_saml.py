@@ -94,6 +94,8 @@ def test_a_siths_login_through_the_region_idp_signs_in_the_linked_user_strongly(
     assert response["Location"] == "/start/"
     assert int(client.session["_auth_user_id"]) == manager.pk
     assert client.session[strength.SESSION_KEY] == strength.SAML
+    # Strong: the manager (who sees personal data, has no app) is asked for no code.
+    assert client.get(reverse("home:dashboard")).status_code == 200
     event = AuditEvent.objects.get(action="identity.login")
     assert event.actor == manager and event.detail["provider"] == "region-a"
 

@@ -20,18 +20,7 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 SESSION_PROVIDER = "peerstod_identity_provider"
 
 
-class LoginRefused(Exception):
-    """The provider's identity reaches no user who may sign in; `reason` says why."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-    @property
-    def message(self) -> str:
-        return str(selectors.REASONS[self.reason])
-
-
+@use_case
 def sso_login(
     *,
     request: HttpRequest,
@@ -39,17 +28,31 @@ def sso_login(
     value: str | None,
     email_verified: bool = True,
     extra_session: dict | None = None,
-):
-    """Sign in the user the identity is linked to, or refuse (and record why)."""
+) -> selectors.Match:
+    """Sign in the user the identity is linked to, or record why not. The answer says
+    which (`match.user`, or `match.reason` for `selectors.REASONS`)."""
     match = selectors.user_for_identity(
         provider=provider, value=value, email_verified=email_verified
     )
     if match.user is None:
-        assert match.reason is not None
-        sso_refused(provider=provider, reason=match.reason)
-        raise LoginRefused(match.reason)
-    _signed_in(request=request, user=match.user, provider=provider, extra=extra_session or {})
-    return match.user
+        sso_refused(provider=provider, reason=match.reason or selectors.FAILED)
+        return match
+    login(request, match.user, backend=BACKEND)
+    strength.mark_strong(
+        request, strength.SAML if provider.protocol == Protocol.SAML else strength.OIDC
+    )
+    request.session[SESSION_PROVIDER] = provider.slug
+    request.session[strength.LOGOUT_VIA_KEY] = reverse("identity:logout")
+    request.session.update(extra_session or {})
+    audit.record(
+        actor=match.user,
+        action=actions.SSO_LOGIN,
+        obj=match.user,
+        organisation=provider.organisation,
+        provider=provider.slug,
+        protocol=provider.protocol,
+    )
+    return match
 
 
 @use_case
@@ -60,25 +63,6 @@ def sso_refused(*, provider: IdentityProvider, reason: str) -> None:
         obj=provider,
         organisation=provider.organisation,
         reason=reason,
-    )
-
-
-@use_case
-def _signed_in(*, request: HttpRequest, user, provider: IdentityProvider, extra: dict) -> None:
-    login(request, user, backend=BACKEND)
-    strength.mark_strong(
-        request, strength.SAML if provider.protocol == Protocol.SAML else strength.OIDC
-    )
-    request.session[SESSION_PROVIDER] = provider.slug
-    request.session[strength.LOGOUT_VIA_KEY] = reverse("identity:logout")
-    request.session.update(extra)
-    audit.record(
-        actor=user,
-        action=actions.SSO_LOGIN,
-        obj=user,
-        organisation=provider.organisation,
-        provider=provider.slug,
-        protocol=provider.protocol,
     )
 
 

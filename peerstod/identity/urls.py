@@ -11,9 +11,7 @@ urlpatterns = [
     path("saml/acs/", login_not_required(views.SamlAcsView.as_view()), name="saml_acs"),
     path("saml/metadata/", login_not_required(views.saml_metadata), name="saml_metadata"),
     path("saml/ls/", login_not_required(views.SamlLogoutView.as_view()), name="saml_ls"),
-    path(
-        "saml/ls/post/", login_not_required(views.SamlLogoutView.as_view()), name="saml_ls_post"
-    ),
+    path("saml/ls/post/", login_not_required(views.SamlLogoutView.as_view()), name="saml_ls_post"),
     path("oidc/callback/", login_not_required(views.oidc_callback), name="oidc_callback"),
     path("<slug:slug>/", login_not_required(views.start), name="start"),
 ]

@@ -110,17 +110,12 @@ class SamlAcsView(saml_views.AssertionConsumerServiceView):
         if provider is None:
             raise _Refused(selectors.FAILED)
         value = saml.first_value(session_info.get("ava", {}), provider.attribute)
-        try:
-            user = services.sso_login(
-                request=request,
-                provider=provider,
-                value=value,
-                extra_session={"_saml2_subject_id": _subject(session_info)},
-            )
-        except services.LoginRefused as error:
-            raise _Refused(error.reason) from error
+        match = services.sso_login(request=request, provider=provider, value=value)
+        if match.user is None:
+            raise _Refused(match.reason or selectors.FAILED)
+        # What djangosaml2 keeps for single logout (its own authenticate_user does the same).
         saml_views._set_subject_id(request.saml_session, session_info["name_id"])
-        return user
+        return match.user
 
     def custom_redirect(self, user, relay_state, session_info):
         target = relay_state or ""
@@ -129,10 +124,6 @@ class SamlAcsView(saml_views.AssertionConsumerServiceView):
         ):
             return target
         return reverse(settings.LOGIN_REDIRECT_URL)
-
-
-def _subject(session_info) -> str:
-    return str(getattr(session_info.get("name_id"), "text", "") or "")
 
 
 class _Refused(saml_views.PermissionDenied):
@@ -160,16 +151,15 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     value = claims.get(provider.attribute)
     verified = claims.get("email_verified") in (True, "true")
     target = request.session.pop(SESSION_NEXT, None) or reverse(settings.LOGIN_REDIRECT_URL)
-    try:
-        services.sso_login(
-            request=request,
-            provider=provider,
-            value=str(value) if value is not None else None,
-            email_verified=verified,
-            extra_session={SESSION_ID_TOKEN: token.get("id_token", "")},
-        )
-    except services.LoginRefused as error:
-        return refused(request, error.reason)
+    match = services.sso_login(
+        request=request,
+        provider=provider,
+        value=str(value) if value is not None else None,
+        email_verified=verified,
+        extra_session={SESSION_ID_TOKEN: token.get("id_token", "")},
+    )
+    if match.user is None:
+        return refused(request, match.reason or selectors.FAILED)
     return redirect(target)
 
 
