@@ -39,6 +39,18 @@ def _saml(world, idp, **fields):
     )
 
 
+def _saml_at(world, metadata_url):
+    """A SAML provider known only by the address of its metadata (not yet fetched)."""
+    return IdentityProvider.objects.create(
+        organisation=world.region_a,
+        name="Region A",
+        slug="region-a",
+        protocol=Protocol.SAML,
+        attribute=HSA_ATTRIBUTE,
+        metadata_url=metadata_url,
+    )
+
+
 def test_the_platform_admin_adds_a_provider_from_a_metadata_file_and_it_is_audited(
     client, world, login, idp
 ):
@@ -95,14 +107,7 @@ def test_nobody_but_the_platform_admin_reaches_the_provider_admin(client, world,
 
 
 def test_metadata_is_fetched_from_the_provider_over_http_and_audited(world, idp):
-    provider = IdentityProvider.objects.create(
-        organisation=world.region_a,
-        name="Region A",
-        slug="region-a",
-        protocol=Protocol.SAML,
-        attribute=HSA_ATTRIBUTE,
-        metadata_url=idp.base + "/metadata",
-    )
+    provider = _saml_at(world, idp.base + "/metadata")
     assert services.metadata_fetch(provider=provider, actor=world.users["admin"]) == idp.entity_id
     provider.refresh_from_db()
     assert "IDPSSODescriptor" in provider.metadata_xml
@@ -110,14 +115,7 @@ def test_metadata_is_fetched_from_the_provider_over_http_and_audited(world, idp)
 
 
 def test_metadata_from_an_address_that_answers_nothing_useful_is_refused(world, idp):
-    provider = IdentityProvider.objects.create(
-        organisation=world.region_a,
-        name="Region A",
-        slug="region-a",
-        protocol=Protocol.SAML,
-        attribute=HSA_ATTRIBUTE,
-        metadata_url=idp.base + "/no-such-page",
-    )
+    provider = _saml_at(world, idp.base + "/no-such-page")
     with pytest.raises(ValidationError):
         services.metadata_fetch(provider=provider, actor=world.users["admin"])
     provider.refresh_from_db()

@@ -60,6 +60,15 @@ def _person(idp, username, hsa_id, mail="x@region.se"):
     idp.people[username] = {HSA_ATTRIBUTE: [hsa_id], "mail": [mail]}
 
 
+def _linked_manager(world, idp):
+    """Region A's unit manager, linked by HSA-id, is the IdP's test person "chef"."""
+    manager = world.users["manager"]
+    manager.hsa_id = HSA_MANAGER
+    manager.save()
+    _person(idp, "chef", HSA_MANAGER)
+    return manager
+
+
 def _saml_response(client, idp, username, next_url="/"):
     """Start at the login page's SITHS button, sign in at the IdP: the signed answer."""
     start = client.get(reverse("identity:start", args=["region-a"]), {"next": next_url})
@@ -83,10 +92,7 @@ def _saml_response(client, idp, username, next_url="/"):
 def test_a_siths_login_through_the_region_idp_signs_in_the_linked_user_strongly(
     client, world, region_idp, idp
 ):
-    manager = world.users["manager"]
-    manager.hsa_id = HSA_MANAGER
-    manager.save()
-    _person(idp, "chef", HSA_MANAGER)
+    manager = _linked_manager(world, idp)
     acs, data = _saml_response(client, idp, "chef", next_url="/start/")
     assert acs == reverse("identity:saml_acs")
     response = client.post(acs, data)
@@ -141,10 +147,7 @@ def test_the_idp_signs_in_only_its_own_organisation_s_staff(client, world, regio
 
 
 def test_a_response_posted_twice_signs_in_once(client, world, region_idp, idp):
-    manager = world.users["manager"]
-    manager.hsa_id = HSA_MANAGER
-    manager.save()
-    _person(idp, "chef", HSA_MANAGER)
+    _linked_manager(world, idp)
     acs, data = _saml_response(client, idp, "chef")
     assert client.post(acs, data).status_code == 302
     client.logout()
@@ -154,10 +157,7 @@ def test_a_response_posted_twice_signs_in_once(client, world, region_idp, idp):
 
 
 def test_logging_out_after_a_siths_login_logs_out_at_the_idp_too(client, world, region_idp, idp):
-    manager = world.users["manager"]
-    manager.hsa_id = HSA_MANAGER
-    manager.save()
-    _person(idp, "chef", HSA_MANAGER)
+    _linked_manager(world, idp)
     acs, data = _saml_response(client, idp, "chef")
     client.post(acs, data)
     out = client.post(reverse("accounts:logout"))
