@@ -482,3 +482,17 @@ def test_the_devices_are_not_in_the_admin_where_their_secrets_would_show(client,
     strong_login(client, world.users["admin"])
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+
+
+def test_a_reset_makes_the_sessions_the_old_app_verified_weak_again(client, world):
+    coordinator, admin = world.users["coordinator"], world.users["admin"]
+    device, _codes = enrol(coordinator)
+    weak(client, coordinator)
+    verify(client, code_for(device.key, steps_ahead=1))
+    assert client.get(DASHBOARD).status_code == 200
+    assert DEVICE_ID_SESSION_KEY in client.session
+    services.second_factor_reset(coordinator, admin)
+    # The phone is gone: the session it proved is sent to enrol a new app.
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == ENROL

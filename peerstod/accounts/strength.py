@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import scope_for
 
 SESSION_KEY = "peerstod_strong_auth"
+BY_DEVICE_KEY = "peerstod_strong_by_device"
 
 # How a session became strong: a second factor, or the identity provider.
 TOTP = "totp"
@@ -41,6 +43,9 @@ def mark_strong(request: HttpRequest, method: str) -> None:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
     request.session[SESSION_KEY] = method
+    # Proven by a device (django_otp.login ran first): the session stays strong only
+    # while that device is the user's (`is_strong`).
+    request.session[BY_DEVICE_KEY] = DEVICE_ID_SESSION_KEY in request.session
 
 
 def strong_method(request: HttpRequest) -> str | None:
@@ -48,7 +53,15 @@ def strong_method(request: HttpRequest) -> str | None:
 
 
 def is_strong(request: HttpRequest) -> bool:
-    return strong_method(request) in METHODS
+    """Strong, and, when a device proved it, that device is still the user's: after the
+    administrator's reset (a lost phone) the sessions it verified are weak again."""
+    method = strong_method(request)
+    if method not in METHODS:
+        return False
+    if request.session.get(BY_DEVICE_KEY):
+        user = getattr(request, "user", None)
+        return bool(user is not None and getattr(user, "is_verified", lambda: False)())
+    return True
 
 
 def by_identity_provider(request: HttpRequest) -> bool:
