@@ -12,6 +12,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.fields import GuardedCharField
@@ -104,7 +105,7 @@ class IdentityProvider(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.protocol == Protocol.SAML:
             if self.metadata_xml:
                 try:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from peerstod.accounts.models import Membership
+from peerstod.accounts.models import Membership, User
 from peerstod.identity.models import IdentityProvider, MatchBy, Protocol
 from peerstod.orgs.tree import descendant_ids
 
@@ -60,7 +60,7 @@ REASONS: dict[str, Promise] = {
 
 @dataclass(frozen=True)
 class Match:
-    user: object | None
+    user: User | None
     reason: str | None = None
 
 
