@@ -13,7 +13,7 @@ from peerstod.accounts import strength
 from peerstod.core import audit
 from peerstod.core.usecase import use_case
 from peerstod.identity import actions, selectors
-from peerstod.identity.metadata import MAX_BYTES, entity_id_of
+from peerstod.identity.metadata import MAX_BYTES
 from peerstod.identity.models import IdentityProvider, Protocol
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -89,10 +89,8 @@ def metadata_fetch(*, provider: IdentityProvider, actor, timeout: float = 10.0) 
         raise ValidationError(
             _("The metadata could not be fetched: %(error)s") % {"error": error}
         ) from error
-    xml = body.decode("utf-8", errors="replace")
-    provider.entity_id = entity_id_of(xml)
-    provider.metadata_xml = xml
-    provider.full_clean()
+    provider.metadata_xml = body.decode("utf-8", errors="replace")
+    provider.full_clean()  # reads the entity ID from the metadata (models.IdentityProvider.clean)
     provider.save(update_fields=["metadata_xml", "entity_id", "updated_at"])
     audit.record(
         actor=actor,
