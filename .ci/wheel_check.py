@@ -15,9 +15,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from base64 import b32decode
 from urllib.parse import urlencode
 
 PORT = 8099
+# The key the first run enrolled, for the run on the restored copy.
+KEY_FILE = os.path.join(tempfile.gettempdir(), "peerstod-wheel-check-key")
 
 
 def main() -> int:
@@ -56,7 +59,7 @@ def main() -> int:
         [peerstod, "serve", "--bind", f"127.0.0.1:{PORT}", "--workers", "2"], env=env
     )
     try:
-        return _check(server)
+        return _check(server, restored)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -81,7 +84,7 @@ def _request(method, path, body=None, cookies=None, headers=None):
     return response.status, dict(response.getheaders()), content.decode("utf-8", "replace"), jar
 
 
-def _check(server) -> int:
+def _check(server, restored: bool) -> int:
     for _ in range(120):
         try:
             status, _h, _b, _c = _request("GET", "/readyz")
@@ -118,10 +121,58 @@ def _check(server) -> int:
     )
     status, headers, _b, cookies = _request("POST", "/konto/logga-in/", body, cookies)
     assert status == 302 and headers.get("Location") == "/oversikt/", (status, headers)
+    # Production mode: a coordinator sees personal data, so the first login asks for
+    # a second factor before anything else. Enrol as a coordinator would, typing the
+    # code an authenticator app computes from the key the page shows; on the restored
+    # copy the same app's code must still be asked for and accepted.
+    status, headers, _b, cookies = _request("GET", "/oversikt/", cookies=cookies)
+    assert status == 302 and "/konto/tvastegsverifiering/" in headers["Location"], (
+        status,
+        headers,
+    )
+    if restored:
+        with open(KEY_FILE) as saved:
+            key = saved.read()
+        path = "/konto/tvastegsverifiering/?next=/oversikt/"
+        status, _h, page, cookies = _request("GET", path, cookies=cookies)
+        assert status == 200, status
+        # The first run used this 30-second step's code; an app shows the next one soon.
+        body = _code_form(page, _app_code(key, steps_ahead=1))
+        status, headers, _p, cookies = _request("POST", path, body, cookies)
+        assert status == 302 and headers.get("Location") == "/oversikt/", (status, headers)
+        print("second factor: the app enrolled before the backup works on the copy")
+    else:
+        path = "/konto/tvastegsverifiering/aktivera/?next=/oversikt/"
+        status, _h, page, cookies = _request("GET", path, cookies=cookies)
+        assert status == 200, status
+        found = re.search(r'<code class="secret" id="secret">([A-Z2-7 ]+)</code>', page)
+        assert found, "no key to type on the enrolment page"
+        key = found.group(1).replace(" ", "")
+        with open(KEY_FILE, "w") as saved:
+            saved.write(key)
+        body = _code_form(page, _app_code(key))
+        status, _h, page, cookies = _request("POST", path, body, cookies)
+        assert status == 200 and "reservkoder" in page, (status, page[:2000])
+        print("second factor: enrolled with the app's code, recovery codes shown")
     status, _h, dashboard, _c = _request("GET", "/oversikt/", cookies=cookies)
     assert status == 200 and "Programsamordnare" in dashboard, status
-    print("demo login: 302 to /oversikt/, dashboard 200")
+    print("demo login with a second factor: dashboard 200")
     return 0
+
+
+def _code_form(page: str, code: str) -> str:
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    return urlencode({"csrfmiddlewaretoken": token, "code": code})
+
+
+def _app_code(key: str, steps_ahead: int = 0) -> str:
+    """What an authenticator app shows for a base32 key (RFC 6238, 30 s, 6 digits),
+    now or some 30-second steps later."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(b32decode(key))
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"
 
 
 if __name__ == "__main__":
