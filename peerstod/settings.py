@@ -134,8 +134,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 
-# The cache that rate limits (and later locks) count in: shared by every app server.
-# The database by default; Redis when REDIS_URL is set.
+# The cache the rate limits count in: shared by every app server. The database by
+# default; Redis when REDIS_URL is set. Locks that must outlive a restart (login
+# lockouts, second-factor locks, one-time form keys) are rows in the database itself.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": (
