@@ -18,6 +18,7 @@ def main() -> None:
         os.environ.setdefault("SITE_URL", "http://127.0.0.1")
     # Django is imported only now: the environment above must be set before it loads.
     from django.core.exceptions import ImproperlyConfigured
+    from django.db.utils import OperationalError
 
     try:
         # Inside the try: loading the settings may raise ImproperlyConfigured.
@@ -28,6 +29,11 @@ def main() -> None:
         # A configuration mistake gets a sentence, not a traceback.
         sys.stderr.write(f"peerstod: configuration error: {error}\n")
         sys.exit(2)
+    except OperationalError as error:
+        # So does a database that cannot be reached (down, wrong host, user or password).
+        reason = " ".join(str(error).split())
+        sys.stderr.write(f"peerstod: the database cannot be used: {reason}\n")
+        sys.exit(3)
 
 
 if __name__ == "__main__":

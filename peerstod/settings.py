@@ -119,15 +119,21 @@ TEMPLATES = [
 if not env_str("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'peerstod.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        # A kept connection is checked before use, so the app survives a database
-        # restart without being restarted itself.
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'peerstod.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            # A kept connection is checked before use, so the app survives a database
+            # restart without being restarted itself.
+            conn_health_checks=True,
+        )
+    }
+except ValueError as error:  # the address itself is never repeated: it may hold a password
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not a database address: write postgres://USER@HOST:5432/NAME "
+        f"(or sqlite:///PATH) ({type(error).__name__})"
+    ) from None
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # One writer at a time from the start of a transaction: a check that guards a limit
     # (seats, 100 %) cannot be raced by a second writer that read before the first wrote.
