@@ -110,6 +110,9 @@ def _check(server, restored: bool) -> int:
     assert status == 200, status
     assert "max-age" in headers.get("Cache-Control", ""), headers
     print("hashed static file:", css.group(1), status)
+    status, headers, _icon, _c = _request("GET", "/favicon.ico")
+    assert status == 200 and headers.get("Content-Type") == "image/x-icon", (status, headers)
+    print("favicon.ico:", status)
 
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     body = urlencode(

@@ -330,6 +330,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = not STATIC_MANIFEST
+# Files browsers and crawlers ask for at the site's root: /favicon.ico, /robots.txt.
+WHITENOISE_ROOT = BASE_DIR / "core" / "root"
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -49,3 +49,12 @@ def test_any_other_error_is_still_a_500(rf):
     except KeyError:
         response = server_error(rf.get("/"))
     assert response.status_code == 500 and not response.has_header("Retry-After")
+
+
+def test_the_site_root_serves_a_favicon_and_robots_txt_to_anyone(client, db):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    robots = client.get("/robots.txt")
+    assert robots.status_code == 200
+    assert "Disallow: /" in b"".join(robots.streaming_content).decode()

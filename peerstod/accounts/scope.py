@@ -47,6 +47,12 @@ class Scope:
     def has_role(self, *roles: str) -> bool:
         return self.is_platform_admin or any(g.role in roles for g in self.grants)
 
+    def holds(self, *roles: str) -> bool:
+        """One of `roles` through a membership of one's own: the platform administrator
+        passes `has_role` for every role, but has no work log or supervision of their
+        own unless a membership gives them one."""
+        return any(g.role in roles for g in self.grants)
+
     def organisation_ids(self, *roles: str) -> frozenset[int]:
         """Organisations visible through the given roles (any role if none given).
 

@@ -80,28 +80,87 @@ def _watch_policy(page) -> list[str]:
     return refused
 
 
-@pytest.fixture
-def page(browser, live_server, demo):
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
+# Every page the browser tests load reports its width: none may be wider than the
+# viewport (at 360 px a page that scrolls sideways hides what is cut off).
+_WIDTH_WATCH = """
+window.addEventListener("load", () => {
+  const settle = () => window.__peerstodWidth(
+    document.documentElement.scrollWidth, window.innerWidth, location.pathname);
+  requestAnimationFrame(() => requestAnimationFrame(settle));
+});
+"""
+
+
+def _watch_width(context) -> list[str]:
+    too_wide: list[str] = []
+
+    def report(_source, width, viewport, path):
+        if width > viewport:
+            too_wide.append(f"{path}: {width} px in a {viewport} px viewport")
+
+    context.expose_binding("__peerstodWidth", report)
+    context.add_init_script(_WIDTH_WATCH)
+    return too_wide
+
+
+def _context(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, **options)
+    too_wide = _watch_width(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    refused = _watch_policy(page)
+    return context, page, _watch_policy(page), too_wide
+
+
+@pytest.fixture
+def page(browser, live_server, demo):
+    context, page, refused, too_wide = _context(browser, live_server, locale="en-US")
     yield page
     context.close()
     assert refused == [], f"Content-Security-Policy refused: {refused[:5]}"
+    assert too_wide == [], f"pages wider than the window: {too_wide[:5]}"
 
 
 @pytest.fixture
 def phone(browser, live_server, demo):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True
+    context, page, refused, too_wide = _context(
+        browser, live_server, viewport={"width": 360, "height": 740}, is_mobile=True
     )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    refused = _watch_policy(page)
     yield page
     context.close()
     assert refused == [], f"Content-Security-Policy refused: {refused[:5]}"
+    assert too_wide == [], f"pages wider than the phone: {too_wide[:5]}"
+
+
+def menu_link(page, name):
+    """A link of the main menu, the menu opened first where a phone folds it."""
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+    button = menu.locator(".menu-button")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    return menu.get_by_role("link", name=name, exact=True)
+
+
+def assert_links_lead_somewhere(page, checked: set[str] | None = None) -> set[str]:
+    """Every link on the page that stays on the site answers neither 403 nor 404 for the
+    user who sees it (a link the user may not follow is never shown). Links already in
+    `checked` are not asked again; the set of asked links is returned."""
+    checked = set() if checked is None else checked
+    origin = urlsplit(page.url)
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    failures = []
+    for href in hrefs:
+        target = urlsplit(href)
+        if target.scheme not in ("http", "https") or target.netloc != origin.netloc:
+            continue
+        address = target._replace(fragment="").geturl()
+        if address in checked or target.path.startswith("/admin/"):
+            continue
+        checked.add(address)
+        status = page.request.get(address, max_redirects=0).status
+        if status in (403, 404):
+            failures.append(f"{target.path}: {status}")
+    assert failures == [], f"links on {origin.path} that lead nowhere: {failures}"
+    return checked
 
 
 _axe = Axe()

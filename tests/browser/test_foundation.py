@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, assert_links_lead_somewhere, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +33,12 @@ def test_the_start_page_explains_and_leads_to_login(page):
 
 
 @pytest.mark.parametrize("email", sorted(ROLES))
-def test_each_role_reaches_its_dashboard_and_menu(page, email):
+def test_each_role_walks_its_menu_one_item_current_and_no_link_leads_to_403_or_404(page, email):
     log_in(page, email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
     expect(page.get_by_role("heading", level=2, name=ROLES[email])).to_be_visible()
     assert_accessible(page)
+    checked = assert_links_lead_somewhere(page)
     menu = page.get_by_role("navigation", name="Huvudmeny")
     names = [n for n in menu.get_by_role("link").all_inner_texts() if n != "Administration"]
     for name in names:
@@ -45,7 +46,30 @@ def test_each_role_reaches_its_dashboard_and_menu(page, email):
         expect(menu.get_by_role("link", name=name, exact=True)).to_have_attribute(
             "aria-current", "page"
         )
+        expect(menu.locator("[aria-current=page]")).to_have_count(1)
         assert_accessible(page)
+        checked = assert_links_lead_somewhere(page, checked)
+
+
+def test_on_a_phone_the_menu_folds_behind_one_button_that_names_the_page(phone):
+    log_in(phone, "coordinator@example.org")
+    menu = phone.get_by_role("navigation", name="Huvudmeny")
+    button = menu.get_by_role("button", name=re.compile("^Meny"))
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(menu.get_by_role("link", name="Organisationer")).to_be_hidden()
+    assert phone.evaluate("document.querySelector('main').getBoundingClientRect().top") < 200
+    assert_accessible(phone)
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    assert_accessible(phone)
+    menu.get_by_role("link", name="Organisationer").click()
+    expect(menu.get_by_role("button", name="Meny: Organisationer")).to_be_visible()
+    button = menu.get_by_role("button", name="Meny: Organisationer")
+    button.focus()  # the folded menu opens and closes from the keyboard too
+    phone.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    phone.keyboard.press("Escape")
+    expect(button).to_have_attribute("aria-expanded", "false")
 
 
 def test_the_language_switch_is_one_click_and_remembered(page):
