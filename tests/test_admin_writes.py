@@ -1,5 +1,7 @@
 """The platform administrator's changes in the Django admin are audited use cases."""
 
+import re
+
 from django.urls import reverse
 
 from peerstod.accounts.models import Membership
@@ -52,3 +54,21 @@ def test_the_admin_setting_a_password_goes_through_the_audited_service(client, w
     assert user.check_password(new)
     event = AuditEvent.objects.get(action="accounts.user.password_changed")
     assert event.actor == world.users["admin"]
+
+
+def test_the_admins_audit_list_shows_actions_and_objects_in_words_not_codes(client, world, login):
+    login(world.users["admin"])
+    client.get(reverse("orgs:organisation", args=[world.region_a.code]))  # an audited read
+    listing = visible_text(client.get(reverse("admin:core_auditevent_changelist")))
+    assert "Medlemmar visade" in listing
+    assert "accounts.members.viewed" not in listing
+    assert "orgs.organisation" not in listing
+    event = AuditEvent.objects.exclude(object_type="").first()
+    detail = visible_text(client.get(reverse("admin:core_auditevent_change", args=[event.pk])))
+    assert event.action not in detail
+    assert event.object_type not in detail
+
+
+def visible_text(response) -> str:
+    """What the page shows: its text without tags and attributes (links keep codes)."""
+    return re.sub(r"<[^>]+>", " ", response.content.decode())

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from peerstod.core import audit
 from peerstod.core.actions import ADMIN_CHANGED, ADMIN_DELETED
@@ -56,14 +57,38 @@ class AuditedModelAdmin(admin.ModelAdmin):
         )
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """Filter by what happened, chosen in words."""
+
+    title = _("what")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return sorted(((a.code, str(a.label)) for a in audit.declared()), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: audit rows are only ever added, by the services."""
+    """Read-only: audit rows are only ever added, by the services. Actions and object
+    types are shown in words; the object's reference (its opaque code) stays, to find it."""
 
-    list_display = ["at", "actor_label", "action", "object_type", "object_ref", "organisation"]
-    list_filter = ["action"]
-    search_fields = ["actor_label", "action", "object_ref"]
+    list_display = ["at", "actor_label", "what", "object_kind", "object_ref", "organisation"]
+    list_filter = [ActionFilter]
+    search_fields = ["actor_label", "object_ref"]
     date_hierarchy = "at"
+    readonly_fields = ["at", "actor_label", "what", "object_kind", "object_ref", "organisation"]
+    exclude = ["action", "object_type", "actor"]
+
+    @admin.display(description=_("what"), ordering="action")
+    def what(self, event) -> str:
+        return audit.label_of(event.action)
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_kind(self, event) -> str:
+        return audit.object_label_of(event.object_type) if event.object_type else ""
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -54,6 +54,21 @@ def label_of(code: str) -> str:
     return str(found.label) if found else code
 
 
+def declared() -> list[Action]:
+    """Every declared action, for choosing among them in words."""
+    return list(_REGISTRY.values())
+
+
+def object_label_of(object_type: str) -> str:
+    """A model label ("recruitment.application") as the model's name in words."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
 def _ref(obj: models.Model | None) -> tuple[str, str]:
     if obj is None:
         return "", ""

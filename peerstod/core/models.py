@@ -44,7 +44,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["organisation", "-at"], name="audit_org_at")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+        from peerstod.core.audit import label_of  # audit builds on this model
+
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label}: {label_of(self.action)}"
 
 
 class IdempotencyKey(models.Model):

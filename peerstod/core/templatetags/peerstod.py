@@ -1,7 +1,6 @@
 from django import template
-from django.apps import apps
 
-from peerstod.core.audit import label_of
+from peerstod.core.audit import label_of, object_label_of
 
 register = template.Library()
 
@@ -20,7 +19,4 @@ def audit_label(code: str) -> str:
 @register.filter
 def object_label(object_type: str) -> str:
     """A model label ("recruitment.application") as the model's name in words."""
-    try:
-        return str(apps.get_model(object_type)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return object_type
+    return object_label_of(object_type)
