@@ -110,7 +110,8 @@ def test_boka_opens_the_booking_form_with_that_supervisee_ticked(client, world, 
     other = supervisee(world, "Ada Grön", weeks_ago=1)
     login(world.users["supervisor"])
     page = client.get(reverse("supervision:home") + f"?med={red.code}").content.decode()
-    ticked = re.findall(r'<input type="checkbox" name="participants" value="([^"]+)"[^>]*checked', page)
+    box = r'<input type="checkbox" name="participants" value="([^"]+)"[^>]*checked'
+    ticked = re.findall(box, page)
     assert ticked == [red.code]
     assert other.code in page and 'id="boka"' in page
 
@@ -257,9 +258,7 @@ def test_managers_and_coordinators_see_actions_past_due_as_next_steps(client, wo
     for persona in ("manager", "coordinator"):
         login(world.users[persona])
         page = dashboard(client)
-        assert (
-            f"{world.unit_a1.name}: en åtgärd från en avstämning har passerat sitt datum" in page
-        )
+        assert f"{world.unit_a1.name}: en åtgärd från en avstämning har passerat sitt datum" in page
         assert f'href="{reverse("supervision:check_ins")}"' in page
         assert "Ingenting är försenat: ingen åtgärd" not in page
         assert "Rut Röd" not in page

@@ -121,9 +121,7 @@ def test_the_first_calendar_link_does_not_say_an_old_one_stopped_working(client,
     assert "den gamla slutade fungera" in again
 
 
-def test_a_new_link_comes_with_copy_webcal_and_download_without_inline_script(
-    client, world, login
-):
+def test_a_new_link_comes_with_copy_webcal_and_download_without_inline_script(client, world, login):
     make_workday(world)
     login(world.users["peer"])
     page = client.post(reverse("work:feed_link"), follow=True).content.decode()
