@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Sum
@@ -182,16 +183,17 @@ class CountsRow:
     total: object  # Cell
 
 
-def counts_table(counts: Mapping[tuple[str, Level], int]) -> list[CountsRow]:
+def counts_table(counts: Mapping[tuple[str, Any], int], columns=None) -> list[CountsRow]:
     """The network coordinator's table of drift signals per organisation (rows) and
     level (columns), with each organisation's total.
 
     A signal is about one person, so an organisation where 1 to threshold-1 of the
     network's peer supporters work shows none of its figures, not even its zeros (that
     nobody there is red would otherwise tell each of them is not); a lone hidden figure
-    in a row or column gets a second one hidden (`work.by_people`)."""
+    in a row or column gets a second one hidden (`work.by_people`). `columns`: other
+    columns than the levels (the start page's overdue table: True, False)."""
     organisations = sorted({name for name, _level in counts})
-    levels = list(Level)
+    levels = list(Level) if columns is None else list(columns)
     values = {key: n for key, n in counts.items()}
     row_people = {o: sum(counts.get((o, lv), 0) for lv in levels) for o in organisations}
     column_people = {lv: sum(counts.get((o, lv), 0) for o in organisations) for lv in levels}

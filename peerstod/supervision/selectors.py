@@ -6,8 +6,10 @@ A selector that returns another person's data for a page notes the read
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -38,8 +40,21 @@ def my_supervisees(*, user, day: date) -> QuerySet[Person]:
     return supervisees(user, day).order_by("full_name")
 
 
-def supervisee_rows(*, user, day: date) -> list[tuple[Person, drift.Signal, Request | None]]:
-    """Each supervisee with their drift signal and the request not yet booked."""
+@dataclass(frozen=True)
+class SuperviseeRow:
+    person: Person
+    signal: drift.Signal
+    request: Request | None
+    weeks: int | None  # whole weeks since the last supervision held; None: never
+
+
+def _weeks_since(last, day: date) -> int | None:
+    return None if last is None else (day - timezone.localdate(last)).days // 7
+
+
+def supervisee_rows(*, user, day: date) -> list[SuperviseeRow]:
+    """Each supervisee with their drift signal, the weeks since their last supervision
+    and the request not yet booked: red first, then amber, then green; by name within."""
     people = my_supervisees(user=user, day=day).prefetch_related(
         Prefetch(
             "supervision_requests",
@@ -47,14 +62,21 @@ def supervisee_rows(*, user, day: date) -> list[tuple[Person, drift.Signal, Requ
             to_attr="open_requests",
         )
     )
-    rows: list[tuple[Person, drift.Signal, Request | None]] = [
-        (p, drift.signal(p, day), next(iter(p.open_requests), None)) for p in people
+    rows = [
+        SuperviseeRow(
+            p,
+            drift.signal(p, day),
+            next(iter(p.open_requests), None),
+            _weeks_since(drift.last_supervision(p), day),
+        )
+        for p in people
     ]
+    rows.sort(key=lambda row: -row.signal.level)  # stable: the name order stays within
     if rows:
         audit.read(
             actor=user,
             action=actions.SUPERVISEES_VIEWED,
-            organisation=rows[0][0].network,
+            organisation=rows[0].person.network,
             people=len(rows),
         )
     return rows
@@ -204,18 +226,8 @@ def drift_counts(*, scope: Scope, day: date | None = None) -> Counter:
     figure about fewer people than the threshold; no person is shown."""
     day = day or timezone.localdate()
     counts: Counter = Counter()
-    current = (
-        Employment.objects.filter(valid_on(day, "starts_on", "ends_on"))
-        .select_related("unit__organisation")
-        .order_by("pk")
-    )
-    people = network_people(scope=scope).prefetch_related(
-        Prefetch("employments", queryset=current, to_attr="current_jobs")
-    )
-    for person in people:
-        if person.current_jobs:
-            organisation = person.current_jobs[0].unit.organisation.name
-            counts[(organisation, drift.signal(person, day).level)] += 1
+    for person, job in _at_work(scope, day):
+        counts[(job.unit.organisation.name, drift.signal(person, day).level)] += 1
     return counts
 
 
@@ -227,3 +239,53 @@ def network_coordinated(*, scope: Scope) -> Organisation | None:
     """The network whose meetings the viewer creates: one they coordinate themselves
     (a platform administrator sees every network but coordinates none)."""
     return networks_coordinated(scope=scope).filter(pk__in=scope.coordinated_network_ids()).first()
+
+
+def supervision_overdue(person: Person, day: date) -> bool:
+    """No supervision held in the last `supervision_weeks_amber` weeks, or never: the
+    limit the daily reminder uses."""
+    last = drift.last_supervision(person)
+    weeks = settings.DRIFT["supervision_weeks_amber"]
+    return last is None or timezone.localdate(last) <= day - timedelta(weeks=weeks)
+
+
+def _at_work(scope: Scope, day: date):
+    """The network's peer supporters with the employment they are at work on today."""
+    current = (
+        Employment.objects.filter(valid_on(day, "starts_on", "ends_on"))
+        .select_related("unit__organisation")
+        .order_by("pk")
+    )
+    people = network_people(scope=scope).prefetch_related(
+        Prefetch("employments", queryset=current, to_attr="current_jobs")
+    )
+    return [(p, p.current_jobs[0]) for p in people if p.current_jobs]
+
+
+def overdue_counts(*, scope: Scope, day: date | None = None) -> Counter:
+    """Peer supporters of the network at work today, by organisation and whether their
+    supervision is overdue: (organisation name, True/False) → number of people. Counts
+    only, for `drift.overdue_table` (the same suppression as the drift table)."""
+    day = day or timezone.localdate()
+    counts: Counter = Counter()
+    for person, job in _at_work(scope, day):
+        counts[(job.unit.organisation.name, supervision_overdue(person, day))] += 1
+    return counts
+
+
+def late_actions(*, scope: Scope, day: date) -> list[tuple[Unit, int]]:
+    """Per unit the user manages or coordinates: how many actions agreed at check-ins
+    are past their due date and not done. A count, no person: no read to note."""
+    units = scope.unit_ids(*MANAGING)
+    late: Counter = Counter(
+        Action.objects.filter(
+            check_in__unit_id__in=units, due_on__lt=day, done_on__isnull=True
+        ).values_list("check_in__unit_id", flat=True)
+    )
+    found = Unit.objects.filter(pk__in=late).order_by("name")
+    return [(unit, late[unit.pk]) for unit in found]
+
+
+def self_assessment_due(*, person: Person, day: date) -> bool:
+    """This month's self-assessment is not answered yet (the reminder's rule)."""
+    return not person.self_assessments.filter(month=day.replace(day=1)).exists()

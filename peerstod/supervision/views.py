@@ -32,7 +32,10 @@ def _person(request):
 def home(request: HttpRequest, scope) -> HttpResponse:
     today = timezone.localdate()
     people = selectors.my_supervisees(user=request.user, day=today)
-    form = BookForm(request.POST or None, people=people)
+    # "Boka" on the start page opens this form with that supervisee ticked.
+    chosen = request.GET.get("med", "")
+    initial = {"participants": [p for p in people if p.code == chosen]} if chosen else {}
+    form = BookForm(request.POST or None, people=people, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -97,6 +97,10 @@ def feed_person(*, actor, token: str) -> Person:
     return feed.person
 
 
+def has_calendar_feed(*, person: Person) -> bool:
+    return CalendarFeed.objects.filter(person=person).exists()
+
+
 def report_units(*, scope: Scope) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(pk__in=scope.unit_ids(*UNIT_READERS))

@@ -137,6 +137,9 @@ def schedule(request: HttpRequest, scope) -> HttpResponse:
             return redirect("work:schedule")
     monday = _week(request, today)
     feed_token = request.session.pop("feed_token", None)
+    feed_url = (
+        request.build_absolute_uri(reverse("work:feed", args=[feed_token])) if feed_token else ""
+    )
     return render(
         request,
         "work/schedule.html",
@@ -148,10 +151,10 @@ def schedule(request: HttpRequest, scope) -> HttpResponse:
             "items": selectors.schedule_items(person=person),
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
-            "feed_url": request.build_absolute_uri(reverse("work:feed", args=[feed_token]))
-            if feed_token
-            else "",
-            "has_feed": hasattr(person, "calendar_feed"),
+            "feed_url": feed_url,
+            # The same address for calendar programs that subscribe by webcal://.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
+            "has_feed": selectors.has_calendar_feed(person=person),
         },
     )
 
@@ -201,10 +204,16 @@ def feed_link(request: HttpRequest, scope) -> HttpResponse:
         services.calendar_feed_revoke(actor=request.user, person=person)
         messages.success(request, _("The calendar link no longer works."))
     else:
+        had_one = selectors.has_calendar_feed(person=person)
         request.session["feed_token"] = services.calendar_feed_renew(
             actor=request.user, person=person
         )
-        messages.success(request, _("A new calendar link was made; the old one stopped working."))
+        messages.success(
+            request,
+            _("A new calendar link was made; the old one stopped working.")
+            if had_one
+            else _("Your calendar link was made."),
+        )
     return redirect("work:schedule")
 
 
@@ -214,7 +223,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     person = selectors.feed_person(actor=request.user, token=token)
     body = calendar.ical(person, selectors.schedule_items(person=person), timezone.localdate())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="peerstod.ics"'
+    # ?ladda-ner: the same feed as a file to open once in a calendar program.
+    disposition = "attachment" if "ladda-ner" in request.GET else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="peerstod.ics"'
     return response
 
 

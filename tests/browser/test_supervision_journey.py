@@ -62,3 +62,25 @@ def test_amber_for_marianne_and_her_supervisor_not_for_juan(page, phone):
     card = page.get_by_role("region", name="Marianne Peer")
     expect(card.locator(".signal")).not_to_contain_text("Ingen handledning")
     expect(card.locator(".signal")).to_contain_text(re.compile("timmar utanför"))
+
+
+def test_the_supervisors_start_page_leads_with_boka_red_or_amber_first(phone):
+    """At 360 px: Marianne (no supervision for five weeks) before Ola (supervised last
+    week), each with the signal in words and "Boka", which opens the booking with her
+    ticked. Never the "appear here" text while there are supervisees."""
+    log_in(phone, "supervisor@example.org")
+    phone.goto("/oversikt/")
+    section = phone.get_by_role("region", name="Handledare")
+    rows = section.locator(".supervisees > li")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Marianne Peer")
+    expect(rows.nth(0)).to_contain_text(re.compile("Signal: (Röd|Gul)"))
+    expect(rows.nth(0)).to_contain_text("Senaste handledningen för 5 veckor sedan.")
+    expect(rows.nth(1)).to_contain_text("Ola Kollega")
+    expect(section).not_to_contain_text("visas här när nätverket")
+    assert_accessible(phone)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    rows.nth(0).get_by_role("link", name=re.compile("^Boka")).click()
+    expect(phone.get_by_role("checkbox", name="Marianne Peer")).to_be_checked()
+    expect(phone.get_by_role("checkbox", name="Ola Kollega")).not_to_be_checked()
+    assert_accessible(phone)

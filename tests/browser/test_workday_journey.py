@@ -5,6 +5,7 @@ The week poster hangs in the day room. axe-core on every page visited."""
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in
@@ -67,4 +68,60 @@ def test_juan_sees_the_units_activity_report(page):
     log_in(page, "manager@example.org")
     page.get_by_role("link", name="Aktivitetsrapporter").click()
     expect(page.get_by_role("table").first).to_contain_text("Samtal med patient")
+    assert_accessible(page)
+
+
+def test_marianne_starts_the_day_on_her_phone_with_logga_arbete(phone):
+    """At 360 px: the large "Logga arbete" first, today's schedule (the open hour every
+    weekday) or "Inget schemalagt i dag", her signal in words and the self-assessment."""
+    log_in(phone, "peer@example.org")
+    phone.goto("/oversikt/")
+    section = phone.get_by_role("region", name="Peer supporter")
+    button = section.get_by_role("link", name="Logga arbete")
+    expect(button).to_be_visible()
+    assert button.bounding_box()["height"] >= 56
+    today = timezone.localdate()
+    if today.weekday() < 5:
+        expect(section.locator(".week")).to_contain_text("13:00–14:00 Peer support öppet")
+    else:
+        expect(section).to_contain_text("Inget schemalagt i dag.")
+    expect(section.locator(".signal")).to_contain_text(re.compile("Signal: (Gul|Röd)"))
+    expect(section).to_contain_text("timmar utanför peer support-rollen")
+    expect(section.get_by_role("link", name="Gör självskattningen")).to_be_visible()
+    assert_accessible(phone)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    button.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Logga ditt arbete")
+
+
+def test_no_log_tile_is_wider_than_itself_on_a_phone(phone):
+    log_in(phone, "peer@example.org")
+    phone.goto("/arbete/")
+    phone.get_by_text("Uppgifter utanför peer support-rollen").click()
+    tiles = phone.locator("a.tap")
+    assert tiles.count() > 10
+    overflowing = phone.evaluate(
+        "[...document.querySelectorAll('a.tap')]"
+        ".filter(t => t.scrollWidth > t.clientWidth || t.getBoundingClientRect().right > 360)"
+        ".map(t => t.textContent.trim())"
+    )
+    assert overflowing == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    expect(phone.get_by_role("link", name=re.compile("^Vidareutbildning"))).to_be_visible()
+    assert_accessible(phone)
+
+
+def test_the_new_calendar_link_is_copied_with_one_tap(page):
+    log_in(page, "peer@example.org")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/arbete/schema/")
+    page.get_by_role("button", name=re.compile("kalenderlänk")).first.click()
+    field = page.get_by_label("Din nya kalenderlänk")
+    address = field.input_value()
+    expect(page.get_by_role("link", name="Lägg till i kalendern")).to_have_attribute(
+        "href", "webcal://" + address.split("://", 1)[1]
+    )
+    page.get_by_role("button", name="Kopiera länken").click()
+    expect(page.get_by_role("status").last).to_have_text("Länken är kopierad.")
+    assert page.evaluate("navigator.clipboard.readText()") == address
     assert_accessible(page)
