@@ -359,6 +359,12 @@ class TrainingSession(models.Model):
     )
     day = models.DateField(_("date"))
     topic = GuardedCharField(_("topic"), max_length=200, blank=True)
+    place = GuardedCharField(
+        _("place"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the day is held, e.g. the address or the room."),
+    )
 
     class Meta:
         verbose_name = _("training day")
