@@ -132,3 +132,14 @@ def test_the_trainers_start_page_leads_to_todays_attendance_on_a_phone(phone):
     )
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(phone)
+
+
+def test_every_cohort_page_fits_a_phone_for_the_network_coordinator(phone):
+    log_in(phone, "network@example.org")
+    phone.goto("/utbildning/")
+    cohorts = phone.locator("main table a").evaluate_all("links => links.map(a => a.href)")
+    assert len(cohorts) >= 4
+    for url in cohorts:
+        phone.goto(url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360, url
+    assert_accessible(phone)
