@@ -1,6 +1,7 @@
-"""A link a user may not follow is never shown: every link on the recruitment and
-placement pages (and on the start page) a role reaches, in the page's main content, answers, for that role, neither
-403 nor 404. The trainer opens the certificates of their own cohort's participants."""
+"""A link a user may not follow is never shown: every link in the main content of the
+recruitment and placement pages (and of the start page) a role reaches answers, for that
+role, neither 403 nor 404. The trainer opens the certificates of their own cohort's
+participants."""
 
 import re
 from datetime import timedelta

@@ -62,9 +62,7 @@ def _trainer_world(world):
 # The trainer -------------------------------------------------------------------------
 
 
-def test_the_trainers_first_action_is_the_latest_day_with_attendance_to_mark(
-    client, world, login
-):
+def test_the_trainers_first_action_is_the_latest_day_with_attendance_to_mark(client, world, login):
     cohort, sessions, _ahead = _trainer_world(world)
     steps = steps_of(dashboard(client, login, world.users["trainer"]))
     assert steps[0][0] == reverse("recruitment:attendance", args=[sessions[9].code])
@@ -83,9 +81,7 @@ def test_the_trainer_sees_the_next_training_day_with_its_cohort_and_place(client
     assert "Inga utbildningsdagar är planerade" not in html
 
 
-def test_the_trainer_is_told_nothing_is_planned_only_when_no_day_lies_ahead(
-    client, world, login
-):
+def test_the_trainer_is_told_nothing_is_planned_only_when_no_day_lies_ahead(client, world, login):
     cohort, sessions, ahead = _trainer_world(world)
     ahead.delete()
     html = dashboard(client, login, world.users["trainer"]).content.decode()
@@ -179,9 +175,7 @@ def test_completed_participants_without_a_certificate_lead_to_their_cohort(clien
 # The unit manager -------------------------------------------------------------------
 
 
-def test_the_managers_first_action_is_the_readiness_checklist_of_their_unit(
-    client, world, login
-):
+def test_the_managers_first_action_is_the_readiness_checklist_of_their_unit(client, world, login):
     response = dashboard(client, login, world.users["manager"])
     href, text = steps_of(response)[0]
     assert href == reverse("placement:readiness", args=[world.unit_a1.code])
@@ -209,9 +203,7 @@ def test_the_manager_is_asked_to_agree_a_role_description_not_agreed(client, wor
 # The programme coordinator ---------------------------------------------------------
 
 
-def test_the_coordinator_sees_positions_no_event_offers_and_events_to_confirm(
-    client, world, login
-):
+def test_the_coordinator_sees_positions_no_event_offers_and_events_to_confirm(client, world, login):
     make_ready(world, world.unit_a1)
     offered = new_position(world, world.unit_a1)
     alone = new_position(world, world.unit_a2)

@@ -69,7 +69,7 @@ def placement_overdue(scope: Scope) -> Part:
     events = selectors.events_unconfirmed(scope=scope)
     positions = list(selectors.open_positions(scope=scope))
     steps = []
-    for event in [e for e in events if e.held_on < today][:MAX_STEPS]:
+    for event, _ids in [(e, ids) for e, ids in events if e.held_on < today][:MAX_STEPS]:
         steps.append(
             Step(
                 _("Confirm the matches of %(event)s, held on %(day)s")
@@ -77,7 +77,7 @@ def placement_overdue(scope: Scope) -> Part:
                 reverse("placement:event", args=[event.code]),
             )
         )
-    in_events = {q for e in events for q in e.position_ids}
+    in_events = {q for _event, ids in events for q in ids}
     alone = [q for q in positions if q.pk not in in_events]
     for position in alone[:MAX_STEPS]:
         if position.starts_on < today:
@@ -107,7 +107,7 @@ def placement_overdue(scope: Scope) -> Part:
                 reverse("placement:position", args=[position.code]),
             )
         )
-    for event in [e for e in events if e.held_on >= today][:MAX_STEPS]:
+    for event, _ids in [(e, ids) for e, ids in events if e.held_on >= today][:MAX_STEPS]:
         steps.append(
             Step(
                 _("Prepare %(event)s on %(day)s: meetings and both sides' rankings")

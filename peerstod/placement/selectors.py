@@ -223,17 +223,15 @@ def open_positions(*, scope: Scope) -> QuerySet[Position]:
     )
 
 
-def events_unconfirmed(*, scope: Scope) -> list[MatchingEvent]:
-    """Matching events not confirmed yet, with the ids of their positions (`position_ids`)."""
-    events = list(
+def events_unconfirmed(*, scope: Scope) -> list[tuple[MatchingEvent, set[int]]]:
+    """(event, ids of its positions) of the matching events not confirmed yet."""
+    events = (
         event_list(scope=scope)
         .filter(confirmed_at__isnull=True)
         .prefetch_related("positions")
         .order_by("held_on")
     )
-    for event in events:
-        event.position_ids = {q.pk for q in event.positions.all()}
-    return events
+    return [(event, {q.pk for q in event.positions.all()}) for event in events]
 
 
 def available_count(*, scope: Scope, day: date) -> int:

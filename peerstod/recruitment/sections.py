@@ -116,16 +116,16 @@ def recruitment_waiting(scope) -> Part:
         for call, step, n in overdue
     ]
     to_certify = selectors.cohorts_to_certify(scope=scope)
-    for cohort in to_certify:
+    for cohort, waiting in to_certify:
         steps.append(
             Step(
                 ngettext(
                     "%(n)d participant of %(cohort)s has completed and waits for the certificate",
                     "%(n)d participants of %(cohort)s have completed and wait for their "
                     "certificates",
-                    cohort.waiting,
+                    waiting,
                 )
-                % {"n": cohort.waiting, "cohort": cohort},
+                % {"n": waiting, "cohort": cohort},
                 reverse("recruitment:cohort", args=[cohort.code]),
             )
         )

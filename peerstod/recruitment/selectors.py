@@ -292,13 +292,13 @@ def funnel_organisations(*, scope: Scope):
 
 def trained_cohorts(*, scope: Scope) -> QuerySet[Cohort]:
     """The cohorts the user is trainer of (not the whole team's)."""
-    return Cohort.objects.filter(trainers__id=scope.user_id).distinct()
+    return Cohort.objects.filter(Q(**{"trainers__id": scope.user_id})).distinct()
 
 
 def _own_sessions(scope: Scope) -> QuerySet[TrainingSession]:
-    return TrainingSession.objects.filter(cohort__trainers__id=scope.user_id).select_related(
-        "cohort"
-    )
+    return TrainingSession.objects.filter(
+        Q(**{"cohort__trainers__id": scope.user_id})
+    ).select_related("cohort")
 
 
 def sessions_ahead(*, scope: Scope, day, limit: int = 5) -> list[TrainingSession]:
@@ -355,7 +355,7 @@ def applications_overdue(*, scope: Scope, now) -> list[tuple[Call, str, int]]:
         if since is not None and since < limit:
             counts[(call_id, step)] = counts.get((call_id, step), 0) + 1
     calls = Call.objects.in_bulk({call_id for call_id, _step in counts})
-    order = list(Step)
+    order = [step.value for step in Step]
     return [
         (calls[call_id], step, n)
         for (call_id, step), n in sorted(
@@ -364,9 +364,9 @@ def applications_overdue(*, scope: Scope, now) -> list[tuple[Call, str, int]]:
     ]
 
 
-def cohorts_to_certify(*, scope: Scope) -> list[Cohort]:
-    """Cohorts of the team with participants who completed and have no certificate from
-    the cohort yet (`waiting`: how many)."""
+def cohorts_to_certify(*, scope: Scope) -> list[tuple[Cohort, int]]:
+    """(cohort, participants) of the team's cohorts with participants who completed and
+    have no certificate from the cohort yet."""
     certified = Certification.objects.filter(cohort=OuterRef("cohort"), person=OuterRef("person"))
     waiting = (
         Enrolment.objects.filter(
@@ -381,10 +381,8 @@ def cohorts_to_certify(*, scope: Scope) -> list[Cohort]:
         .values_list("cohort_id", "n")
     )
     counts = dict(waiting)
-    cohorts = list(Cohort.objects.filter(pk__in=counts).order_by("-starts_on"))
-    for cohort in cohorts:
-        cohort.waiting = counts[cohort.pk]
-    return cohorts
+    cohorts = Cohort.objects.filter(pk__in=counts).order_by("-starts_on")
+    return [(cohort, counts[cohort.pk]) for cohort in cohorts]
 
 
 def open_calls_of_team(*, scope: Scope, day) -> QuerySet[Call]:
