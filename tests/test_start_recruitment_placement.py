@@ -12,7 +12,7 @@ from peerstod.accounts.scope import scope_for
 from peerstod.placement import services as placement_services
 from peerstod.recruitment import services
 from tests.placement_world import make_ready, new_position
-from tests.recruitment_world import admit, basic_cohort, open_call, submit
+from tests.recruitment_world import admit, basic_cohort, make_recruitment, open_call, submit
 
 
 def steps_of(response) -> list[tuple[str, str]]:
@@ -237,8 +237,6 @@ def test_the_coordinator_is_told_no_position_is_open_only_when_none_is(client, w
 
 
 def test_a_small_number_of_available_peer_supporters_is_not_shown(client, world, login):
-    from tests.recruitment_world import make_recruitment
-
     make_recruitment(world)  # one certified peer supporter, available
     html = dashboard(client, login, world.users["coordinator"]).content.decode()
     assert "tillgängliga för placering: färre än 5" in html
