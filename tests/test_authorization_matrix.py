@@ -144,7 +144,7 @@ MATRIX = {
     "recruitment:cohort": ("cohort", allow("admin", "network", "trainer")),
     "recruitment:enrolment_action": ("enrolment", everyone(NOT_ALLOWED)),  # POST only
     "recruitment:attendance": ("session", allow("admin", "network", "trainer")),
-    "recruitment:certificate": ("certification", allow("admin", "network")),
+    "recruitment:certificate": ("certification", allow("admin", "network", "trainer")),
     # Placement: the principal's coordinators; unit managers for their own units' roles
     # and readiness; the evaluator sees the follow-up (suppressed aggregates).
     "placement:overview": (None, allow("admin", "coordinator", "manager", "outsider")),

@@ -160,6 +160,18 @@ CALL_TEXT = (
 )
 
 
+# Where the network holds its training days (seed 004: Jönköping and Nässjö).
+PLACES = ["Folkets hus, Jönköping", "Nätverkets lokal, Nässjö"]
+FURTHER_TOPICS = [
+    "Samtal i grupp",
+    "Utsluss",
+    "Läkemedelssamtal",
+    "Forum för inflytande i praktiken",
+    "Peer drifting och handledning",
+    "Föreläsa om egen erfarenhet",
+    "Anhöriggrupper",
+    "Avslutning",
+]
 TOPICS = [
     "Återhämtning",
     "Egen berättelse",
@@ -201,6 +213,9 @@ def load(
     title = f"Peer support-utbildning våren {today.year + 1}"
     if not Call.objects.filter(network=network, title=title).exists():
         _open_call(team, title, today, trainer_user)
+    further = f"Vidareutbildning hösten {today.year}"
+    if not Cohort.objects.filter(network=network, name=further).exists():
+        _further_training(team, further, today, trainer_user)
 
 
 def _person(i: int, fte: tuple[int, int], **fields) -> Person:
@@ -228,7 +243,9 @@ def _call(team: As, title: str, opens_on: date, closes_on: date) -> Call:
     )
 
 
-def _cohort(team: As, *, sessions: int = 10, trainers=(), **fields) -> tuple[Cohort, list]:
+def _cohort(
+    team: As, *, sessions: int = 10, trainers=(), topics=TOPICS, **fields
+) -> tuple[Cohort, list]:
     """A cohort and its weekly training days from the first day."""
     cohort = services.cohort_create(
         scope=team.scope,
@@ -245,8 +262,9 @@ def _cohort(team: As, *, sessions: int = 10, trainers=(), **fields) -> tuple[Coh
             cohort=cohort,
             day=cohort.starts_on + timedelta(weeks=week),
             topic=topic,
+            place=PLACES[week % len(PLACES)],
         )
-        for week, topic in enumerate(TOPICS[:sessions])
+        for week, topic in enumerate(topics[:sessions])
     ]
     return cohort, days
 
@@ -485,3 +503,35 @@ def _open_call(team: As, title: str, today: date, trainer_user) -> None:
                 interview_at=interview if next_step == Step.INTERVIEW_BOOKED else None,
                 at=submitted + timedelta(days=2 * n),
             )
+
+
+def _further_training(team: As, name: str, today: date, trainer_user) -> None:
+    """The autumn's further training for certified peer supporters, under way: its first
+    weeks' attendance came in on the paper lists (registered as earlier records); last
+    week's and today's the trainer has still to mark on the start page."""
+    start = today - timedelta(weeks=5)
+    cohort, sessions = _cohort(
+        team,
+        sessions=8,
+        topics=FURTHER_TOPICS,
+        trainers=[trainer_user],
+        kind=CohortKind.FURTHER,
+        name=name,
+        starts_on=start,
+        ends_on=start + timedelta(weeks=7),
+    )
+    on_paper = [s for s in sessions if s.day <= today - timedelta(weeks=2)]
+    people = Person.objects.filter(
+        network=team.network, certifications__kind="basic", available=True
+    ).order_by("pk")[:8]
+    _import(
+        team,
+        [
+            EarlierRecord(
+                person=person,
+                enrolment=Enrolment(cohort=cohort, status=EnrolmentStatus.ENROLLED),
+                attendance=[(s, (i + n) % 7 != 0) for n, s in enumerate(on_paper)],
+            )
+            for i, person in enumerate(people)
+        ],
+    )

@@ -196,3 +196,55 @@ def unit_list_for_editors(*, scope: Scope) -> QuerySet[Unit]:
 
 def readiness_record(*, unit: Unit) -> UnitReadiness:
     return UnitReadiness.objects.filter(unit=unit).first() or UnitReadiness(unit=unit)
+
+
+# Start pages ------------------------------------------------------------------------
+
+
+def managed_units(*, scope: Scope) -> QuerySet[Unit]:
+    """The active units the user manages (not those they coordinate)."""
+    return (
+        Unit.objects.filter(pk__in=scope.unit_ids(Role.UNIT_MANAGER), is_active=True)
+        .select_related("organisation")
+        .order_by("name")
+    )
+
+
+def positions_without_agreed_role(*, scope: Scope, roles=ROLE_EDITORS) -> QuerySet[Position]:
+    return position_list(scope=scope, roles=roles).filter(is_open=True, role_agreed_on__isnull=True)
+
+
+def open_positions(*, scope: Scope) -> QuerySet[Position]:
+    """The coordinator's positions still looking for a peer supporter, soonest first."""
+    return (
+        position_list(scope=scope, roles=COORDINATORS)
+        .filter(is_open=True)
+        .order_by("starts_on", "unit__name")
+    )
+
+
+def events_unconfirmed(*, scope: Scope) -> list[tuple[MatchingEvent, set[int]]]:
+    """(event, ids of its positions) of the matching events not confirmed yet."""
+    events = (
+        event_list(scope=scope)
+        .filter(confirmed_at__isnull=True)
+        .prefetch_related("positions")
+        .order_by("held_on")
+    )
+    return [(event, {q.pk for q in event.positions.all()}) for event in events]
+
+
+def available_count(*, scope: Scope, day: date) -> int:
+    """How many certified peer supporters the coordinator could place: a count, no names
+    (so no read), for the start page; shown suppressed."""
+    networks = _networks_serving(scope.organisation_ids(*COORDINATORS), day)
+    return (
+        Person.objects.filter(
+            network_id__in=networks,
+            available=True,
+            certifications__kind=CertificationKind.BASIC,
+        )
+        .exclude(Exists(employed_on(day)))
+        .distinct()
+        .count()
+    )

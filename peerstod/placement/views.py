@@ -46,13 +46,14 @@ def _call(form, service, **arguments):
 @role_required(*EDITORS)
 def overview(request: HttpRequest, scope) -> HttpResponse:
     today = timezone.localdate()
-    units = selectors.unit_list_for_editors(scope=scope)
+    units = list(selectors.unit_list_for_editors(scope=scope))
+    checks = readiness.check_many(units, today)
     return render(
         request,
         "placement/overview.html",
         {
             "positions": selectors.position_list(scope=scope),
-            "units": [(unit, readiness.check(unit, today)) for unit in units],
+            "units": [(unit, checks[unit.pk]) for unit in units],
             "coordinator": scope.has_role(*COORDINATOR),
         },
     )

@@ -203,7 +203,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = TrainingSession
-        fields = ["day", "topic"]
+        fields = ["day", "topic", "place"]
         widgets = {"day": DATE}
 
 

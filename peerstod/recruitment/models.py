@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from peerstod.core.fields import CodeField, GuardedCharField, GuardedTextField
 from peerstod.people.models import FTE_VALIDATORS, phone_validator
@@ -359,6 +360,12 @@ class TrainingSession(models.Model):
     )
     day = models.DateField(_("date"))
     topic = GuardedCharField(_("topic"), max_length=200, blank=True)
+    place = GuardedCharField(
+        pgettext_lazy("training day", "place"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the day is held, e.g. the address or the room."),
+    )
 
     class Meta:
         verbose_name = _("training day")

@@ -8,7 +8,9 @@ see the funnel, which is an aggregate. Every selector that returns names for a p
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -246,14 +248,21 @@ def attendance_rows(
     ]
 
 
+def certificates_visible(scope: Scope) -> Q:
+    """Certificates the user may open: their recruitment team's, and those issued from a
+    cohort the user trains. The trainer already sees the cohort's participants by name and
+    marks their completion; the certificate tells nothing more (name, training, date)."""
+    return Q(person__network_id__in=recruiting_networks(scope)) | Q(
+        cohort__trainers__id=scope.user_id
+    )
+
+
 def certification_get(*, scope: Scope, actor, code: str):
-    """A certificate of the user's networks, with the peer supporter's name: a read."""
+    """A certificate the user may open, with the peer supporter's name: a read."""
+    visible = Certification.objects.filter(certificates_visible(scope)).distinct()
     certification = get_object_or_404(
-        Certification.objects.select_related(
-            "person", "person__network", "cohort", "cohort__network"
-        ),
+        visible.select_related("person", "person__network", "cohort", "cohort__network"),
         code=code,
-        person__network_id__in=recruiting_networks(scope),
     )
     audit.read(
         actor=actor,
@@ -276,3 +285,107 @@ def funnel_cohorts(*, scope: Scope) -> QuerySet[Cohort]:
 def funnel_organisations(*, scope: Scope):
     principals = Call.objects.filter(_counted_by(scope)).values("principal_id")
     return Organisation.objects.filter(pk__in=principals).order_by("name")
+
+
+# Start pages ------------------------------------------------------------------------
+
+
+def trained_cohorts(*, scope: Scope) -> QuerySet[Cohort]:
+    """The cohorts the user is trainer of (not the whole team's)."""
+    return Cohort.objects.filter(Q(**{"trainers__id": scope.user_id})).distinct()
+
+
+def _own_sessions(scope: Scope) -> QuerySet[TrainingSession]:
+    return TrainingSession.objects.filter(
+        Q(**{"cohort__trainers__id": scope.user_id})
+    ).select_related("cohort")
+
+
+def sessions_ahead(*, scope: Scope, day, limit: int = 5) -> list[TrainingSession]:
+    """The next training days of the user's cohorts, today's first."""
+    return list(_own_sessions(scope).filter(day__gte=day).order_by("day", "cohort__name")[:limit])
+
+
+def sessions_to_mark(*, scope: Scope, day) -> list[TrainingSession]:
+    """Training days of the user's cohorts, up to `day`, where a participant still in the
+    training has no mark: the attendance to mark, latest first. Counts only (no names)."""
+    active = ~Q(cohort__enrolments__status=EnrolmentStatus.DISCONTINUED)
+    marked = ~Q(attendance__enrolment__status=EnrolmentStatus.DISCONTINUED)
+    return list(
+        _own_sessions(scope)
+        .filter(day__lte=day)
+        .annotate(
+            expected=Count("cohort__enrolments", filter=active, distinct=True),
+            marked=Count("attendance", filter=marked, distinct=True),
+        )
+        .filter(marked__lt=F("expected"))
+        .order_by("-day", "cohort__name")
+    )
+
+
+# Applications wait at most this many days at a step before the team takes the next one
+# (docs/natverkssamordnare.md). An interview booked counts from the interview itself.
+WAIT_DAYS = 10
+WAITING_STEPS = (
+    Step.RECEIVED,
+    Step.SCREENED,
+    Step.INTERVIEW_BOOKED,
+    Step.INTERVIEWED,
+    Step.ADMITTED,
+)
+
+
+def applications_overdue(*, scope: Scope, now) -> list[tuple[Call, str, int]]:
+    """(call, step, applications) waiting longer than WAIT_DAYS at that step, for the
+    recruitment team: a work list of rows the team reads one by one, so not suppressed."""
+    limit = now - timedelta(days=WAIT_DAYS)
+    rows = (
+        Application.objects.filter(
+            call__network_id__in=recruiting_networks(scope),
+            step__in=WAITING_STEPS,
+            anonymised_at__isnull=True,
+        )
+        .annotate(since=Max("events__at"))
+        .values_list("call_id", "step", "since", "interview_at")
+    )
+    counts: dict[tuple[int, str], int] = {}
+    for call_id, step, since, interview_at in rows:
+        if step == Step.INTERVIEW_BOOKED and interview_at is not None:
+            since = interview_at
+        if since is not None and since < limit:
+            counts[(call_id, step)] = counts.get((call_id, step), 0) + 1
+    calls = Call.objects.in_bulk({call_id for call_id, _step in counts})
+    order = [step.value for step in Step]
+    return [
+        (calls[call_id], step, n)
+        for (call_id, step), n in sorted(
+            counts.items(), key=lambda item: (calls[item[0][0]].opens_on, order.index(item[0][1]))
+        )
+    ]
+
+
+def cohorts_to_certify(*, scope: Scope) -> list[tuple[Cohort, int]]:
+    """(cohort, participants) of the team's cohorts with participants who completed and
+    have no certificate from the cohort yet."""
+    certified = Certification.objects.filter(cohort=OuterRef("cohort"), person=OuterRef("person"))
+    waiting = (
+        Enrolment.objects.filter(
+            cohort__network_id__in=recruiting_networks(scope),
+            status=EnrolmentStatus.COMPLETED,
+            person__isnull=False,
+        )
+        .filter(Q(application__isnull=True) | Q(application__step=Step.COMPLETED))
+        .exclude(Exists(certified))
+        .values("cohort_id")
+        .annotate(n=Count("id"))
+        .values_list("cohort_id", "n")
+    )
+    counts = dict(waiting)
+    cohorts = Cohort.objects.filter(pk__in=counts).order_by("-starts_on")
+    return [(cohort, counts[cohort.pk]) for cohort in cohorts]
+
+
+def open_calls_of_team(*, scope: Scope, day) -> QuerySet[Call]:
+    return Call.objects.filter(
+        valid_on(day, "opens_on", "closes_on"), network_id__in=recruiting_networks(scope)
+    ).order_by("closes_on")

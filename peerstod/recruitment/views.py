@@ -416,7 +416,7 @@ def attendance(request: HttpRequest, scope, code: str) -> HttpResponse:
     )
 
 
-@role_required(*RECRUITERS)
+@role_required(*TRAINING)
 def certificate(request: HttpRequest, scope, code: str) -> HttpResponse:
     certification = selectors.certification_get(scope=scope, actor=request.user, code=code)
     pdf = reports.certificate_pdf(certification, request=request)

@@ -94,3 +94,21 @@ def test_the_coordinator_fills_in_a_units_readiness_checklist(page):
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("status")).to_contain_text("Checklistan är sparad")
     assert_accessible(page)
+
+
+def test_the_managers_start_page_leads_to_the_readiness_checklist_on_a_phone(phone):
+    log_in(phone, "manager@example.org")
+    phone.goto("/oversikt/")
+    placement_steps = phone.locator("ul.steps a[href^='/placering/']")
+    expect(placement_steps.first).to_have_text(
+        re.compile(r"^Gör klart beredskapslistan för Rättspsykiatrisk avdelning 21")
+    )
+    expect(phone.get_by_role("heading", name="Dina enheters beredskap")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(phone)
+    placement_steps.first.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(
+        "Enhetens beredskap: Rättspsykiatrisk avdelning 21"
+    )
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(phone)

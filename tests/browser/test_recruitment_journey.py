@@ -112,3 +112,34 @@ def test_the_funnel_shows_the_seed_numbers(page):
     ]:
         expect(table.get_by_role("row", name=re.compile(f"^{step} ({number}|–) "))).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_trainers_start_page_leads_to_todays_attendance_on_a_phone(phone):
+    log_in(phone, "trainer@example.org")
+    phone.goto("/oversikt/")
+    steps = phone.locator("ul.steps a")
+    expect(steps.first).to_have_text("Markera dagens närvaro i Vidareutbildning hösten 2026")
+    expect(steps.nth(1)).to_have_text(re.compile(r"^Markera närvaron i Vidareutbildning"))
+    expect(phone.get_by_role("heading", name="Nästa utbildningsdagar")).to_be_visible()
+    expect(phone.get_by_text("Plats: Nätverkets lokal, Nässjö").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(phone)
+    steps.first.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(re.compile("^Närvaro"))
+    phone.get_by_role("button", name=re.compile("^Närvarande")).first.click()
+    expect(phone.get_by_role("button", name=re.compile("^Närvarande")).first).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(phone)
+
+
+def test_every_cohort_page_fits_a_phone_for_the_network_coordinator(phone):
+    log_in(phone, "network@example.org")
+    phone.goto("/utbildning/")
+    cohorts = phone.locator("main table a").evaluate_all("links => links.map(a => a.href)")
+    assert len(cohorts) >= 4
+    for url in cohorts:
+        phone.goto(url)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360, url
+    assert_accessible(phone)

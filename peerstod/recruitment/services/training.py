@@ -60,7 +60,14 @@ def cohort_create(
 
 @use_case
 def session_add(
-    *, scope: Scope, actor, cohort: Cohort, day: date, topic: str = "", once: str = ""
+    *,
+    scope: Scope,
+    actor,
+    cohort: Cohort,
+    day: date,
+    topic: str = "",
+    place: str = "",
+    once: str = "",
 ) -> TrainingSession:
     _require_recruiter(scope, cohort.network_id)
 
@@ -72,7 +79,7 @@ def session_add(
                     % {"start": cohort.starts_on, "end": cohort.ends_on}
                 }
             )
-        session = TrainingSession(cohort=cohort, day=day, topic=topic)
+        session = TrainingSession(cohort=cohort, day=day, topic=topic, place=place)
         session.full_clean()
         session.save()
         audit.record(
