@@ -64,6 +64,13 @@ def coverage(*, unit_ids: list[int]) -> dict[int, dict]:
     }
 
 
+def values_count(*, unit_ids: list[int], first: date, last: date) -> int:
+    """How many indicator values the units have from month `first` to `last`."""
+    return IndicatorValue.objects.filter(
+        unit_id__in=unit_ids, month__gte=first, month__lte=last
+    ).count()
+
+
 def periods(*, unit_ids: list[int]) -> QuerySet[PeerSupportPeriod]:
     return PeerSupportPeriod.objects.filter(unit_id__in=unit_ids).select_related("unit")
 
