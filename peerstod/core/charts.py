@@ -232,7 +232,9 @@ def time_series(
 
     if comparison is not None:
         cx, cy = points(comparison)
-        axes.plot(cx, cy, "s", color=TOKENS["chart-grey"], markersize=4.5, label=labels["comparison"])
+        axes.plot(
+            cx, cy, "s", color=TOKENS["chart-grey"], markersize=4.5, label=labels["comparison"]
+        )
     ox, oy = points(observed)
     axes.plot(ox, oy, "o", color=BRAND, markersize=5, label=labels["observed"])
     fx, fy = points(fitted)
@@ -279,10 +281,19 @@ def time_series(
     axes.set_ylim(bottom=0)
     _numbers(axes.yaxis)
     if x and hasattr(x[0], "year"):
-        # Months as 2024-01, at most five of them: readable on a phone.
-        axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5))
+        # Months as 2024-01, at most five of them (every 1, 2, 3 or 6 months, or whole
+        # years): readable on a phone.
+        span = (x[-1].year - x[0].year) * 12 + x[-1].month - x[0].month
+        step = next((n for n in (1, 2, 3, 6, 12, 24, 60) if span / n <= 4), 120)
+        axes.xaxis.set_major_locator(
+            mdates.MonthLocator(bymonth=range(1, 13, step))
+            if step < 12
+            else mdates.YearLocator(base=step // 12)
+        )
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     _open_frame(axes)
-    axes.legend(frameon=False, fontsize=TEXT, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1)
+    axes.legend(
+        frameon=False, fontsize=TEXT, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1
+    )
     figure.autofmt_xdate()
     return _svg(figure, tight=True)

@@ -334,16 +334,13 @@ def summarise(
         return Summary(headline=sentence_too_short(months_before, months_after), method=NONE)
     else:
         return Summary(
-            headline=_(
-                "There are too few events before or after the start to estimate a change."
-            ),
+            headline=_("There are too few events before or after the start to estimate a change."),
             method=NONE,
         )
     if did is not None:
         summary.details.append(
             _detail(
-                _("the comparison with %(units)s, which had no peer support")
-                % {"units": comparison},
+                _("the comparison with %(units)s (no peer support)") % {"units": comparison},
                 did,
                 summary.direction,
                 _("it holds only if the units would otherwise have changed in parallel"),

@@ -12,7 +12,7 @@ from peerstod.core.exports import XLSX, workbook_response
 from peerstod.core.forms import add_service_errors, call_service
 from peerstod.outcomes import examples, reports, selectors, services
 from peerstod.outcomes.forms import AnalysisForm, ImportForm, IndicatorForm, PeriodForm, ValuesForm
-from peerstod.outcomes.imports import ImportFailed
+from peerstod.outcomes.imports import ImportFailed, parse_month
 from peerstod.outcomes.models import Builtin
 
 READERS = selectors.READERS
@@ -173,7 +173,14 @@ def demo_file(request: HttpRequest, scope) -> HttpResponse:
 def entry(request: HttpRequest, scope) -> HttpResponse:
     units = list(selectors.writable_units(scope=scope))
     indicators = list(selectors.indicators(scope=scope))
-    form = ValuesForm(request.POST or None, units=units, indicators=indicators)
+    # A start-page link names the unit and the month that are missing.
+    initial = {}
+    if request.GET.get("unit") in {u.code for u in units}:
+        initial["unit"] = request.GET["unit"]
+    month = parse_month(request.GET.get("month", "")[:20])
+    if month is not None:
+        initial["month"] = month.strftime("%Y-%m")
+    form = ValuesForm(request.POST or None, units=units, indicators=indicators, initial=initial)
     if request.method == "POST" and form.is_valid():
         ok, outcome = call_service(
             form,
