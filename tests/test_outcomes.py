@@ -331,8 +331,12 @@ def test_the_analysis_finds_the_drop_and_says_so(world):
     assert report.problems == []
     assert report.its.level.high < 1 and report.did.high < 1
     assert report.did.low < 0.55 < report.did.high
-    assert len(report.sentences) == 2
-    assert all("minskade" in s for s in report.sentences)
+    # One headline, from the time series; the comparison is detail pointing the same way.
+    assert report.summary.method == analysis.ITS
+    assert "minskade" in report.summary.headline
+    assert "när peer support började" in report.summary.headline
+    assert any("pekar åt samma håll" in d and "Avdelning A2" in d for d in report.summary.details)
+    assert sum("minskade" in s for s in report.sentences) == 1
     assert report.chart.startswith("<svg")
     for legend in ("Modell", "Väntat utan peer support", "Peer support börjar", "vårddygn"):
         assert legend in report.chart
@@ -349,7 +353,9 @@ def test_no_effect_gives_the_cannot_say_sentence(world):
         indicator=Indicator.objects.get(key="restraint"),
     )
     assert report.did.low < 1 < report.did.high
-    assert "Vi kan inte säga att bältesläggningar förändrades jämfört med" in report.sentences[-1]
+    assert report.summary.method == analysis.ITS
+    detail = next(d for d in report.summary.details if "Avdelning A2" in d)
+    assert "minskade" not in detail and "ökade" not in detail and "Vi kan inte" not in detail
 
 
 @pytest.mark.django_db
@@ -361,7 +367,11 @@ def test_a_short_series_says_it_is_too_short(world):
         indicator=Indicator.objects.get(key="restraint"),
     )
     assert report.its is None
-    assert "för kort" in report.sentences[0] and "6" in report.sentences[0]
+    # Too short for a time series: the headline is the before/after ratio, and the
+    # sentence under it says why (6 months on each side, 8 needed).
+    assert report.summary.method == analysis.BEFORE_AFTER
+    assert "efter att peer support började, jämfört med före" in report.summary.headline
+    assert "minst 8 månader" in report.summary.basis and "här 6 och 6" in report.summary.basis
 
 
 @pytest.mark.django_db

@@ -2,13 +2,22 @@
 the page, for screen readers and print; the chart itself is decorative to them.
 
 The SVG is drawn with presentation attributes instead of inline styles, so the pages
-keep a Content-Security-Policy without 'unsafe-inline'."""
+keep a Content-Security-Policy without 'unsafe-inline'.
+
+Sized for a phone: a page shows a chart at most at its own width (`.chart svg {
+max-width: 100% }`), so on a 360 px phone it is shrunk to the column (about 328 px).
+Charts are therefore drawn narrow (WIDTH inches, 480 px at their own size) with text
+of at least TEXT points, so that the smallest text is still about 11 px on the phone
+(and about 17 px, like the page's own text, on a desktop). Numbers on the axes and on
+the bars are written as the tables write them: `django.utils.formats.number_format`
+in the active language (a decimal comma in Swedish)."""
 
 from __future__ import annotations
 
 import html
 import io
 import re
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +26,15 @@ import matplotlib
 matplotlib.use("Agg")
 # Labels are names people typed ("Avd 3 $ 4"): never read them as TeX.
 matplotlib.rcParams["text.parse_math"] = False
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+from django.utils.formats import number_format  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+WIDTH = 5.0  # inches at 72 pt each: the SVG's viewBox is 360 units (pt) wide
+TEXT = 12.5  # points: the smallest text in a chart
+TITLE = 14.0
+PHONE_COLUMN = 328  # px: the width a chart gets on a 360 px phone
 
 _STYLE = re.compile(r'style="([^"]*)"')
 _STYLE_BLOCK = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL)
@@ -37,6 +54,33 @@ def _svg(figure, *, tight: bool = False) -> str:
     svg = _STYLE_BLOCK.sub("", svg[svg.index("<svg") :])
     svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
     return _STYLE.sub(_attributes, svg)
+
+
+def number(value: float | int) -> str:
+    """A number as the tables write it in the active language: 2,5 in Swedish, with as
+    few decimals as it needs (at most three)."""
+    for places in range(4):
+        if abs(round(value, places) - value) < 1e-9:
+            return number_format(round(value, places), places)
+    return number_format(round(value, 3), 3)
+
+
+def _wrap(label: str, width: int = 22) -> str:
+    """A long label on two or more lines, so that the plot keeps its width on a phone."""
+    return textwrap.fill(str(label), width=width, break_long_words=False) or str(label)
+
+
+def _lines(labels: Sequence[str]) -> int:
+    return sum(_wrap(label).count("\n") + 1 for label in labels)
+
+
+_FORMAT = FuncFormatter(lambda value, _position: number(value))
+
+
+def _numbers(axis, *, integer: bool = False) -> None:
+    """Tick labels of a value axis in the active language, and not too many of them."""
+    axis.set_major_locator(MaxNLocator(nbins=4, integer=integer))
+    axis.set_major_formatter(_FORMAT)
 
 
 def _open_frame(axes) -> None:
@@ -62,27 +106,28 @@ BRAND = TOKENS["brand"]
 
 def horizontal_bars(labels: Sequence[str], values: Sequence[int | None], *, title: str = "") -> str:
     """A horizontal bar chart as an SVG string. Hidden values (None) draw no bar."""
-    height = 0.45 * len(labels) + 0.9
-    figure, axes = plt.subplots(figsize=(7.5, height), dpi=100)
+    height = 0.3 * _lines(labels) + 0.25 * len(labels) + 1.1
+    figure, axes = plt.subplots(figsize=(WIDTH, height), dpi=100)
     shown = [v if v is not None else 0 for v in values]
     positions = list(range(len(labels)))[::-1]
     axes.barh(positions, shown, color=BRAND)
-    axes.set_yticks(positions, labels=list(labels), fontsize=10, color=INK)
-    axes.tick_params(axis="x", colors=INK, labelsize=9)
+    axes.set_yticks(positions, labels=[_wrap(label) for label in labels], fontsize=TEXT, color=INK)
+    axes.tick_params(axis="x", colors=INK, labelsize=TEXT)
+    _numbers(axes.xaxis, integer=True)
     for position, value in zip(positions, values, strict=True):
-        text = "–" if value is None else str(value)
+        text = "–" if value is None else number(value)
         axes.text(
             (value or 0) + max(shown + [1]) * 0.01,
             position,
             text,
             va="center",
-            fontsize=10,
+            fontsize=TEXT,
             color=INK,
         )
-    axes.set_xlim(0, max(shown + [1]) * 1.12)
+    axes.set_xlim(0, max(shown + [1]) * 1.18)
     _open_frame(axes)
     if title:
-        axes.set_title(title, fontsize=11, color=INK, loc="left")
+        axes.set_title(title, fontsize=TITLE, color=INK, loc="left")
     figure.tight_layout()
     return _svg(figure)
 
@@ -90,7 +135,7 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[int | None], *, titl
 def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[int | None]]) -> str:
     """Vertical bars, one group per label and one bar per series, as an SVG string."""
     colours = [BRAND, TOKENS["chart-accent"], TOKENS["ok"], TOKENS["chart-violet"]]
-    figure, axes = plt.subplots(figsize=(7.5, 3.6), dpi=100)
+    figure, axes = plt.subplots(figsize=(WIDTH, 3.4), dpi=100)
     width = 0.8 / max(len(series), 1)
     top = max([v or 0 for values in series.values() for v in values] + [1])
     for index, (name, values) in enumerate(series.items()):
@@ -102,22 +147,35 @@ def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[int | None]])
             label=str(name),
             color=colours[index % len(colours)],
         )
-        for bar, value in zip(bars, values, strict=True):
-            axes.text(
-                bar.get_x() + bar.get_width() / 2,
-                (value or 0) + top * 0.02,
-                "–" if value is None else str(value),
-                ha="center",
-                fontsize=9,
-                color=INK,
-            )
-    axes.set_xticks(range(len(labels)), labels=list(labels), fontsize=10, color=INK)
-    axes.set_ylim(0, top * 1.18)
-    axes.tick_params(axis="y", colors=INK, labelsize=9)
+        if len(labels) * len(series) <= 12:
+            # Figures on the bars only while they fit side by side at this size.
+            for bar, value in zip(bars, values, strict=True):
+                axes.text(
+                    bar.get_x() + bar.get_width() / 2,
+                    (value or 0) + top * 0.02,
+                    "–" if value is None else number(value),
+                    ha="center",
+                    fontsize=TEXT,
+                    color=INK,
+                )
+    axes.set_xticks(range(len(labels)), labels=list(labels), fontsize=TEXT, color=INK)
+    if len(labels) > 4:
+        axes.tick_params(axis="x", labelrotation=35)
+        for tick in axes.get_xticklabels():
+            tick.set_horizontalalignment("right")
+    axes.set_ylim(0, top * 1.2)
+    axes.tick_params(axis="y", colors=INK, labelsize=TEXT)
+    _numbers(axes.yaxis, integer=True)
     _open_frame(axes)
-    axes.legend(frameon=False, fontsize=9)
+    axes.legend(
+        frameon=False,
+        fontsize=TEXT,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18 if len(labels) <= 4 else -0.4),
+        ncol=1,
+    )
     figure.tight_layout()
-    return _svg(figure)
+    return _svg(figure, tight=True)
 
 
 def stacked_shares(
@@ -126,25 +184,27 @@ def stacked_shares(
     """Horizontal 100 % bars, one per label, split by answer option (a Likert chart)."""
     palette = [TOKENS[f"scale-{i}"] for i in range(1, 8)]
     colours = [palette[i % len(palette)] for i in range(len(legend))]
-    height = 0.5 * len(labels) + 1.4
-    figure, axes = plt.subplots(figsize=(7.5, height), dpi=100)
+    columns = 2 if max((len(str(name)) for name in legend), default=0) <= 16 else 1
+    height = 0.3 * _lines(labels) + 0.3 * len(labels) + 0.3 * len(legend) / columns + 1.2
+    figure, axes = plt.subplots(figsize=(WIDTH, height), dpi=100)
     positions = list(range(len(labels)))[::-1]
     left = [0.0] * len(labels)
     for index, name in enumerate(legend):
         widths = [row[index] for row in shares]
         axes.barh(positions, widths, left=left, color=colours[index], label=str(name), height=0.6)
         left = [a + b for a, b in zip(left, widths, strict=True)]
-    axes.set_yticks(positions, labels=list(labels), fontsize=9, color=INK)
+    axes.set_yticks(positions, labels=[_wrap(label) for label in labels], fontsize=TEXT, color=INK)
     axes.set_xlim(0, 100)
-    axes.tick_params(axis="x", colors=INK, labelsize=9)
-    axes.set_xlabel("%", color=INK, fontsize=9)
+    axes.tick_params(axis="x", colors=INK, labelsize=TEXT)
+    _numbers(axes.xaxis)
+    axes.set_xlabel("%", color=INK, fontsize=TEXT)
     _open_frame(axes)
     axes.legend(
         frameon=False,
-        fontsize=8,
-        ncol=min(len(legend), 3),
+        fontsize=TEXT,
+        ncol=columns,
         loc="upper center",
-        bbox_to_anchor=(0.4, -0.25 if len(labels) < 4 else -0.12),
+        bbox_to_anchor=(0.4, -0.3 if len(labels) < 4 else -0.15),
     )
     figure.tight_layout()
     return _svg(figure, tight=True)
@@ -162,7 +222,7 @@ def time_series(
 ) -> str:
     """Observed monthly rates (points), the model's fitted line, the counterfactual
     (dashed) after the start, and a comparison series (grey points)."""
-    figure, axes = plt.subplots(figsize=(7.5, 3.8), dpi=100)
+    figure, axes = plt.subplots(figsize=(WIDTH, 3.4), dpi=100)
     x = list(months)
 
     def points(values):
@@ -172,9 +232,11 @@ def time_series(
 
     if comparison is not None:
         cx, cy = points(comparison)
-        axes.plot(cx, cy, "s", color=TOKENS["chart-grey"], markersize=4, label=labels["comparison"])
+        axes.plot(
+            cx, cy, "s", color=TOKENS["chart-grey"], markersize=4.5, label=labels["comparison"]
+        )
     ox, oy = points(observed)
-    axes.plot(ox, oy, "o", color=BRAND, markersize=4.5, label=labels["observed"])
+    axes.plot(ox, oy, "o", color=BRAND, markersize=5, label=labels["observed"])
     fx, fy = points(fitted)
     if fy:
         # Drawn in two pieces, so the line does not pretend to fall smoothly at the start.
@@ -201,19 +263,37 @@ def time_series(
             label=labels["counterfactual"],
         )
     if start is not None:
-        axes.axvline(start, color=TOKENS["chart-violet"], linewidth=1, linestyle=":")
+        axes.axvline(start, color=TOKENS["chart-violet"], linewidth=1.2, linestyle=":")
+        axes.set_ylim(bottom=0, top=axes.get_ylim()[1] * 1.15)  # room for the start's label
+        # The label goes on the side of the line with more room.
+        left = not x or start <= x[len(x) // 2]
         axes.text(
             start,
             axes.get_ylim()[1],
-            " " + labels["start"],
+            " " + labels["start"] if left else labels["start"] + " ",
             color=TOKENS["chart-violet"],
-            fontsize=8,
+            fontsize=TEXT,
             va="top",
+            ha="left" if left else "right",
         )
-    axes.set_ylabel(labels["y"], color=INK, fontsize=9)
-    axes.tick_params(colors=INK, labelsize=8)
+    axes.set_ylabel(labels["y"], color=INK, fontsize=TEXT)
+    axes.tick_params(colors=INK, labelsize=TEXT)
     axes.set_ylim(bottom=0)
+    _numbers(axes.yaxis)
+    if x and hasattr(x[0], "year"):
+        # Months as 2024-01, at most five of them (every 1, 2, 3 or 6 months, or whole
+        # years): readable on a phone.
+        span = (x[-1].year - x[0].year) * 12 + x[-1].month - x[0].month
+        step = next((n for n in (1, 2, 3, 6, 12, 24, 60) if span / n <= 4), 120)
+        axes.xaxis.set_major_locator(
+            mdates.MonthLocator(bymonth=range(1, 13, step))
+            if step < 12
+            else mdates.YearLocator(base=step // 12)
+        )
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     _open_frame(axes)
-    axes.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
+    axes.legend(
+        frameon=False, fontsize=TEXT, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=1
+    )
     figure.autofmt_xdate()
     return _svg(figure, tight=True)

@@ -196,3 +196,154 @@ def sentence_too_short(before: int, after: int) -> str:
         "The series is too short to say anything: it takes at least %(n)s months before and "
         "%(n)s after the start (here %(before)s and %(after)s)."
     ) % {"n": MIN_POINTS_EACH_SIDE, "before": before, "after": after}
+
+
+# ---------------------------------------------------------------- one headline
+
+# Which estimate an analysis trusts, in this order (`summarise`):
+#   1. The interrupted time series (level change), when there are at least
+#      MIN_POINTS_EACH_SIDE months before and after the start and the model could be
+#      fitted: it takes the trend that was already there into account.
+#   2. Else the before/after rate ratio with its confidence interval, when both sums
+#      are shown and hold events: the plain comparison, which does not.
+#   3. Else no estimate: the headline says why (too short, too few events).
+# The other estimates (before/after, difference-in-differences) are secondary detail:
+# numbers with a word on whether they point the same way, never a sentence of their
+# own that a change happened or did not – so they cannot contradict the headline.
+
+ITS = "its"
+BEFORE_AFTER = "before_after"
+DID = "did"
+NONE = "none"
+
+FALL, RISE, UNCLEAR = "fall", "rise", "unclear"
+
+
+def direction(ratio: RateRatio) -> str:
+    """What a rate ratio's 95 % confidence interval says: a fall, a rise, or neither."""
+    if ratio.high < 1:
+        return FALL
+    if ratio.low > 1:
+        return RISE
+    return UNCLEAR
+
+
+@dataclass
+class Summary:
+    """One headline sentence, one sentence on which estimate it rests on and why, and
+    the secondary estimates as detail."""
+
+    headline: str
+    method: str
+    basis: str = ""
+    details: list[str] = field(default_factory=list)
+    direction: str = UNCLEAR
+
+    @property
+    def sentences(self) -> list[str]:
+        return [s for s in (self.headline, self.basis, *self.details) if s]
+
+
+def _number(value: float) -> str:
+    return number_format(round(value, 2), 2)
+
+
+def _detail(what: str, ratio: RateRatio, headline: str, why_less: str) -> str:
+    values = {
+        "what": what,
+        "ratio": _number(ratio.estimate),
+        "low": _number(ratio.low),
+        "high": _number(ratio.high),
+        "why": why_less,
+    }
+    own = direction(ratio)
+    if own == headline and own != UNCLEAR:
+        text = _("%(what)s points the same way: rate ratio %(ratio)s (95 %% CI %(low)s–%(high)s).")
+    elif own == headline:
+        text = _("%(what)s is uncertain too: rate ratio %(ratio)s (95 %% CI %(low)s–%(high)s).")
+    else:
+        text = _(
+            "%(what)s gives rate ratio %(ratio)s (95 %% CI %(low)s–%(high)s); it weighs "
+            "less than the estimate above, because %(why)s."
+        )
+    return capfirst(text % values)
+
+
+def summarise(
+    *,
+    indicator: str,
+    its_level: RateRatio | None,
+    before_after: RateRatio | None,
+    did: RateRatio | None,
+    comparison: str,
+    months_before: int,
+    months_after: int,
+) -> Summary:
+    """The one headline of an analysis, chosen by the rule above."""
+    short = min(months_before, months_after) < MIN_POINTS_EACH_SIDE
+    numbers = {"n": MIN_POINTS_EACH_SIDE, "before": months_before, "after": months_after}
+    if its_level is not None:
+        summary = Summary(
+            headline=sentence_change(
+                its_level,
+                indicator=indicator,
+                against=_("when peer support started, compared with the trend before"),
+            ),
+            method=ITS,
+            basis=_(
+                "This rests on the interrupted time series: with at least %(n)s months "
+                "before and after the start (here %(before)s and %(after)s) it takes into "
+                "account the trend there already was."
+            )
+            % numbers,
+            direction=direction(its_level),
+        )
+        if before_after is not None:
+            summary.details.append(
+                _detail(
+                    _("the simple comparison of before and after"),
+                    before_after,
+                    summary.direction,
+                    _("it does not take the trend before the start into account"),
+                )
+            )
+    elif before_after is not None:
+        summary = Summary(
+            headline=sentence_change(
+                before_after,
+                indicator=indicator,
+                against=_("after peer support started, compared with before"),
+            ),
+            method=BEFORE_AFTER,
+            basis=(
+                _(
+                    "This compares the months before and after the start: a time series, "
+                    "which would take the trend before into account, needs at least %(n)s "
+                    "months on each side (here %(before)s and %(after)s)."
+                )
+                if short
+                else _(
+                    "This compares the months before and after the start: the time series "
+                    "could not be estimated, so the trend before is not taken into account."
+                )
+            )
+            % numbers,
+            direction=direction(before_after),
+        )
+    elif short:
+        return Summary(headline=sentence_too_short(months_before, months_after), method=NONE)
+    else:
+        return Summary(
+            headline=_("There are too few events before or after the start to estimate a change."),
+            method=NONE,
+        )
+    if did is not None:
+        summary.details.append(
+            _detail(
+                _("the comparison with %(units)s (no peer support)") % {"units": comparison},
+                did,
+                summary.direction,
+                _("it holds only if the units would otherwise have changed in parallel"),
+            )
+        )
+    return summary

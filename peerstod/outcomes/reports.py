@@ -1,6 +1,7 @@
 """The analysis of one indicator for a unit or a group of units, as shown on the page and
 in the PDF and Excel reports: series, before/after, interrupted time series,
-difference-in-differences, chart and sentences.
+difference-in-differences, chart, and one headline sentence (`analysis.summarise`
+chooses which estimate it rests on) with the other estimates as detail.
 
 Monthly counts from 1 to below the threshold are hidden in tables and left out of the
 chart (they still count in the models). A group's figure is a sum of its units', and
@@ -58,10 +59,15 @@ class Report:
     model_hidden: bool = False  # month-by-month model values withheld (a month is hidden)
     its: Result | None = None
     did: RateRatio | None = None
-    sentences: list[str] = field(default_factory=list)
+    summary: analysis.Summary | None = None  # one headline (analysis.summarise)
     rows: list[Row] = field(default_factory=list)
     chart: str = ""
     threshold: int = field(default_factory=lambda: settings.SUPPRESSION_THRESHOLD)
+
+    @property
+    def sentences(self) -> list[str]:
+        """The headline, what it rests on, then the secondary estimates."""
+        return self.summary.sentences if self.summary else []
 
     @property
     def hidden_max(self) -> int:
@@ -142,23 +148,13 @@ def build(
         # Its confidence interval is built from the two sums: they could be solved back.
         ba.ratio = None
     before_n, after_n = ba.months_before, ba.months_after
-    if min(before_n, after_n) < analysis.MIN_POINTS_EACH_SIDE:
-        report.sentences.append(analysis.sentence_too_short(before_n, after_n))
-    else:
+    if min(before_n, after_n) >= analysis.MIN_POINTS_EACH_SIDE:
         try:
             report.its = analysis.interrupted(
                 series, start, harmonics=harmonics, slope_change=slope_change
             )
         except (SeriesError, ValueError) as error:
             report.problems.append(str(error))
-        else:
-            report.sentences.append(
-                analysis.sentence_change(
-                    report.its.level,
-                    indicator=label,
-                    against=_("when peer support started, compared with the trend before"),
-                )
-            )
     if comparison:
         comparison_ids = {u.pk for u in comparison}
         report.comparison_series = analysis.build_series(
@@ -173,15 +169,15 @@ def build(
                 )
             except (SeriesError, ValueError) as error:
                 report.problems.append(str(error))
-            else:
-                report.sentences.append(
-                    analysis.sentence_change(
-                        report.did,
-                        indicator=label,
-                        against=_("compared with %(units)s, which had no peer support")
-                        % {"units": ", ".join(u.name for u in comparison)},
-                    )
-                )
+    report.summary = analysis.summarise(
+        indicator=label,
+        its_level=report.its.level if report.its else None,
+        before_after=ba.ratio,
+        did=report.did,
+        comparison=", ".join(u.name for u in comparison),
+        months_before=before_n,
+        months_after=after_n,
+    )
     comparison_by_unit = (
         _by_unit(
             selectors.series_rows(unit_ids={u.pk for u in comparison}, indicator=indicator),
@@ -288,7 +284,7 @@ def pdf(reports: list[Report], *, organisation_name: str) -> bytes:
             "reports": reports,
             "report": reports[0],
             "organisation": organisation_name,
-            "summary": [r for r in reports if r.sentences or r.problems],
+            "summary": [r for r in reports if r.summary or r.problems],
         },
     )
 

@@ -3,6 +3,7 @@ units, unit managers their own."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Max, Min, Q, QuerySet
@@ -64,6 +65,13 @@ def coverage(*, unit_ids: list[int]) -> dict[int, dict]:
     }
 
 
+def values_count(*, unit_ids: list[int], first: date, last: date) -> int:
+    """How many indicator values the units have from month `first` to `last`."""
+    return IndicatorValue.objects.filter(
+        unit_id__in=unit_ids, month__gte=first, month__lte=last
+    ).count()
+
+
 def periods(*, unit_ids: list[int]) -> QuerySet[PeerSupportPeriod]:
     return PeerSupportPeriod.objects.filter(unit_id__in=unit_ids).select_related("unit")
 
@@ -113,3 +121,66 @@ def export_noted(*, actor, export: str, indicator, units: list[Unit]) -> None:
         indicator=indicator.key,
         units=[u.code for u in units],
     )
+
+
+# ---------------------------------------------------------------- figures due
+
+# A month's figures are due by this day of the next month (the registers close the
+# month first): on 2026-12-14 the figures up to October are due, from the 15th November's.
+DUE_DAY = 15
+
+
+def due_month(day: date) -> date:
+    """The last month whose figures are due on `day`."""
+    back = 1 if day.day >= DUE_DAY else 2
+    year, month = day.year, day.month - back
+    while month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, 1)
+
+
+def _month_range(first: date, last: date) -> list[date]:
+    found, year, month = [], first.year, first.month
+    while date(year, month, 1) <= last:
+        found.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+@dataclass
+class Reporting:
+    """A unit that reports figures: which due months have no bed-days yet."""
+
+    unit: Unit
+    last: date | None
+    missing: list[date]
+
+
+def reporting(*, scope: Scope, role: str, day: date) -> list[Reporting]:
+    """The units the role sees that report figures – they have some, or peer support, or
+    serve as a comparison – with the months due by `day` that have no bed-days, from
+    their first month with figures (or with peer support) on."""
+    unit_ids = scope.unit_ids(role)
+    months: dict[int, set[date]] = {}
+    for unit_id, month in IndicatorValue.objects.filter(
+        unit_id__in=unit_ids, indicator__key=Builtin.BED_DAYS, indicator__organisation=None
+    ).values_list("unit_id", "month"):
+        months.setdefault(unit_id, set()).add(month)
+    starts = dict(
+        PeerSupportPeriod.objects.filter(unit_id__in=unit_ids)
+        .values("unit_id")
+        .annotate(first=Min("starts_on"))
+        .values_list("unit_id", "first")
+    )
+    compared = comparison_ids(unit_ids=list(unit_ids))
+    due = due_month(day)
+    found = []
+    for unit in Unit.objects.filter(pk__in=unit_ids).order_by("name"):
+        have = months.get(unit.pk, set())
+        firsts = [*have, *([starts[unit.pk]] if unit.pk in starts else [])]
+        if not firsts and unit.pk not in compared:
+            continue
+        first = min(firsts) if firsts else due
+        missing = [m for m in _month_range(first, due) if m not in have]
+        found.append(Reporting(unit=unit, last=max(have) if have else None, missing=missing))
+    return found

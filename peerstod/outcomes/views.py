@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from peerstod.core.exports import XLSX, workbook_response
 from peerstod.core.forms import add_service_errors, call_service
 from peerstod.outcomes import examples, reports, selectors, services
 from peerstod.outcomes.forms import AnalysisForm, ImportForm, IndicatorForm, PeriodForm, ValuesForm
-from peerstod.outcomes.imports import ImportFailed
+from peerstod.outcomes.imports import ImportFailed, parse_month
 from peerstod.outcomes.models import Builtin
 
 READERS = selectors.READERS
@@ -173,7 +173,14 @@ def demo_file(request: HttpRequest, scope) -> HttpResponse:
 def entry(request: HttpRequest, scope) -> HttpResponse:
     units = list(selectors.writable_units(scope=scope))
     indicators = list(selectors.indicators(scope=scope))
-    form = ValuesForm(request.POST or None, units=units, indicators=indicators)
+    # A start-page link names the unit and the month that are missing.
+    initial = {}
+    if request.GET.get("unit") in {u.code for u in units}:
+        initial["unit"] = request.GET["unit"]
+    month = parse_month(request.GET.get("month", "")[:20])
+    if month is not None:
+        initial["month"] = month.strftime("%Y-%m")
+    form = ValuesForm(request.POST or None, units=units, indicators=indicators, initial=initial)
     if request.method == "POST" and form.is_valid():
         ok, outcome = call_service(
             form,
@@ -194,23 +201,53 @@ def entry(request: HttpRequest, scope) -> HttpResponse:
     return render(request, "outcomes/entry.html", {"form": form})
 
 
+def _analysis_defaults(units, comparisons, indicators) -> QueryDict | None:
+    """What "Analysera" starts from: the first unit in the user's scope with figures
+    (one with a peer-support start first), the comparison units with figures, restraint
+    (else the first count indicator), no seasonality. None when no unit has figures."""
+    counted = [i for i in indicators if i.is_count]
+    if not units or not counted:
+        return None
+    covered = selectors.coverage(unit_ids=[u.pk for u in [*units, *comparisons]])
+    started = {p.unit_id for p in selectors.periods(unit_ids=[u.pk for u in units])}
+    with_data = [u for u in units if u.pk in covered]
+    first = next((u for u in with_data if u.pk in started), None) or next(iter(with_data), None)
+    if first is None:
+        return None
+    indicator = next((i for i in counted if i.key == Builtin.RESTRAINT), counted[0])
+    data = QueryDict(mutable=True)
+    data.setlist("units", [first.code])
+    data["indicator"] = indicator.key
+    data.setlist("comparison", [u.code for u in comparisons if u.pk in covered])
+    data["harmonics"] = "0"
+    return data
+
+
 @role_required(*READERS)
 def analysis(request: HttpRequest, scope) -> HttpResponse:
+    """A query, not a save: the form is sent with GET (so a result is a link one can
+    keep), and the page opens on the defaults (`_analysis_defaults`)."""
     units = list(selectors.units(scope=scope))
     comparison_ids = selectors.comparison_ids(unit_ids=[u.pk for u in units])
     indicators = list(selectors.indicators(scope=scope))
-    data = request.GET.copy()
-    if "indicator" not in data:
-        data.setdefault("indicator", Builtin.RESTRAINT)
+    treated = [u for u in units if u.pk not in comparison_ids]
+    comparisons = [u for u in units if u.pk in comparison_ids]
+    data: QueryDict | None
+    if request.GET:
+        data = request.GET.copy()
+        if "indicator" not in data:
+            data.setdefault("indicator", Builtin.RESTRAINT)
+    else:
+        data = _analysis_defaults(treated, comparisons, indicators)
     form = AnalysisForm(
-        data if request.GET else None,
-        units=[u for u in units if u.pk not in comparison_ids],
-        comparisons=[u for u in units if u.pk in comparison_ids],
+        data,
+        units=treated,
+        comparisons=comparisons,
         indicators=indicators,
         initial={"indicator": Builtin.RESTRAINT},
     )
     report = None
-    if request.GET and form.is_valid():
+    if data is not None and form.is_valid():
         chosen = [u for u in units if u.code in form.cleaned_data["units"]]
         report = reports.build(
             units=chosen,
@@ -244,9 +281,18 @@ def analysis(request: HttpRequest, scope) -> HttpResponse:
             )
             response["Content-Disposition"] = 'attachment; filename="utfall.pdf"'
             return response
-    query = request.GET.urlencode()
+    query = QueryDict(mutable=True)
+    if data is not None:
+        query.update(data)
+        query.pop("format", None)
     return render(
         request,
         "outcomes/analysis.html",
-        {"form": form, "report": report, "query": query},
+        {
+            "form": form,
+            "report": report,
+            "query": query,
+            "no_data": data is None,
+            "can_write": selectors.can_write(scope=scope),
+        },
     )

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from peerstod.outcomes.examples import workbook_bytes
+from peerstod.outcomes.examples import months, workbook_bytes
 from tests.browser.conftest import assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
@@ -44,13 +44,11 @@ def test_did_coercion_change(page, phone, tmp_path):
     expect(faults).to_contain_text("Månaden ligger i framtiden")
     assert_accessible(page)
 
-    page.get_by_label("Fil (CSV eller Excel)").set_input_files(str(excel))
-    page.get_by_role("button", name="Importera").click()
-    expect(page.get_by_role("status")).to_contain_text("Importerade 72 rader: 648 nya värden")
-    assert_accessible(page)
+    # The demo has loaded the same 36 months: importing the file again changes nothing.
     page.get_by_label("Fil (CSV eller Excel)").set_input_files(str(excel))
     page.get_by_role("button", name="Importera").click()
     expect(page.get_by_role("status")).to_contain_text("0 nya värden, 0 ändrade, 648 oförändrade")
+    assert_accessible(page)
 
     page.goto("/utfall/analys/")
     page.get_by_label("Rättspsykiatrisk avdelning 21").check()
@@ -61,7 +59,10 @@ def test_did_coercion_change(page, phone, tmp_path):
     expect(page.locator(".conclusion")).to_contain_text(
         re.compile(r"per 1 000 vårddygn (minskade|ökade) med \d+ procent när peer support började")
     )
-    expect(page.locator(".conclusion")).to_contain_text("jämfört med Rättspsykiatrisk avdelning 20")
+    expect(page.locator(".conclusion .headline")).to_have_count(1)
+    expect(page.locator(".conclusion .details")).to_contain_text(
+        "Jämförelsen med Rättspsykiatrisk avdelning 20"
+    )
     ratios = page.get_by_role("table", name=re.compile("Kvoter med 95"))
     expect(ratios.get_by_role("row", name=re.compile("Skillnad i skillnader"))).to_contain_text(
         re.compile(r"\d,\d{3}\s*\d,\d{3}–\d,\d{3}")
@@ -92,7 +93,8 @@ def test_periods_entry_and_own_indicators(page):
     assert_accessible(page)
     page.get_by_role("link", name="Registrera en månad").click()
     page.get_by_label("Enhet").select_option(label="Rättspsykiatrisk avdelning 20")
-    page.get_by_label("Månad").fill("2026-01")
+    # A month the demo has figures for: its bed-days change, the own indicator is new.
+    page.get_by_label("Månad").fill(f"{months(date.today())[-1]:%Y-%m}")
     page.get_by_label("Vårddygn").fill("0")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("alert")).to_contain_text("Inget sparades")
@@ -100,5 +102,45 @@ def test_periods_entry_and_own_indicators(page):
     page.get_by_label("Vårddygn").fill("790")
     page.get_by_label("Läkarbesök").fill("41")
     page.get_by_role("button", name="Spara").click()
-    expect(page.get_by_role("status")).to_contain_text("Sparat: 2 nya")
+    expect(page.get_by_role("status")).to_contain_text("Sparat: 1 nya, 1 ändrade")
     assert_accessible(page)
+
+
+def _page_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_the_analysis_with_the_defaults_answers_on_a_phone(phone):
+    """Issue 18: "Analysera" with the defaults answered "Inget sparades. Rätta fälten". The
+    page opens on the first unit with figures; pressing the button gives one headline."""
+    log_in(phone, "coordinator@example.org")
+    phone.goto("/utfall/analys/")
+    expect(phone.get_by_label("Rättspsykiatrisk avdelning 21")).to_be_checked()
+    phone.get_by_role("button", name="Analysera").click()
+    expect(phone).to_have_url(re.compile(r"/utfall/analys/\?units=.+&indicator=restraint"))
+    expect(phone.get_by_role("alert")).to_have_count(0)
+    expect(phone.get_by_text("Inget sparades")).to_have_count(0)
+    expect(phone.locator(".conclusion .headline")).to_have_count(1)
+    expect(phone.locator(".conclusion .headline")).to_contain_text("när peer support började")
+    expect(phone.locator("figure.chart svg")).to_have_count(1)
+    # The chart is shrunk to the column, no wider than the phone.
+    box = phone.locator("figure.chart svg").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert _page_width(phone) <= 360
+    assert_accessible(phone)
+
+    phone.get_by_label("Rättspsykiatrisk avdelning 21").uncheck()
+    phone.get_by_role("button", name="Analysera").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Rätta fälten")
+    expect(phone.get_by_role("alert")).not_to_contain_text("Inget sparades")
+    assert_accessible(phone)
+
+
+def test_the_outcomes_pages_fit_a_phone_and_the_start_page_tells_about_figures(phone):
+    log_in(phone, "coordinator@example.org")
+    expect(phone.get_by_role("heading", name="Månadssiffror")).to_be_visible()
+    expect(phone.get_by_text(re.compile("Siffrorna finns till och med"))).to_be_visible()
+    for path in ("/utfall/", "/utfall/analys/", "/utfall/import/", "/utfall/registrera/"):
+        phone.goto(path)
+        assert _page_width(phone) <= 360, path
+        assert_accessible(phone)
