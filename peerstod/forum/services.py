@@ -22,6 +22,7 @@ from peerstod.accounts.models import Membership
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit, idempotency
+from peerstod.core.links import absolute
 from peerstod.core.usecase import use_case
 from peerstod.forum import actions
 from peerstod.forum.models import (
@@ -268,7 +269,7 @@ def meeting_close(*, scope: Scope, actor, meeting: Meeting) -> list[Delivery]:
         Delivery(meeting=meeting, manager=m, sent_at=now) for m in dict.fromkeys(managers)
     )
     _audit(actor, actions.MINUTES_LOCKED, meeting, delivered_to=len(deliveries))
-    link = settings.SITE_URL.rstrip("/") + reverse("forum:meeting", args=[meeting.code])
+    link = absolute(reverse("forum:meeting", args=[meeting.code]))
     subject = _("Minutes from the forum on %(unit)s, %(day)s") % {
         "unit": unit,
         "day": meeting.held_on,

@@ -14,6 +14,7 @@ from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
 from peerstod.core import ratelimit
 from peerstod.core.forms import add_service_errors, call_service
+from peerstod.core.links import absolute
 from peerstod.forum import reports, selectors, services
 from peerstod.forum.forms import (
     AddendumForm,
@@ -102,7 +103,7 @@ def _detail_page(request, scope, forum, answering=None) -> HttpResponse:
             "pending": selectors.pending_box(forum=forum),
             "is_peer": forum.unit_id in scope.unit_ids(Role.PEER_SUPPORTER),
             "is_manager": forum.unit_id in scope.unit_ids(Role.UNIT_MANAGER),
-            "box_url": request.build_absolute_uri(reverse("forum:box", args=[forum.public_code])),
+            "box_url": absolute(reverse("forum:box", args=[forum.public_code])),
             "answer_form": AnswerForm(),
             "answering": {"code": answering[0].code, "form": answering[1]} if answering else None,
         },
@@ -261,7 +262,7 @@ def box(request: HttpRequest, code: str) -> HttpResponse:
 def qr(request: HttpRequest, code: str) -> HttpResponse:
     forum = selectors.public_forum(code=code)
     image = qrcode.make(
-        request.build_absolute_uri(reverse("forum:box", args=[forum.public_code])),
+        absolute(reverse("forum:box", args=[forum.public_code])),
         image_factory=qrcode.image.svg.SvgPathImage,
     )
     return HttpResponse(image.to_string(), content_type="image/svg+xml")

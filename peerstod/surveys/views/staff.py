@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from peerstod.accounts.permissions import role_required
 from peerstod.core.forms import call_service
+from peerstod.core.links import absolute, host_differs
 from peerstod.surveys import reports, selectors, services
 from peerstod.surveys.forms import (
     AnswerForm,
@@ -146,10 +147,11 @@ def round_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             if done is not None:
                 return done
         return redirect("surveys:round", code=code)
-    context = reports.round_page(
-        scope=scope, survey_round=survey_round, absolute=request.build_absolute_uri
+    context = reports.round_page(scope=scope, survey_round=survey_round)
+    context["host_differs"] = host_differs(request)
+    context["slips_form"] = SlipsForm(
+        units=units, prefix="slips", confirm_address=context["host_differs"]
     )
-    context["slips_form"] = SlipsForm(units=units, prefix="slips")
     context["invited_form"] = InvitedForm(units=units, prefix="invited")
     return render(request, "surveys/round.html", context)
 
@@ -196,7 +198,11 @@ ROUND_ACTIONS = {"close": _close, "invited": _invited, "kiosk": _kiosk}
 def slips(request: HttpRequest, scope, code: str) -> HttpResponse:
     survey_round = selectors.round_get(scope=scope, code=code)
     units = selectors.round_units(survey_round=survey_round)
-    form = SlipsForm(request.POST, units=units, prefix="slips")
+    # Codes are kept only hashed: slips printed with a wrong address cannot be printed
+    # again, so an address that differs from this page's host must be confirmed first.
+    form = SlipsForm(
+        request.POST, units=units, prefix="slips", confirm_address=host_differs(request)
+    )
     try:
         if not form.is_valid():
             raise ValidationError(form.error_text())
@@ -227,9 +233,7 @@ def link_qr(request: HttpRequest, scope, code: str, unit: str) -> HttpResponse:
     )
     if found is None:
         raise Http404
-    url = request.build_absolute_uri(
-        reverse("surveys:answer_link", args=[survey_round.link_code, found.code])
-    )
+    url = absolute(reverse("surveys:answer_link", args=[survey_round.link_code, found.code]))
     return HttpResponse(reports.qr_svg(url), content_type="image/svg+xml")
 
 
