@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from peerstod.accounts.permissions import role_required
@@ -23,7 +24,10 @@ from peerstod.surveys.forms import (
     RoundForm,
     SlipsForm,
 )
-from peerstod.surveys.models import Channel
+from peerstod.surveys.models import Audience, Channel
+
+# The instruments' language codes, as words.
+LANGUAGES = {"sv": _lazy("Swedish"), "en": _lazy("English")}
 
 READERS = selectors.RESULT_READERS
 COORDINATORS = selectors.COORDINATORS
@@ -96,6 +100,15 @@ def instruments(request: HttpRequest, scope) -> HttpResponse:
     )
 
 
+def _answer_labels(scale, language: str) -> list[str]:
+    """The words of a scale's answers, "don't know" and the like included: never codes."""
+    return [*scale.labels[language], *(labels[language] for labels in scale.excluded.values())]
+
+
+def _respondent_label(respondent: str) -> str:
+    return Audience(respondent).label if respondent in Audience.values else respondent
+
+
 @role_required(*READERS)
 def instrument(request: HttpRequest, scope, pk: int) -> HttpResponse:
     item = selectors.instrument_get(scope=scope, pk=pk)
@@ -103,11 +116,11 @@ def instrument(request: HttpRequest, scope, pk: int) -> HttpResponse:
     language = reports.language_for(definition)
     versions = [
         (
-            respondent,
+            _respondent_label(respondent),
             [
                 (
                     question.text_for(respondent, language),
-                    question.scale.labels[language] if question.scale else None,
+                    _answer_labels(question.scale, language) if question.scale else None,
                     question,
                 )
                 for question in definition.items_for(respondent)
@@ -115,6 +128,12 @@ def instrument(request: HttpRequest, scope, pk: int) -> HttpResponse:
         )
         for respondent in definition.respondents
     ]
+
+    def question_text(key: str) -> str:
+        question = definition.item(key)
+        asked = question.respondents or definition.respondents
+        return question.text_for(asked[0], language)
+
     return render(
         request,
         "surveys/instrument.html",
@@ -124,8 +143,14 @@ def instrument(request: HttpRequest, scope, pk: int) -> HttpResponse:
             "language": language,
             "title": definition.localised(definition.title, language),
             "versions": versions,
+            "languages": [LANGUAGES.get(code, code) for code in definition.languages],
             "subscales": [
-                (definition.localised(s.title, language), s) for s in definition.subscales
+                (
+                    definition.localised(s.title, language),
+                    s,
+                    [question_text(key) for key in s.items],
+                )
+                for s in definition.subscales
             ],
         },
     )
