@@ -346,6 +346,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # Forum minutes not acknowledged within this many days go to the programme coordinator.
 FORUM_ACKNOWLEDGE_DAYS = env_int("FORUM_ACKNOWLEDGE_DAYS", 7)
+# A suggestion from the forum not answered by the manager within this many days is shown
+# to the programme coordinator as overdue.
+FORUM_ANSWER_DAYS = env_int("FORUM_ANSWER_DAYS", 14)
 # The suggestion box: at most this many posts per hour from one client (IP never stored).
 FORUM_BOX_PER_HOUR = env_int("FORUM_BOX_PER_HOUR", 5)
 

@@ -65,6 +65,8 @@ class SuggestionForm(forms.ModelForm):
     class Meta:
         model = Suggestion
         fields = ["topic", "text"]
+        # A text area: Enter in it is a new line, not the page's first button.
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
 class AddendumForm(forms.ModelForm):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -92,4 +95,47 @@ def deliveries_to_acknowledge(*, user_id):
         Delivery.objects.filter(manager_id=user_id, acknowledged_at__isnull=True)
         .select_related("meeting__forum__unit")
         .order_by("sent_at")
+    )
+
+
+def suggestions_to_answer(*, scope: Scope) -> QuerySet[Suggestion]:
+    """Suggestions waiting for an answer on the units the user manages, oldest first."""
+    return (
+        Suggestion.objects.filter(
+            Q(status=Status.NEW) | Q(status=Status.NEEDS_INFO),
+            forum__unit_id__in=scope.unit_ids(Role.UNIT_MANAGER),
+        )
+        .select_related("forum__unit")
+        .order_by("created_on", "pk")
+    )
+
+
+def manages_a_forum(*, scope: Scope) -> bool:
+    return Forum.objects.filter(unit_id__in=scope.unit_ids(Role.UNIT_MANAGER)).exists()
+
+
+def suggestions_overdue(*, scope: Scope, today: date) -> QuerySet[Suggestion]:
+    """Suggestions on the coordinator's units that no manager has answered within
+    FORUM_ANSWER_DAYS, oldest first."""
+    return (
+        Suggestion.objects.filter(
+            status=Status.NEW,
+            created_on__lte=today - timedelta(days=settings.FORUM_ANSWER_DAYS),
+            forum__unit_id__in=scope.unit_ids(Role.PROGRAMME_COORDINATOR),
+        )
+        .select_related("forum__unit")
+        .order_by("created_on", "pk")
+    )
+
+
+def deliveries_escalated(*, scope: Scope) -> QuerySet[Delivery]:
+    """Minutes escalated to the coordinator and still not acknowledged by the manager."""
+    return (
+        Delivery.objects.filter(
+            escalated_at__isnull=False,
+            acknowledged_at__isnull=True,
+            meeting__forum__unit_id__in=scope.unit_ids(Role.PROGRAMME_COORDINATOR),
+        )
+        .select_related("meeting__forum__unit")
+        .order_by("sent_at", "pk")
     )

@@ -22,6 +22,7 @@ from peerstod.accounts.models import Membership
 from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit, idempotency
+from peerstod.core.links import absolute
 from peerstod.core.usecase import use_case
 from peerstod.forum import actions
 from peerstod.forum.models import (
@@ -149,7 +150,17 @@ def meeting_open(*, scope: Scope, actor, forum: Forum, held_on: date) -> Meeting
     _require_peer_on(scope, forum.unit)
     # The forum's row owns the one-a-day rule: two starts at once wait for each other.
     Forum.objects.select_for_update().filter(pk=forum.pk).first()
-    if Meeting.objects.filter(forum=forum, held_on=held_on).exists():
+    earlier = Meeting.objects.filter(forum=forum, held_on=held_on).first()
+    if earlier is not None and earlier.locked_at is not None:
+        raise ValidationError(
+            _(
+                "The meeting of %(day)s is already held and its minutes are locked. "
+                "There is one meeting a day: add what was forgotten as an addendum."
+            )
+            % {"day": held_on.isoformat()},
+            code="meeting_exists",
+        )
+    if earlier is not None:
         raise ValidationError(
             _("A meeting for %(day)s is already started. Open it from the list of meetings below.")
             % {"day": held_on.isoformat()},
@@ -240,10 +251,16 @@ def suggestion_add(
 
 
 @use_case
-def meeting_close(*, scope: Scope, actor, meeting: Meeting) -> list[Delivery]:
+def meeting_close(
+    *, scope: Scope, actor, meeting: Meeting, changes: dict[str, Any] | None = None
+) -> list[Delivery]:
     """Lock the minutes and deliver them to every manager of the unit, in the app and by
-    mail: "Chefen får garanterat nedskrivet vad som sägs"."""
+    mail: "Chefen får garanterat nedskrivet vad som sägs". `changes` (patients present,
+    guests, minutes) typed but not yet saved are saved first, in the same transaction: a
+    refused close keeps nothing, and the page shows what was typed again."""
     _require_peer_on(scope, meeting.forum.unit)
+    if changes:
+        meeting_update(scope=scope, actor=actor, meeting=meeting, **changes)
     _require_open(_locked_fresh(meeting))
     if not meeting.minutes.strip():
         raise ValidationError({"minutes": _("Write the minutes before closing the meeting.")})
@@ -268,7 +285,7 @@ def meeting_close(*, scope: Scope, actor, meeting: Meeting) -> list[Delivery]:
         Delivery(meeting=meeting, manager=m, sent_at=now) for m in dict.fromkeys(managers)
     )
     _audit(actor, actions.MINUTES_LOCKED, meeting, delivered_to=len(deliveries))
-    link = settings.SITE_URL.rstrip("/") + reverse("forum:meeting", args=[meeting.code])
+    link = absolute(reverse("forum:meeting", args=[meeting.code]))
     subject = _("Minutes from the forum on %(unit)s, %(day)s") % {
         "unit": unit,
         "day": meeting.held_on,

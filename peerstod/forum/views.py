@@ -14,6 +14,7 @@ from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
 from peerstod.core import ratelimit
 from peerstod.core.forms import add_service_errors, call_service
+from peerstod.core.links import absolute
 from peerstod.forum import reports, selectors, services
 from peerstod.forum.forms import (
     AddendumForm,
@@ -101,12 +102,98 @@ def _detail_page(request, scope, forum, answering=None) -> HttpResponse:
             "answered": selectors.you_said_we_did(forum=forum),
             "pending": selectors.pending_box(forum=forum),
             "is_peer": forum.unit_id in scope.unit_ids(Role.PEER_SUPPORTER),
+            "today": forum.meetings.filter(held_on=timezone.localdate()).first(),
             "is_manager": forum.unit_id in scope.unit_ids(Role.UNIT_MANAGER),
-            "box_url": request.build_absolute_uri(reverse("forum:box", args=[forum.public_code])),
+            "box_url": absolute(reverse("forum:box", args=[forum.public_code])),
             "answer_form": AnswerForm(),
             "answering": {"code": answering[0].code, "form": answering[1]} if answering else None,
         },
     )
+
+
+# The open meeting's page is one form with a section each for the agenda, a suggestion
+# and the minutes: whichever button is pressed, what was typed in the other sections comes
+# back (and is checked by the guard before anything is saved), so nothing typed is lost.
+SECTIONS = {"agenda": AgendaForm, "suggestion": SuggestionForm, "meeting": MeetingForm}
+SECTION_OF = {
+    "agenda": "agenda",
+    "suggestion": "suggestion",
+    "meeting": "meeting",
+    "close": "meeting",
+}
+
+
+def _section_form(name: str, meeting, data=None):
+    if name == "meeting":
+        return MeetingForm(data, instance=meeting, prefix="meeting")
+    return SECTIONS[name](data, prefix=name)
+
+
+def _typed(name: str, form, meeting) -> bool:
+    """Whether the section holds something typed and not yet saved."""
+    data = form.data
+    if name == "meeting":
+        if form.add_prefix("minutes") not in data:
+            return False  # a post without the minutes' section (not from this page)
+        return (
+            data.get(form.add_prefix("minutes"), "").replace("\r\n", "\n")
+            != meeting.minutes.replace("\r\n", "\n")
+            or data.get(form.add_prefix("patients_present"), "") != str(meeting.patients_present)
+            or sorted(data.getlist(form.add_prefix("guests"))) != sorted(meeting.guests)
+        )
+    return bool(data.get(form.add_prefix("text"), "").strip())
+
+
+def _meeting_post(request: HttpRequest, scope, item, action: str):
+    """A button of the open meeting's form: (done, forms). Every section with something
+    typed is validated first; then only the pressed one is saved, and the others come
+    back as they were typed."""
+    forms = {name: _section_form(name, item, request.POST) for name in SECTIONS}
+    pressed = SECTION_OF[action]
+    typed = {name for name in SECTIONS if _typed(name, forms[name], item)}
+    # Closing needs no section of its own: what is typed in the minutes is saved with it.
+    needed = typed if action == "close" else typed | {pressed}
+    checked = [forms[name].is_valid() for name in SECTIONS if name in needed]
+    for name in SECTIONS:
+        if name not in needed:  # nothing typed there: shown empty, without errors
+            forms[name] = _section_form(name, item)
+    if action == "close":
+        for name in typed - {"meeting"}:
+            forms[name].add_error(
+                None, _("Add this before you close the meeting, or empty the field.")
+            )
+            checked.append(False)
+    if not all(checked):
+        return False, forms
+    data = forms[pressed].cleaned_data if pressed in needed else {}
+    try:
+        if action == "close":
+            fields = ("patients_present", "guests", "minutes")
+            changes = {k: data[k] for k in fields} if data else None
+            services.meeting_close(scope=scope, actor=request.user, meeting=item, changes=changes)
+            messages.success(
+                request, _("The minutes are locked and delivered to the unit's managers.")
+            )
+            return True, forms
+        if action == "meeting":
+            fresh = selectors.meeting_get(scope=scope, code=item.code)
+            services.meeting_update(scope=scope, actor=request.user, meeting=fresh, **data)
+            messages.success(request, _("The minutes are saved."))
+        elif action == "agenda":
+            services.agenda_add(scope=scope, actor=request.user, meeting=item, **data)
+            messages.success(request, _("The item is on the agenda."))
+        else:
+            services.suggestion_add(scope=scope, actor=request.user, meeting=item, **data)
+            messages.success(request, _("The suggestion is added."))
+    except ValidationError as error:
+        add_service_errors(forms[pressed], error)
+        return False, forms
+    if not typed - {pressed}:
+        return True, forms
+    # Something else was typed: the page again, with it, and the saved section empty.
+    item.refresh_from_db()
+    forms[pressed] = _section_form(pressed, item)
+    return False, forms
 
 
 @role_required(*READERS)
@@ -114,13 +201,9 @@ def meeting(request: HttpRequest, scope, code: str) -> HttpResponse:
     item = selectors.meeting_get(scope=scope, code=code)
     is_peer = item.forum.unit_id in scope.unit_ids(Role.PEER_SUPPORTER)
     services.delivery_read(actor=request.user, meeting=item)
-    # Several forms on one page: prefixes keep their field ids apart.
-    forms = {
-        "meeting": MeetingForm(instance=item, prefix="meeting"),
-        "agenda": AgendaForm(prefix="agenda"),
-        "suggestion": SuggestionForm(prefix="suggestion"),
-        "addendum": AddendumForm(prefix="addendum"),
-    }
+    # Prefixes keep the sections' field ids apart.
+    forms = {name: _section_form(name, item) for name in SECTIONS}
+    addendum = AddendumForm(prefix="addendum")
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -128,47 +211,23 @@ def meeting(request: HttpRequest, scope, code: str) -> HttpResponse:
                 services.minutes_acknowledge(actor=request.user, meeting=item)
                 messages.success(request, _("Thank you: the minutes are acknowledged."))
                 return redirect("forum:meeting", code=code)
-            if action == "close":
-                services.meeting_close(scope=scope, actor=request.user, meeting=item)
-                messages.success(
-                    request, _("The minutes are locked and delivered to the unit's managers.")
-                )
-                return redirect("forum:meeting", code=code)
-            form_class = {
-                "meeting": MeetingForm,
-                "agenda": AgendaForm,
-                "suggestion": SuggestionForm,
-                "addendum": AddendumForm,
-            }.get(action)
-            if form_class is not None:
-                form = (
-                    form_class(request.POST, instance=item, prefix=action)
-                    if action == "meeting"
-                    else form_class(request.POST, prefix=action)
-                )
-                forms[action] = form
-                if form.is_valid():
-                    data = form.cleaned_data
-                    if action == "meeting":
-                        fresh = selectors.meeting_get(scope=scope, code=code)
-                        services.meeting_update(
-                            scope=scope, actor=request.user, meeting=fresh, **data
-                        )
-                    elif action == "agenda":
-                        services.agenda_add(scope=scope, actor=request.user, meeting=item, **data)
-                    elif action == "suggestion":
-                        services.suggestion_add(
-                            scope=scope, actor=request.user, meeting=item, **data
-                        )
-                    else:
-                        services.addendum_add(scope=scope, actor=request.user, meeting=item, **data)
+            if action == "addendum":
+                addendum = AddendumForm(request.POST, prefix="addendum")
+                if addendum.is_valid():
+                    services.addendum_add(
+                        scope=scope, actor=request.user, meeting=item, **addendum.cleaned_data
+                    )
                     messages.success(request, _("Saved."))
                     return redirect("forum:meeting", code=code)
         except ValidationError as error:
-            target = forms.get(action) or forms["meeting"]
-            add_service_errors(target, error)
+            add_service_errors(addendum if action == "addendum" else forms["meeting"], error)
+        if action in SECTION_OF:
+            done, forms = _meeting_post(request, scope, item, action)
+            if done:
+                return redirect("forum:meeting", code=code)
     item.refresh_from_db()
     delivery = selectors.delivery_of(user=request.user, meeting=item)
+    forms["addendum"] = addendum
     return render(
         request,
         "forum/meeting.html",
@@ -261,7 +320,7 @@ def box(request: HttpRequest, code: str) -> HttpResponse:
 def qr(request: HttpRequest, code: str) -> HttpResponse:
     forum = selectors.public_forum(code=code)
     image = qrcode.make(
-        request.build_absolute_uri(reverse("forum:box", args=[forum.public_code])),
+        absolute(reverse("forum:box", args=[forum.public_code])),
         image_factory=qrcode.image.svg.SvgPathImage,
     )
     return HttpResponse(image.to_string(), content_type="image/svg+xml")

@@ -80,10 +80,30 @@ class UnitForm(forms.Form):
 
 
 class SlipsForm(UnitForm):
+    """`confirm_address`: the page was reached at another host than the site's address
+    (SITE_URL), so the address printed on the slips must be confirmed before they are
+    made: their codes are kept only hashed, and a wrong print run cannot be repeated."""
+
     once = OnceField()
     count = forms.IntegerField(label=_("Number of slips"), min_value=1, max_value=500, initial=20)
 
     field_order = ["once", "unit", "count"]
+
+    def __init__(self, *args, confirm_address: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if confirm_address:
+            self.fields["address_confirmed"] = forms.BooleanField(
+                label=_(
+                    "I have checked the address above: it is the one patients will use, "
+                    "on their own phones too."
+                ),
+                error_messages={
+                    "required": _(
+                        "Check the address the slips lead to, and tick the box to confirm "
+                        "it, before the slips are made."
+                    )
+                },
+            )
 
 
 class InvitedForm(UnitForm):

@@ -4,12 +4,10 @@ reads, the distribution chart, the Excel workbook and the PDF of printed slips."
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -17,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from peerstod.core import charts
 from peerstod.core.exports import workbook_response
+from peerstod.core.links import absolute
 from peerstod.core.pdf import render_pdf
 from peerstod.core.suppression import suppress_table
 from peerstod.surveys import results, selectors, services
@@ -225,12 +224,15 @@ def slip_url(code: str) -> str:
     """The address in a slip's QR code. The code rides in the fragment, which a browser
     never sends: it reaches no server or proxy log. The page's script puts it in the
     form, which posts it."""
-    entry = settings.SITE_URL.rstrip("/") + reverse("surveys:code")
-    return f"{entry}#{services.format_code(code)}"
+    return f"{slip_entry()}#{services.format_code(code)}"
+
+
+def slip_entry() -> str:
+    """The address printed on the slips, where a code is typed in."""
+    return absolute(reverse("surveys:code"))
 
 
 def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
-    site = settings.SITE_URL.rstrip("/")
     slips = []
     for code in codes:
         svg = qr_svg(slip_url(code))
@@ -246,7 +248,7 @@ def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
             "round": survey_round,
             "unit": unit,
             "slips": slips,
-            "entry_url": site + reverse("surveys:code"),
+            "entry_url": slip_entry(),
             "title": survey_round.instrument.definition.localised(
                 survey_round.instrument.definition.title, "sv"
             ),
@@ -276,9 +278,10 @@ def rate_table(*, survey_round: Round, units: list) -> list[tuple]:
     return table
 
 
-def round_page(*, scope, survey_round: Round, absolute: Callable[[str], str]) -> dict:
+def round_page(*, scope, survey_round: Round) -> dict:
     """What the round's page shows the user: response rates, the links, kiosks and
-    paper entry of the units they see. `absolute` makes an address absolute."""
+    paper entry of the units they see. Every address on it is the site's (SITE_URL):
+    it is what goes on the slips, the posters and the mails."""
     coordinator = selectors.is_coordinator(scope=scope, survey_round=survey_round)
     visible = selectors.visible_units(scope=scope, survey_round=survey_round)
     by_link = Channel.LINK in survey_round.channels
@@ -298,7 +301,11 @@ def round_page(*, scope, survey_round: Round, absolute: Callable[[str], str]) ->
         if by_link
         else [],
         "link_days": link_days(survey_round=survey_round, units=visible) if by_link else None,
-        "kiosks": selectors.kiosks(survey_round=survey_round, units=visible),
+        "kiosks": [
+            (kiosk, absolute(reverse("surveys:kiosk", args=[kiosk.code])))
+            for kiosk in selectors.kiosks(survey_round=survey_round, units=visible)
+        ],
+        "slip_entry": slip_entry(),
         "visible": visible,
         "paper_units": selectors.paper_units(scope=scope, survey_round=survey_round),
         "is_open": survey_round.is_open(today),

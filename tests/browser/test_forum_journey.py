@@ -24,32 +24,50 @@ def test_the_friday_forum(page, phone):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Forumträff")
     assert_accessible(page)
 
-    agenda = page.locator("form", has=page.locator("input[value='agenda']"))
+    meeting_url = page.url
+    agenda = page.locator("section", has=page.locator("#h-add-agenda"))
     agenda.get_by_label("Ämne").select_option("environment")
     agenda.get_by_label("punkt").fill("TV-rummet behöver nya soffor")
-    agenda.get_by_role("button", name="Lägg till").click()
-    agenda = page.locator("form", has=page.locator("input[value='agenda']"))
+    agenda.get_by_role("button", name="Lägg till på dagordningen").click()
+    expect(page.get_by_role("status")).to_contain_text("dagordningen")
     agenda.get_by_label("Ämne").select_option("well_being")
     agenda.get_by_label("punkt").fill("Jag vill höja dosen av min medicin")
-    agenda.get_by_role("button", name="Lägg till").click()
+    agenda.get_by_role("button", name="Lägg till på dagordningen").click()
     expect(page.get_by_role("alert")).to_contain_text("kontaktperson")
     assert_accessible(page)
+    agenda.get_by_label("punkt").fill("")
 
-    suggestion = page.locator("form", has=page.locator("input[value='suggestion']"))
-    suggestion.get_by_label("Ämne").select_option("activity")
-    suggestion.get_by_label("förslag").fill("Baka på onsdagar")
-    suggestion.get_by_role("button", name="Lägg till").click()
-    minutes = page.locator("form", has=page.locator("input[value='meeting']"))
+    # The minutes typed first, then the suggestion added: the minutes stay on the page.
+    minutes = page.locator("section", has=page.locator("#h-minutes"))
     minutes.get_by_label("närvarande patienter").fill("6")
     minutes.get_by_role("checkbox", name="Dietist").check()
     minutes.get_by_label("anteckningar", exact=False).last.fill(
         "Vi pratade om TV-rummet och om att baka tillsammans på onsdagar."
     )
-    minutes.get_by_role("button", name="Spara anteckningarna").click()
+    suggestion = page.locator("section", has=page.locator("#h-add-suggestion"))
+    suggestion.get_by_label("Ämne").select_option("activity")
+    suggestion.get_by_label("förslag").fill("Baka på onsdagar")
+    suggestion.get_by_role("button", name="Lägg till förslaget").click()
+    expect(page.get_by_role("status")).to_contain_text("Förslaget är tillagt")
+    expect(minutes.get_by_label("anteckningar", exact=False).last).to_have_value(
+        "Vi pratade om TV-rummet och om att baka tillsammans på onsdagar."
+    )
+    expect(minutes.get_by_role("checkbox", name="Dietist")).to_be_checked()
+
+    # The peer supporter's phone at the same meeting: nothing wider than the screen.
+    log_in(phone, "peer@example.org")
+    phone.goto(meeting_url)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Forumträff")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(phone)
+
     page.get_by_role("button", name=re.compile("Avsluta träffen")).click()
     expect(page.get_by_role("status")).to_contain_text("låsta och levererade")
     expect(page.get_by_role("table")).to_contain_text("Juan Avdelningschef")
     assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Rättspsykiatrisk avdelning 21")).click()
+    expect(page.get_by_role("button", name="Starta dagens träff")).to_have_count(0)
+    expect(page.get_by_text("Dagens träff är hållen")).to_be_visible()
 
     log_in(phone, "manager@example.org")
     phone.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Forum").click()
@@ -57,6 +75,8 @@ def test_the_friday_forum(page, phone):
     phone.get_by_role("link", name=re.compile(r"\d{4}-\d\d-\d\d")).first.click()
     phone.get_by_role("button", name="Kvittera anteckningarna").click()
     expect(phone.get_by_role("status")).to_contain_text("kvitterade")
+    expect(phone.get_by_text("Vi pratade om TV-rummet och om att baka")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(phone)
     phone.get_by_role("link", name=re.compile("Rättspsykiatrisk avdelning 21")).click()
     card = phone.locator(".card", has_text="Baka på onsdagar")

@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from peerstod.accounts.permissions import role_required
 from peerstod.core.forms import call_service
+from peerstod.core.links import absolute, host_differs
 from peerstod.surveys import reports, selectors, services
 from peerstod.surveys.forms import (
     AnswerForm,
@@ -22,7 +24,10 @@ from peerstod.surveys.forms import (
     RoundForm,
     SlipsForm,
 )
-from peerstod.surveys.models import Channel
+from peerstod.surveys.models import Audience, Channel
+
+# The instruments' language codes, as words.
+LANGUAGES = {"sv": _lazy("Swedish"), "en": _lazy("English")}
 
 READERS = selectors.RESULT_READERS
 COORDINATORS = selectors.COORDINATORS
@@ -95,6 +100,15 @@ def instruments(request: HttpRequest, scope) -> HttpResponse:
     )
 
 
+def _answer_labels(scale, language: str) -> list[str]:
+    """The words of a scale's answers, "don't know" and the like included: never codes."""
+    return [*scale.labels[language], *(labels[language] for labels in scale.excluded.values())]
+
+
+def _respondent_label(respondent: str) -> str:
+    return Audience(respondent).label if respondent in Audience.values else respondent
+
+
 @role_required(*READERS)
 def instrument(request: HttpRequest, scope, pk: int) -> HttpResponse:
     item = selectors.instrument_get(scope=scope, pk=pk)
@@ -102,11 +116,11 @@ def instrument(request: HttpRequest, scope, pk: int) -> HttpResponse:
     language = reports.language_for(definition)
     versions = [
         (
-            respondent,
+            _respondent_label(respondent),
             [
                 (
                     question.text_for(respondent, language),
-                    question.scale.labels[language] if question.scale else None,
+                    _answer_labels(question.scale, language) if question.scale else None,
                     question,
                 )
                 for question in definition.items_for(respondent)
@@ -114,6 +128,12 @@ def instrument(request: HttpRequest, scope, pk: int) -> HttpResponse:
         )
         for respondent in definition.respondents
     ]
+
+    def question_text(key: str) -> str:
+        question = definition.item(key)
+        asked = question.respondents or definition.respondents
+        return question.text_for(asked[0], language)
+
     return render(
         request,
         "surveys/instrument.html",
@@ -123,8 +143,14 @@ def instrument(request: HttpRequest, scope, pk: int) -> HttpResponse:
             "language": language,
             "title": definition.localised(definition.title, language),
             "versions": versions,
+            "languages": [LANGUAGES.get(code, code) for code in definition.languages],
             "subscales": [
-                (definition.localised(s.title, language), s) for s in definition.subscales
+                (
+                    definition.localised(s.title, language),
+                    s,
+                    [question_text(key) for key in s.items],
+                )
+                for s in definition.subscales
             ],
         },
     )
@@ -146,10 +172,11 @@ def round_detail(request: HttpRequest, scope, code: str) -> HttpResponse:
             if done is not None:
                 return done
         return redirect("surveys:round", code=code)
-    context = reports.round_page(
-        scope=scope, survey_round=survey_round, absolute=request.build_absolute_uri
+    context = reports.round_page(scope=scope, survey_round=survey_round)
+    context["host_differs"] = host_differs(request)
+    context["slips_form"] = SlipsForm(
+        units=units, prefix="slips", confirm_address=context["host_differs"]
     )
-    context["slips_form"] = SlipsForm(units=units, prefix="slips")
     context["invited_form"] = InvitedForm(units=units, prefix="invited")
     return render(request, "surveys/round.html", context)
 
@@ -196,7 +223,11 @@ ROUND_ACTIONS = {"close": _close, "invited": _invited, "kiosk": _kiosk}
 def slips(request: HttpRequest, scope, code: str) -> HttpResponse:
     survey_round = selectors.round_get(scope=scope, code=code)
     units = selectors.round_units(survey_round=survey_round)
-    form = SlipsForm(request.POST, units=units, prefix="slips")
+    # Codes are kept only hashed: slips printed with a wrong address cannot be printed
+    # again, so an address that differs from this page's host must be confirmed first.
+    form = SlipsForm(
+        request.POST, units=units, prefix="slips", confirm_address=host_differs(request)
+    )
     try:
         if not form.is_valid():
             raise ValidationError(form.error_text())
@@ -227,9 +258,7 @@ def link_qr(request: HttpRequest, scope, code: str, unit: str) -> HttpResponse:
     )
     if found is None:
         raise Http404
-    url = request.build_absolute_uri(
-        reverse("surveys:answer_link", args=[survey_round.link_code, found.code])
-    )
+    url = absolute(reverse("surveys:answer_link", args=[survey_round.link_code, found.code]))
     return HttpResponse(reports.qr_svg(url), content_type="image/svg+xml")
 
 
