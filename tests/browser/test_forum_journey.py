@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_the_friday_forum(page, phone):
     expect(page.get_by_text("Dagens träff är hållen")).to_be_visible()
 
     log_in(phone, "manager@example.org")
-    phone.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Forum").click()
+    menu_link(phone, "Forum").click()
     phone.get_by_role("link", name="Rättspsykiatrisk avdelning 21").click()
     phone.get_by_role("link", name=re.compile(r"\d{4}-\d\d-\d\d")).first.click()
     phone.get_by_role("button", name="Kvittera anteckningarna").click()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from peerstod.outcomes.examples import months, workbook_bytes
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,7 @@ def test_did_coercion_change(page, phone, tmp_path):
 
     # Juan, the manager of unit 21, reads his own unit's result on his phone.
     log_in(phone, "manager@example.org")
-    phone.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utfall").click()
+    menu_link(phone, "Utfall").click()
     phone.get_by_role("link", name="Analysera").click()
     phone.get_by_label("Rättspsykiatrisk avdelning 21").check()
     phone.get_by_role("button", name="Analysera").click()

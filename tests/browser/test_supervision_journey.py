@@ -10,16 +10,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, menu_link
 
 pytestmark = pytest.mark.browser
 
 
 def test_amber_for_marianne_and_her_supervisor_not_for_juan(page, phone):
     log_in(phone, "peer@example.org")
-    phone.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Min handledning"
-    ).click()
+    menu_link(phone, "Min handledning").click()
     signal = phone.locator(".signal")
     expect(signal).to_contain_text("Gul")
     expect(signal).to_contain_text("timmar utanför peer support-rollen")

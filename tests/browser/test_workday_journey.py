@@ -8,16 +8,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, menu_link
 
 pytestmark = pytest.mark.browser
 
 
 def test_marianne_logs_her_day_on_the_phone(phone):
     log_in(phone, "peer@example.org")
-    phone.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Mitt arbete"
-    ).click()
+    menu_link(phone, "Mitt arbete").click()
     assert_accessible(phone)
     # A conversation: tap what, tap how long.
     phone.get_by_role("link", name=re.compile("^Samtal med patient")).click()
