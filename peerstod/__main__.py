@@ -18,7 +18,7 @@ def main() -> None:
         os.environ.setdefault("SITE_URL", "http://127.0.0.1")
     # Django is imported only now: the environment above must be set before it loads.
     from django.core.exceptions import ImproperlyConfigured
-    from django.db.utils import OperationalError
+    from django.db.utils import OperationalError  # as late, for the same reason
 
     try:
         # Inside the try: loading the settings may raise ImproperlyConfigured.

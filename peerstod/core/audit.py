@@ -61,7 +61,7 @@ def declared() -> list[Action]:
 
 def object_label_of(object_type: str) -> str:
     """A model label ("recruitment.application") as the model's name in words."""
-    from django.apps import apps
+    from django.apps import apps  # the app registry, ready only after start-up
 
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)

@@ -21,6 +21,7 @@ from django.urls import reverse
 from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_UNSPECIFIED
 
+from peerstod.core import links
 from peerstod.identity.models import Protocol
 from peerstod.identity.selectors import active_providers
 
@@ -30,7 +31,7 @@ def xmlsec_binary() -> str | None:
 
 
 def site_url() -> str:
-    return settings.SITE_URL.rstrip("/")
+    return links.site_url()
 
 
 def sp_entity_id() -> str:

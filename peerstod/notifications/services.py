@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
-
-from peerstod.core import audit
+from peerstod.core import audit, links
 from peerstod.core.usecase import use_case
 from peerstod.notifications import actions
 from peerstod.notifications.mail import mail_queue
@@ -24,7 +22,7 @@ def notify(user, key: str, day: date, text: str, url: str) -> bool:
         user=user, key=key, day=day, defaults={"text": text[:300], "url": url}
     )
     if created:
-        link = settings.SITE_URL.rstrip("/") + url
+        link = links.absolute(url)
         mail_queue(to=[user.email], subject=text, body=f"{text}\n\n{link}")
         audit.record(actor=None, action=actions.REMINDED, obj=notification, key=key)
     return created
