@@ -39,6 +39,9 @@ class Scope:
     grants: tuple[Grant, ...]
     _orgs: dict[str, frozenset[int]] = field(default_factory=dict)
     _units: dict[str, frozenset[int]] = field(default_factory=dict)
+    #: every organisation's parent as read for this scope, so that the request's other
+    #: walks of the tree need no query of their own (`orgs.tree.parents`)
+    tree: dict[int, int | None] = field(default_factory=dict)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -106,6 +109,7 @@ def _compute(user, day: date) -> Scope:
     scope = Scope(user_id=user.pk, is_platform_admin=user.is_superuser, day=day, grants=grants)
 
     tree = parents()
+    scope.tree = tree
 
     def subtree(root_id: int) -> set[int]:
         return descendant_ids(root_id, tree)

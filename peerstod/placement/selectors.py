@@ -101,11 +101,15 @@ def event_candidates(*, actor, event: MatchingEvent) -> tuple[dict, dict]:
     return people, positions
 
 
-def _networks_serving(organisation_ids, day: date) -> set[int]:
-    """Networks with an agreement in force with any of these organisations or an
-    organisation above them (the agreement's principal)."""
-    parents = tree.parents()
-    covered = {a for org_id in organisation_ids for a in tree.ancestor_ids(org_id, parents)}
+def _networks_serving(scope: Scope, day: date) -> set[int]:
+    """Networks with an agreement in force with any organisation the user coordinates
+    or an organisation above it (the agreement's principal)."""
+    parents = scope.tree or tree.parents()
+    covered = {
+        a
+        for org_id in scope.organisation_ids(*COORDINATORS)
+        for a in tree.ancestor_ids(org_id, parents)
+    }
     return set(
         Agreement.objects.filter(valid_on(day, "starts_on", "ends_on"))
         .filter(principal_id__in=covered)
@@ -123,29 +127,31 @@ def available_peer_supporters(*, scope: Scope, day: date, actor) -> QuerySet[Per
     Only persons trained by a network with an agreement in force with the coordinator's
     organisation are offered. Their names are shown: a read of personal data.
     """
-    networks = _networks_serving(scope.organisation_ids(*COORDINATORS), day)
     audit.read(actor=actor, action=actions.SUPPLY_VIEWED)
+    return _placeable(scope, day).order_by("full_name")
+
+
+def _placeable(scope: Scope, day: date) -> QuerySet[Person]:
     return (
         Person.objects.filter(
-            network_id__in=networks,
+            network_id__in=_networks_serving(scope, day),
             available=True,
             certifications__kind=CertificationKind.BASIC,
         )
         .exclude(Exists(employed_on(day)))
         .distinct()
-        .order_by("full_name")
     )
 
 
 def person_for_placement(*, scope: Scope, code: str, day: date) -> Person:
-    networks = _networks_serving(scope.organisation_ids(*COORDINATORS), day)
+    networks = _networks_serving(scope, day)
     return get_object_or_404(Person, code=code, network_id__in=networks)
 
 
 def person_placeable(*, scope: Scope, person: Person, day: date) -> bool:
     """Whether the coordinator may place this person: trained by a network with an
     agreement in force with the coordinator's organisation."""
-    return person.network_id in _networks_serving(scope.organisation_ids(*COORDINATORS), day)
+    return person.network_id in _networks_serving(scope, day)
 
 
 def employment_list(*, scope: Scope, actor) -> QuerySet[Employment]:
@@ -237,14 +243,4 @@ def events_unconfirmed(*, scope: Scope) -> list[tuple[MatchingEvent, set[int]]]:
 def available_count(*, scope: Scope, day: date) -> int:
     """How many certified peer supporters the coordinator could place: a count, no names
     (so no read), for the start page; shown suppressed."""
-    networks = _networks_serving(scope.organisation_ids(*COORDINATORS), day)
-    return (
-        Person.objects.filter(
-            network_id__in=networks,
-            available=True,
-            certifications__kind=CertificationKind.BASIC,
-        )
-        .exclude(Exists(employed_on(day)))
-        .distinct()
-        .count()
-    )
+    return _placeable(scope, day).count()
