@@ -163,7 +163,7 @@ MATRIX = {
     "work:log": ("workday", allow("peer")),
     "work:entry": ("entry", allow("peer", admin=MISSING)),
     "work:schedule": ("workday", allow("peer")),
-    "work:feed_link": (None, allow(others=FORBIDDEN, admin=REDIRECT, peer=REDIRECT)),
+    "work:feed_link": (None, allow(others=FORBIDDEN, admin=FORBIDDEN, peer=REDIRECT)),
     "work:schedule_item": ("item", allow("peer", "admin")),
     "work:feed": ("feed", everyone(OK)),
     "work:poster": ("unit_a1", allow("admin", "peer", "manager", "coordinator", outsider=MISSING)),
@@ -188,6 +188,7 @@ MATRIX = {
         allow("admin", "peer", "manager", "coordinator", outsider=MISSING),
     ),
     "forum:answer": ("suggestion", everyone(NOT_ALLOWED)),  # POST only
+    "forum:public_index": (None, everyone(OK)),
     "forum:public": ("forum", everyone(OK)),
     "forum:poster": ("forum", everyone(OK)),
     "forum:box": ("forum", everyone(OK)),

@@ -182,6 +182,27 @@ def test_the_public_page_shows_answers_without_login(client, world, forum):
     assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
 
 
+def test_the_public_index_links_each_wards_page_and_counts_only_answers(client, world, forum):
+    index = reverse("forum:public_index")
+    assert reverse("forum:public_index") in client.get(reverse("home:start")).content.decode()
+    page = client.get(index).content.decode()
+    assert reverse("forum:public", args=[forum.forum.public_code]) in page
+    assert forum.forum.unit.name in page and "0 besvarade förslag" in page
+    assert "Baka på onsdagar" not in page  # the suggestion itself is on the ward's page
+    manager = world.users["manager"]
+    services.suggestion_answer(
+        scope=scope_for(manager),
+        actor=manager,
+        suggestion=forum.suggestion,
+        status="accepted",
+        answer="Startar om två veckor.",
+    )
+    assert "1 besvarat förslag" in client.get(index).content.decode()
+    forum.forum.unit.is_active = False
+    forum.forum.unit.save()
+    assert forum.forum.unit.name not in client.get(index).content.decode()
+
+
 def test_the_suggestion_box_is_anonymous_guarded_and_rate_limited(client, world, forum):
     url = reverse("forum:box", args=[forum.forum.public_code])
     assert (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from peerstod.accounts.roles import Role
@@ -14,6 +14,9 @@ from peerstod.core import audit
 from peerstod.forum import actions
 from peerstod.forum.models import Delivery, Forum, Meeting, Status, Suggestion
 from peerstod.orgs.models import Unit
+
+#: suggestions without an answer to show the public yet
+UNANSWERED = (Status.PENDING, Status.NEW)
 
 READERS = (Role.PEER_SUPPORTER, Role.UNIT_MANAGER, Role.PROGRAMME_COORDINATOR)
 
@@ -72,13 +75,25 @@ def delivery_of(*, user, meeting: Meeting) -> Delivery | None:
     return Delivery.objects.filter(meeting=meeting, manager=user).first()
 
 
+def public_forums() -> QuerySet[Forum]:
+    """Every active unit's forum for the public index of "Ni sa – vi gjorde", by
+    organisation and unit, with how many suggestions have an answer: no names, no
+    suggestion text (the forum's own page shows that)."""
+    return (
+        Forum.objects.filter(unit__is_active=True)
+        .select_related("unit", "unit__organisation")
+        .annotate(answered=Count("suggestions", filter=~Q(suggestions__status__in=UNANSWERED)))
+        .order_by("unit__organisation__name", "unit__name")
+    )
+
+
 def public_forum(*, code: str) -> Forum:
     return get_object_or_404(Forum.objects.select_related("unit"), public_code=code)
 
 
 def you_said_we_did(*, forum: Forum) -> QuerySet[Suggestion]:
     """Recent answered suggestions for the public page and poster: no names, ever."""
-    return forum.suggestions.exclude(status__in=[Status.PENDING, Status.NEW])[:20]
+    return forum.suggestions.exclude(status__in=UNANSWERED)[:20]
 
 
 def open_suggestions(*, forum: Forum) -> QuerySet[Suggestion]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("forum/mote/<str:code>/", views.meeting, name="meeting"),
     path("forum/svar/<str:code>/", views.answer, name="answer"),
     # Public, behind the forum's opaque code.
+    path("ni-sa-vi-gjorde/", views.public_index, name="public_index"),
     path("ni-sa-vi-gjorde/<str:code>/", views.public, name="public"),
     path("ni-sa-vi-gjorde/<str:code>/affisch/", views.poster, name="poster"),
     path("ni-sa-vi-gjorde/<str:code>/forslag/", views.box, name="box"),

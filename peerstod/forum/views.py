@@ -270,6 +270,16 @@ def answer(request: HttpRequest, scope, code: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+def public_index(request: HttpRequest) -> HttpResponse:
+    """Every ward's "Ni sa – vi gjorde", found from the public start page."""
+    groups: dict = {}
+    for forum in selectors.public_forums():
+        groups.setdefault(forum.unit.organisation, []).append(forum)
+    return render(request, "forum/public_index.html", {"groups": list(groups.items())})
+
+
+@login_not_required
+@require_GET
 def public(request: HttpRequest, code: str) -> HttpResponse:
     forum = selectors.public_forum(code=code)
     return render(

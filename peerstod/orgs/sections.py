@@ -107,8 +107,10 @@ def managed_units(scope: Scope) -> Part:
     )
 
 
-@contribute(Role.PEER_SUPPORTER)
+@contribute(Role.PEER_SUPPORTER, order=90)
 def workplaces(scope: Scope) -> Part:
+    """Where the peer supporter works and who manages each unit: below their work and
+    supervision, with no step of its own (their next steps are the work log's)."""
     units = list(selectors.unit_list(scope=scope, roles=(Role.PEER_SUPPORTER,)))
     managers = (
         Membership.objects.active_on(scope.day)
@@ -119,7 +121,6 @@ def workplaces(scope: Scope) -> Part:
     for membership in managers:
         by_unit.setdefault(membership.unit_id, []).append(membership.user.full_name)
     return Part(
-        steps=[Step(_("Check your account and your roles"), reverse("accounts:profile"))],
         template="orgs/sections/peer_supporter.html",
         data={"rows": [(unit, by_unit.get(unit.pk, [])) for unit in units]},
     )

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from peerstod.accounts.permissions import role_required
 from peerstod.accounts.roles import Role
 from peerstod.core.forms import add_service_errors, call_service
+from peerstod.people.own import own_person_required
 from peerstod.supervision import drift, selectors, services
 from peerstod.supervision.forms import (
     BookForm,
@@ -22,10 +23,8 @@ from peerstod.supervision.questions import QUESTIONS
 
 
 def _person(request):
-    person = getattr(request.user, "person", None)
-    if person is None:
-        raise PermissionDenied
-    return person
+    """The peer supporter's own person: `own_person_required` has made sure of it."""
+    return request.user.person
 
 
 @role_required(Role.SUPERVISOR)
@@ -86,6 +85,7 @@ def session(request: HttpRequest, scope, code: str) -> HttpResponse:
 
 
 @role_required(Role.PEER_SUPPORTER)
+@own_person_required
 def mine(request: HttpRequest, scope) -> HttpResponse:
     person = _person(request)
     form = RequestForm(request.POST or None)
@@ -123,6 +123,7 @@ def mine(request: HttpRequest, scope) -> HttpResponse:
 
 
 @role_required(Role.PEER_SUPPORTER)
+@own_person_required
 def self_assessment(request: HttpRequest, scope) -> HttpResponse:
     person = _person(request)
     form = SelfAssessmentForm(request.POST or None)

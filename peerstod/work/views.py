@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from peerstod.accounts.roles import Role
 from peerstod.core import charts, dates
 from peerstod.core.exports import workbook_response
 from peerstod.core.forms import add_service_errors
+from peerstod.people.own import own_person_required
 from peerstod.work import calendar, reports, selectors, services
 from peerstod.work.categories import HELP, MINUTE_CHOICES, OUTSIDE_ROLE, WITH_PATIENTS, Category
 from peerstod.work.forms import CancelForm, EntryForm, LogForm, ScheduleItemForm
@@ -26,13 +27,12 @@ REPORT_ROLES = (Role.PEER_SUPPORTER, Role.UNIT_MANAGER, Role.PROGRAMME_COORDINAT
 
 
 def _person(request):
-    person = selectors.own_person(request.user)
-    if person is None:
-        raise PermissionDenied
-    return person
+    """The peer supporter's own person: `own_person_required` has made sure of it."""
+    return request.user.person
 
 
 @role_required(*PEER)
+@own_person_required
 def log(request: HttpRequest, scope) -> HttpResponse:
     """Three taps: open the log, tap what it was, tap how long. No typing."""
     person = _person(request)
@@ -118,6 +118,7 @@ def entry(request: HttpRequest, scope, code: str) -> HttpResponse:
 
 
 @role_required(*PEER)
+@own_person_required
 def schedule(request: HttpRequest, scope) -> HttpResponse:
     person = _person(request)
     today = timezone.localdate()
@@ -196,6 +197,7 @@ def schedule_item(request: HttpRequest, scope, code: str) -> HttpResponse:
 
 
 @role_required(*PEER)
+@own_person_required
 def feed_link(request: HttpRequest, scope) -> HttpResponse:
     if request.method != "POST":
         return redirect("work:schedule")
