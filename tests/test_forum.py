@@ -165,7 +165,7 @@ def test_a_suggestion_is_answered_and_goes_on_the_next_agenda(world, forum):
     assert "Baka på onsdagar" in item.text and item.suggestion == forum.suggestion
 
 
-def test_the_public_page_shows_answers_without_login(client, world, forum):
+def _answer(world, forum):
     manager = world.users["manager"]
     services.suggestion_answer(
         scope=scope_for(manager),
@@ -174,6 +174,10 @@ def test_the_public_page_shows_answers_without_login(client, world, forum):
         status="accepted",
         answer="Startar om två veckor.",
     )
+
+
+def test_the_public_page_shows_answers_without_login(client, world, forum):
+    _answer(world, forum)
     page = client.get(reverse("forum:public", args=[forum.forum.public_code])).content.decode()
     assert "Baka på onsdagar" in page and "Startar om två veckor." in page
     poster = client.get(reverse("forum:poster", args=[forum.forum.public_code]))
@@ -189,14 +193,7 @@ def test_the_public_index_links_each_wards_page_and_counts_only_answers(client, 
     assert reverse("forum:public", args=[forum.forum.public_code]) in page
     assert forum.forum.unit.name in page and "0 besvarade förslag" in page
     assert "Baka på onsdagar" not in page  # the suggestion itself is on the ward's page
-    manager = world.users["manager"]
-    services.suggestion_answer(
-        scope=scope_for(manager),
-        actor=manager,
-        suggestion=forum.suggestion,
-        status="accepted",
-        answer="Startar om två veckor.",
-    )
+    _answer(world, forum)
     assert "1 besvarat förslag" in client.get(index).content.decode()
     forum.forum.unit.is_active = False
     forum.forum.unit.save()

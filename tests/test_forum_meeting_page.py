@@ -36,8 +36,10 @@ def _today(world, forum, *, closed=False) -> Meeting:
     return meeting
 
 
-def _page(world, forum, meeting, **extra):
-    """What the meeting's page sends, as typed: every section's fields, plus `extra`."""
+def _send(client, login, world, meeting, **extra):
+    """The peer supporter presses a button on the meeting's page: it sends every
+    section's fields as typed, plus `extra`."""
+    login(world.users["peer"])
     data = {
         "agenda-topic": "environment",
         "agenda-text": "",
@@ -47,7 +49,7 @@ def _page(world, forum, meeting, **extra):
         "meeting-minutes": meeting.minutes,
     }
     data.update(extra)
-    return data
+    return client.post(reverse("forum:meeting", args=[meeting.code]), data)
 
 
 def test_locked_minutes_are_not_laid_out_in_the_three_column_grid(client, world, login, forum):
@@ -109,22 +111,18 @@ def test_a_second_start_posted_from_an_old_page_shows_the_message_not_a_database
 
 
 def test_adding_an_agenda_item_keeps_the_typed_suggestion_and_minutes(client, world, login, forum):
-    login(world.users["peer"])
     meeting = forum.open_meeting
-    url = reverse("forum:meeting", args=[meeting.code])
-    response = client.post(
-        url,
-        _page(
-            world,
-            forum,
-            meeting,
-            action="agenda",
-            **{
-                "agenda-text": "Nya soffor i TV-rummet",
-                "suggestion-text": "Filmkväll på fredagar",
-                "meeting-minutes": "Vi började med soffor.",
-            },
-        ),
+    response = _send(
+        client,
+        login,
+        world,
+        meeting,
+        action="agenda",
+        **{
+            "agenda-text": "Nya soffor i TV-rummet",
+            "suggestion-text": "Filmkväll på fredagar",
+            "meeting-minutes": "Vi började med soffor.",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -137,18 +135,14 @@ def test_adding_an_agenda_item_keeps_the_typed_suggestion_and_minutes(client, wo
 
 
 def test_saving_the_minutes_keeps_a_typed_agenda_item(client, world, login, forum):
-    login(world.users["peer"])
     meeting = forum.open_meeting
-    url = reverse("forum:meeting", args=[meeting.code])
-    response = client.post(
-        url,
-        _page(
-            world,
-            forum,
-            meeting,
-            action="meeting",
-            **{"agenda-text": "Maten på helgerna", "meeting-minutes": "Sex var med."},
-        ),
+    response = _send(
+        client,
+        login,
+        world,
+        meeting,
+        action="meeting",
+        **{"agenda-text": "Maten på helgerna", "meeting-minutes": "Sex var med."},
     )
     meeting.refresh_from_db()
     assert meeting.minutes == "Sex var med."
@@ -157,30 +151,22 @@ def test_saving_the_minutes_keeps_a_typed_agenda_item(client, world, login, foru
 
 
 def test_nothing_else_typed_the_page_redirects_after_saving(client, world, login, forum):
-    login(world.users["peer"])
     meeting = forum.open_meeting
-    url = reverse("forum:meeting", args=[meeting.code])
-    response = client.post(
-        url, _page(world, forum, meeting, action="agenda", **{"agenda-text": "Fika"})
-    )
+    response = _send(client, login, world, meeting, action="agenda", **{"agenda-text": "Fika"})
     assert response.status_code == 302
 
 
 def test_personal_data_in_another_section_refuses_the_button_and_saves_nothing(
     client, world, login, forum
 ):
-    login(world.users["peer"])
     meeting = forum.open_meeting
-    url = reverse("forum:meeting", args=[meeting.code])
-    response = client.post(
-        url,
-        _page(
-            world,
-            forum,
-            meeting,
-            action="agenda",
-            **{"agenda-text": "Fika", "meeting-minutes": "Ring mig på 070-123 45 67"},
-        ),
+    response = _send(
+        client,
+        login,
+        world,
+        meeting,
+        action="agenda",
+        **{"agenda-text": "Fika", "meeting-minutes": "Ring mig på 070-123 45 67"},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -191,18 +177,14 @@ def test_personal_data_in_another_section_refuses_the_button_and_saves_nothing(
 
 
 def test_closing_saves_the_typed_minutes_and_locks_them(client, world, login, forum):
-    login(world.users["peer"])
     meeting = forum.open_meeting
-    url = reverse("forum:meeting", args=[meeting.code])
-    response = client.post(
-        url,
-        _page(
-            world,
-            forum,
-            meeting,
-            action="close",
-            **{"meeting-patients_present": "5", "meeting-minutes": "Vi pratade om trädgården."},
-        ),
+    response = _send(
+        client,
+        login,
+        world,
+        meeting,
+        action="close",
+        **{"meeting-patients_present": "5", "meeting-minutes": "Vi pratade om trädgården."},
     )
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -213,18 +195,14 @@ def test_closing_saves_the_typed_minutes_and_locks_them(client, world, login, fo
 def test_closing_with_an_agenda_item_typed_but_not_added_is_refused_and_keeps_it(
     client, world, login, forum
 ):
-    login(world.users["peer"])
     meeting = forum.open_meeting
-    url = reverse("forum:meeting", args=[meeting.code])
-    response = client.post(
-        url,
-        _page(
-            world,
-            forum,
-            meeting,
-            action="close",
-            **{"agenda-text": "Utflykt i maj", "meeting-minutes": "Vi pratade om våren."},
-        ),
+    response = _send(
+        client,
+        login,
+        world,
+        meeting,
+        action="close",
+        **{"agenda-text": "Utflykt i maj", "meeting-minutes": "Vi pratade om våren."},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -241,11 +219,9 @@ def test_a_refused_close_keeps_the_typed_minutes_on_the_page_and_saves_none(
     from peerstod.accounts.roles import Role
 
     Membership.objects.filter(role=Role.UNIT_MANAGER, unit=world.unit_a1).delete()
-    login(world.users["peer"])
     meeting = forum.open_meeting
-    url = reverse("forum:meeting", args=[meeting.code])
-    response = client.post(
-        url, _page(world, forum, meeting, action="close", **{"meeting-minutes": "Om maten."})
+    response = _send(
+        client, login, world, meeting, action="close", **{"meeting-minutes": "Om maten."}
     )
     html = response.content.decode()
     assert "ingen chef" in html

@@ -269,6 +269,16 @@ def _detail(what: str, ratio: RateRatio, headline: str, why_less: str) -> str:
     return capfirst(text % values)
 
 
+def _led_by(ratio: RateRatio, *, indicator: str, against: str, method: str, basis: str):
+    """A summary whose headline is `ratio`, the estimate `method` gave."""
+    return Summary(
+        headline=sentence_change(ratio, indicator=indicator, against=against),
+        method=method,
+        basis=basis,
+        direction=direction(ratio),
+    )
+
+
 def summarise(
     *,
     indicator: str,
@@ -283,12 +293,10 @@ def summarise(
     short = min(months_before, months_after) < MIN_POINTS_EACH_SIDE
     numbers = {"n": MIN_POINTS_EACH_SIDE, "before": months_before, "after": months_after}
     if its_level is not None:
-        summary = Summary(
-            headline=sentence_change(
-                its_level,
-                indicator=indicator,
-                against=_("when peer support started, compared with the trend before"),
-            ),
+        summary = _led_by(
+            its_level,
+            indicator=indicator,
+            against=_("when peer support started, compared with the trend before"),
             method=ITS,
             basis=_(
                 "This rests on the interrupted time series: with at least %(n)s months "
@@ -296,7 +304,6 @@ def summarise(
                 "account the trend there already was."
             )
             % numbers,
-            direction=direction(its_level),
         )
         if before_after is not None:
             summary.details.append(
@@ -308,12 +315,10 @@ def summarise(
                 )
             )
     elif before_after is not None:
-        summary = Summary(
-            headline=sentence_change(
-                before_after,
-                indicator=indicator,
-                against=_("after peer support started, compared with before"),
-            ),
+        summary = _led_by(
+            before_after,
+            indicator=indicator,
+            against=_("after peer support started, compared with before"),
             method=BEFORE_AFTER,
             basis=(
                 _(
@@ -328,7 +333,6 @@ def summarise(
                 )
             )
             % numbers,
-            direction=direction(before_after),
         )
     elif short:
         return Summary(headline=sentence_too_short(months_before, months_after), method=NONE)

@@ -226,3 +226,25 @@ def log_in(page, email, password=DEMO_PASSWORD, second_factor=True):
         page.get_by_role("button", name="Logga in").click()
     if app is not None and urlsplit(page.url).path == SECOND_FACTOR_PATH:
         type_code(page, totp_code(app.bin_key))
+
+
+def slip_url(round_title: str, coordinator: str = "coordinator.vgr@example.org") -> str:
+    """What a fresh slip's QR code holds for the demo round `round_title`: the entry page
+    with the code after "#" (made by the round's coordinator, as printing does)."""
+    from django.urls import reverse
+
+    from peerstod.accounts.models import User
+    from peerstod.accounts.scope import scope_for
+    from peerstod.surveys import services
+    from peerstod.surveys.models import Round
+
+    survey_round = Round.objects.get(title=round_title)
+    user = User.objects.get(email=coordinator)
+    (code,) = services.slips_create(
+        scope=scope_for(user),
+        actor=user,
+        survey_round=survey_round,
+        unit=survey_round.units.get(),
+        count=1,
+    )
+    return f"{reverse('surveys:code')}#{services.format_code(code)}"

@@ -8,31 +8,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, slip_url
 
 pytestmark = pytest.mark.browser
 
 PATIENT_ROUND = "Patientenkät avdelning 21 – hösten"
-
-
-def _slip_url():
-    from django.urls import reverse
-
-    from peerstod.accounts.models import User
-    from peerstod.accounts.scope import scope_for
-    from peerstod.surveys import services
-    from peerstod.surveys.models import Round
-
-    survey_round = Round.objects.get(title=PATIENT_ROUND)
-    coordinator = User.objects.get(email="coordinator.vgr@example.org")
-    (code,) = services.slips_create(
-        scope=scope_for(coordinator),
-        actor=coordinator,
-        survey_round=survey_round,
-        unit=survey_round.units.get(),
-        count=1,
-    )
-    return f"{reverse('surveys:code')}#{services.format_code(code)}"
 
 
 def _visible_questions(page):
@@ -75,7 +55,7 @@ def _page_through(page, width):
 
 
 def test_the_patient_survey_pages_a_question_at_a_time_on_a_phone(phone):
-    phone.goto(_slip_url())
+    phone.goto(slip_url(PATIENT_ROUND))
     _page_through(phone, 360)
 
 
@@ -84,14 +64,14 @@ def test_the_patient_survey_pages_a_question_at_a_time_on_a_tablet(browser, live
     tablet = context.new_page()
     tablet.set_default_timeout(10_000)
     try:
-        tablet.goto(_slip_url())
+        tablet.goto(slip_url(PATIENT_ROUND))
         _page_through(tablet, 768)
     finally:
         context.close()
 
 
 def test_an_error_shows_its_question_and_keeps_the_other_answers(phone):
-    phone.goto(_slip_url())
+    phone.goto(slip_url(PATIENT_ROUND))
     phone.get_by_role("radio", name="Stämmer helt", exact=True).check()
     for _ in range(11):
         phone.get_by_role("button", name="Nästa", exact=True).click()
@@ -113,7 +93,7 @@ def test_without_javascript_the_whole_survey_is_one_form_that_sends(browser, liv
     page.set_default_timeout(10_000)
     try:
         page.goto("/enkat/")
-        code = _slip_url().split("#", 1)[1]
+        code = slip_url(PATIENT_ROUND).split("#", 1)[1]
         page.get_by_label("Koden på din lapp").fill(code)
         page.get_by_role("button", name="Fortsätt").click()
         expect(_visible_questions(page)).to_have_count(13)  # 12 questions and a text field
