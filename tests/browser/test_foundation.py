@@ -32,6 +32,18 @@ def test_the_start_page_explains_and_leads_to_login(page):
     assert_accessible(page)
 
 
+def test_the_public_ways_in_each_open_a_page_and_ni_sa_vi_gjorde_lists_the_wards(phone):
+    phone.goto("/")
+    assert_links_lead_somewhere(phone, set())
+    phone.get_by_role("link", name=re.compile("Ni sa – vi gjorde")).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Ni sa – vi gjorde")
+    assert_accessible(phone)
+    phone.get_by_role("link", name="Rättspsykiatrisk avdelning 21").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Ni sa – vi gjorde")
+    expect(phone.get_by_text("Rättspsykiatrisk avdelning 21:")).to_be_visible()
+    assert_accessible(phone)
+
+
 @pytest.mark.parametrize("email", sorted(ROLES))
 def test_each_role_walks_its_menu_one_item_current_and_no_link_leads_to_403_or_404(page, email):
     log_in(page, email)
