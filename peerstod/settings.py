@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "peerstod.accounts",
     "peerstod.orgs",
     "peerstod.identity",
+    "django_tasks",
+    "django_tasks_db",
+    "peerstod.jobs",
     "peerstod.people",
     "peerstod.recruitment",
     "peerstod.placement",
@@ -349,6 +352,18 @@ FORUM_ACKNOWLEDGE_DAYS = env_int("FORUM_ACKNOWLEDGE_DAYS", 7)
 # A suggestion from the forum not answered by the manager within this many days is shown
 # to the programme coordinator as overdue.
 FORUM_ANSWER_DAYS = env_int("FORUM_ANSWER_DAYS", 14)
+# Background jobs (peerstod.jobs): "database" queues them for `peerstod db_worker`;
+# "immediate" runs each one as soon as its request has committed (development without a
+# worker, and tests that do not start one).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if DEBUG else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
 # The suggestion box: at most this many posts per hour from one client (IP never stored).
 FORUM_BOX_PER_HOUR = env_int("FORUM_BOX_PER_HOUR", 5)
 

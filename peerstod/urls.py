@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("peerstod.forum.urls")),
     path("", include("peerstod.surveys.urls")),
     path("", include("peerstod.outcomes.urls")),
+    path("", include("peerstod.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -74,6 +74,28 @@ def _survey(world, tenant="a"):
     return _made(world, "survey", tenant, lambda: make_survey(world, tenant=tenant))
 
 
+def _job(world, tenant="a"):
+    """A finished background job of the tenant's programme coordinator, with its file."""
+
+    def build():
+        from peerstod.jobs.models import Job, Status
+
+        side = world.tenant(tenant)
+        return Job.objects.create(
+            kind="tests.matrix",
+            title=f"Rapport {tenant}",
+            owner=side.users["coordinator"],
+            organisation=side.region,
+            status=Status.DONE,
+            percent=100,
+            filename="rapport.txt",
+            content_type="text/plain",
+            output=b"rapport",
+        )
+
+    return _made(world, "job", tenant, build)
+
+
 def _made(world, what, tenant, build):
     """Each capability's objects, made once per world and tenant (`world.recruitment` is
     tenant A's, `world.recruitment_b` tenant B's)."""
@@ -112,6 +134,7 @@ ARGUMENTS = {
     "region_a": lambda w, t: w.tenant(t).region.code,
     "idp": lambda w, t: f"region-{t}",
     "unit_a1": lambda w, t: w.tenant(t).unit1.code,
+    "job": lambda w, t: _job(w, t).code,
 }
 # The name of the old table, for tests that import it.
 RECRUITMENT_ARGUMENTS = {name: (lambda w, f=f: f(w, "a")) for name, f in ARGUMENTS.items()}
@@ -155,7 +178,7 @@ def matrix_world(django_db_setup, django_db_blocker):
             User.objects.filter(pk=world.users["peer"].pk).update(full_name=PEER_A_NAME)
             world.users["peer"].full_name = PEER_A_NAME
             for tenant in ("a", "b"):
-                for build in (_placement, _supervision, _forum, _survey):
+                for build in (_placement, _supervision, _forum, _survey, _job):
                     build(world, tenant)
                 # A second trainee still in training, whose enrolment has actions left.
                 recruitment = _recruitment(world, tenant)

@@ -189,6 +189,9 @@ MATRIX = {
     ),
     "forum:answer": ("suggestion", everyone(NOT_ALLOWED)),  # POST only
     "forum:public_index": (None, everyone(OK)),
+    # A background job is its owner's alone.
+    "jobs:detail": ("job", allow("coordinator", others=MISSING)),
+    "jobs:download": ("job", allow("coordinator", others=MISSING)),
     "forum:public": ("forum", everyone(OK)),
     "forum:poster": ("forum", everyone(OK)),
     "forum:box": ("forum", everyone(OK)),

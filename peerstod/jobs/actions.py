@@ -1,0 +1,10 @@
+"""Audit actions of background jobs (core.audit)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from peerstod.core.audit import action
+
+STARTED = action("jobs.job.started", _("Background job started"))
+FINISHED = action("jobs.job.finished", _("Background job finished"))
+FAILED = action("jobs.job.failed", _("Background job failed"))
+DOWNLOADED = action("jobs.job.downloaded", _("Result of a background job downloaded"), read=True)

@@ -1,0 +1,62 @@
+"""A background job as its owner sees it: what it makes, how far it has come, and the
+file it made. The queue itself (django_tasks_db) only knows "run job N"."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from peerstod.core.fields import CodeField
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    code = CodeField()
+    kind = models.CharField(_("kind"), max_length=60)
+    #: what the job makes, in words, as the owner will read it ("Slips for …")
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.CASCADE
+    )
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    percent = models.PositiveSmallIntegerField(default=0)
+    #: where the job is, in words ("Slip 40 of 200")
+    step = models.CharField(max_length=200, blank=True)
+    #: why it failed, in words the owner can act on (never a traceback)
+    problem = models.TextField(blank=True)
+    #: where the owner is taken back to when the job is done (a page of the app)
+    back_url = models.CharField(max_length=300, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    output = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:detail", args=[self.code])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (Status.DONE, Status.FAILED)

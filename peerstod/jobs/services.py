@@ -1,0 +1,118 @@
+"""Starting a background job and recording how it went. The queue (django-tasks with
+its database backend; `settings.TASKS`) carries only the job's id; everything the owner
+sees is on the `Job` row, written here."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from peerstod.core import audit
+from peerstod.core.usecase import use_case
+from peerstod.jobs import actions, registry
+from peerstod.jobs.models import Job, Status
+from peerstod.notifications.services import notify
+
+logger = logging.getLogger(__name__)
+
+
+@use_case
+def job_start(
+    *,
+    actor,
+    kind: str,
+    title: str,
+    params: dict[str, Any],
+    organisation=None,
+    back_url: str = "",
+) -> Job:
+    """Queue a job of `kind` for `actor`. The caller has checked that the actor may ask
+    for it; the job function checks again what it reads. The job is queued when the
+    transaction commits, so a worker never looks for a row that is not there yet."""
+    registry.function_of(kind)  # an unknown kind fails here, not in the worker
+    job = Job.objects.create(
+        kind=kind,
+        title=title[:200],
+        owner=actor,
+        organisation=organisation,
+        params={**params, "owner_id": actor.pk},
+        back_url=back_url,
+    )
+    audit.record(actor=actor, action=actions.STARTED, obj=job, organisation=organisation, kind=kind)
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from peerstod.jobs.tasks import run_job
+
+    run_job.enqueue(job_id)
+
+
+def _update(job_id: int, **fields: Any) -> None:
+    # The worker's bookkeeping of a job it runs: not a user's change, so no use case
+    # and no audit row but at the end (`_finish`).
+    Job.objects.filter(pk=job_id).update(**fields)
+
+
+def run(job_id: int) -> None:
+    """Run one job in the worker: mark it running, call its function with a progress
+    callback, store the file or the problem, and tell the owner."""
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    if job.status != Status.QUEUED:
+        return  # run once: a job found again after a worker's restart is not redone
+    _update(job_id, status=Status.RUNNING, started_at=timezone.now(), percent=0)
+    function = registry.function_of(job.kind)
+
+    def progress(percent: int, step: str = "") -> None:
+        _update(job_id, percent=max(0, min(99, int(percent))), step=str(step)[:200])
+
+    try:
+        output = function(progress, **job.params)
+    except registry.JobProblem as problem:
+        _finish(job, ok=False, problem=str(problem))
+    except Exception:
+        logger.exception("background job failed kind=%s job=%s", job.kind, job.pk)
+        _finish(
+            job,
+            ok=False,
+            problem=_("Something went wrong and nothing was made. Try again in a moment."),
+        )
+    else:
+        _finish(job, ok=True, output=output)
+
+
+@use_case
+def _finish(
+    job: Job, *, ok: bool, output: registry.Output | None = None, problem: str = ""
+) -> None:
+    fields: dict[str, Any] = {
+        "status": Status.DONE if ok else Status.FAILED,
+        "finished_at": timezone.now(),
+        "percent": 100 if ok else 0,
+        "problem": problem,
+    }
+    if output is not None:
+        fields.update(
+            filename=output.filename, content_type=output.content_type, output=output.data
+        )
+    Job.objects.filter(pk=job.pk).update(**fields)
+    audit.record(
+        actor=None,
+        action=actions.FINISHED if ok else actions.FAILED,
+        obj=job,
+        organisation=job.organisation,
+        kind=job.kind,
+    )
+    # The worker has no request, so no language of its own: the notice is in Swedish,
+    # as the platform is (users have no stored language yet).
+    with translation.override(settings.LANGUAGE_CODE):
+        text = (_("Done: %(title)s") if ok else _("Could not be finished: %(title)s")) % {
+            "title": job.title
+        }
+    notify(job.owner, f"job-{job.pk}", timezone.localdate(), text, job.get_absolute_url())
