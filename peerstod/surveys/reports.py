@@ -18,7 +18,7 @@ from peerstod.core.exports import workbook_response
 from peerstod.core.links import absolute
 from peerstod.core.pdf import render_pdf
 from peerstod.core.suppression import suppress_table
-from peerstod.surveys import results, selectors, services
+from peerstod.surveys import results, selectors, services, tallies
 from peerstod.surveys.models import Channel, Round
 
 
@@ -28,19 +28,23 @@ def language_for(definition) -> str:
 
 
 def round_results(*, survey_round: Round, unit_ids: set[int] | None = None) -> results.Results:
-    """Results of a round. An open round gives interim results of whole groups; once
-    those have been shown, the closed round's results count whole groups too."""
+    """Results of a round, from its tallies and its few waiting answers. An open round
+    gives interim results of whole groups; once those have been shown, the closed
+    round's results count whole groups too."""
     definition = survey_round.instrument.definition
     units = [(u.pk, u.name) for u in selectors.round_units(survey_round=survey_round)]
     interim = not survey_round.is_closed(timezone.localdate())
+    sealed = selectors.sealed_counts(survey_round=survey_round)
+    waiting = tallies.count(definition, selectors.waiting_rows(survey_round=survey_round))
+    whole_groups = interim or survey_round.interim_shown
     computed = results.compute(
         instrument=definition,
         audience=survey_round.audience,
         language=language_for(definition),
-        rows=selectors.answer_rows(survey_round=survey_round),
+        counts=sealed if whole_groups else sealed + waiting,
         units=units,
         interim=interim,
-        whole_groups=interim or survey_round.interim_shown,
+        received=sum(sealed.answers.values()) + sum(waiting.answers.values()),
         total_label=_("All units"),
     )
     if unit_ids is not None:

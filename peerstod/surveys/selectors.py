@@ -6,7 +6,8 @@ import uuid
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,15 +18,19 @@ from peerstod.orgs.models import Organisation, Unit
 from peerstod.surveys.models import (
     AnswerDay,
     Channel,
+    GroupTally,
     Instrument,
     Invitation,
     Kiosk,
+    OptionTally,
     Response,
     Round,
+    ScoreTally,
     TextAnswer,
     TextStatus,
     UsedForm,
 )
+from peerstod.surveys.tallies import Counts, Stats
 
 COORDINATORS = (Role.PROGRAMME_COORDINATOR,)
 # Final results of closed rounds: the organisation's coordinators and evaluators, the
@@ -57,15 +62,41 @@ def instrument_get(*, scope: Scope, pk: int) -> Instrument:
 
 
 def _readable(scope: Scope) -> QuerySet[Round]:
-    """Rounds of the user's organisations, and rounds that include a unit they manage."""
+    """Rounds of the user's organisations, and rounds that include a unit they manage.
+    The units are asked about with EXISTS, not joined: a join gives a row per unit and
+    needs a DISTINCT over the round's rows times its units."""
+    own_units = Round.units.through.objects.filter(
+        round_id=OuterRef("pk"), unit_id__in=scope.unit_ids(*PAPER_ROLES)
+    )
     return Round.objects.filter(
-        Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS))
-        | Q(units__in=scope.unit_ids(*PAPER_ROLES))
+        Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS)) | Exists(own_units)
     ).select_related("instrument", "organisation")
 
 
+def _answer_count() -> Subquery:
+    """A round's answers: its sealed groups' tallies (a row per unit) and its waiting
+    answers (fewer than a group per unit), so the count costs the same at any size."""
+    sealed = (
+        GroupTally.objects.filter(round_id=OuterRef("pk"))
+        .order_by()
+        .values("round_id")
+        .annotate(n=Sum("answers"))
+        .values("n")
+    )
+    waiting = (
+        Response.objects.filter(round_id=OuterRef("pk"), group__isnull=True)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(
+        Subquery(sealed, output_field=IntegerField()), 0, output_field=IntegerField()
+    ) + Coalesce(Subquery(waiting, output_field=IntegerField()), 0, output_field=IntegerField())
+
+
 def rounds(*, scope: Scope) -> QuerySet[Round]:
-    return _readable(scope).distinct().annotate(answers=Count("responses", distinct=True))
+    return _readable(scope).annotate(answers=_answer_count())
 
 
 def round_get(*, scope: Scope, code: str) -> Round:
@@ -103,11 +134,40 @@ def round_units(*, survey_round: Round) -> list[Unit]:
 
 def answer_rows(*, survey_round: Round) -> list[dict]:
     """Every answer of a round, in no particular order, with its group (None while it
-    waits for a whole group): for computing results only."""
+    waits for a whole group). For checks and rebuilding tallies, not for pages: their
+    cost grows with the answers."""
     return list(
         dict(row)
         for row in Response.objects.filter(round=survey_round).values(
             "unit_id", "answers", "important", "group"
+        )
+    )
+
+
+def sealed_counts(*, survey_round: Round) -> Counts:
+    """The tallies of the round's sealed groups: three reads whose size is units ×
+    subscales and units × options, whatever the number of answers."""
+    found = Counts()
+    for row in GroupTally.objects.filter(round=survey_round).values("unit_id", "answers"):
+        found.answers[row["unit_id"]] = row["answers"]
+    for row in ScoreTally.objects.filter(round=survey_round).values(
+        "unit_id", "subscale", "n", "total", "squares"
+    ):
+        found.scores[(row["unit_id"], row["subscale"])] = Stats(
+            row["n"], row["total"], row["squares"]
+        )
+    for row in OptionTally.objects.filter(round=survey_round).values(
+        "unit_id", "item", "value", "n"
+    ):
+        found.options[(row["unit_id"], row["item"], row["value"])] = row["n"]
+    return found
+
+
+def waiting_rows(*, survey_round: Round) -> list[dict]:
+    """The answers still waiting for a whole group: fewer than a group per unit."""
+    return list(
+        Response.objects.filter(round=survey_round, group__isnull=True).values(
+            "unit_id", "answers", "important"
         )
     )
 
@@ -227,14 +287,22 @@ def open_rounds(*, scope: Scope, day: date) -> QuerySet[Round]:
             organisation_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR),
         )
         .annotate(
-            answers=Count("responses", distinct=True),
-            pending=Count(
-                "text_answers",
-                filter=Q(
-                    text_answers__status=TextStatus.PENDING,
-                    text_answers__group__isnull=False,
+            answers=_answer_count(),
+            pending=Coalesce(
+                Subquery(
+                    TextAnswer.objects.filter(
+                        round_id=OuterRef("pk"),
+                        status=TextStatus.PENDING,
+                        group__isnull=False,
+                    )
+                    .order_by()
+                    .values("round_id")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
                 ),
-                distinct=True,
+                0,
+                output_field=IntegerField(),
             ),
         )
         .order_by("closes_on")
