@@ -181,7 +181,7 @@ def invited_set(
 
 # More slips than this are printed by a background job (surveys/jobs.py): a slip
 # takes some 40–70 ms to lay out, and a request should answer within a second or two.
-SLIPS_IN_REQUEST = 30
+SLIPS_IN_REQUEST = 30  # the slip form's help text (forms.SlipsForm) says so too
 
 
 def _check_slips(scope: Scope, survey_round: Round, unit: Unit, count: int) -> None:
