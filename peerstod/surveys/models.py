@@ -291,14 +291,17 @@ class UsedForm(models.Model):
 
 
 class GroupTally(models.Model):
-    """How many answers of a unit are in sealed (whole) groups."""
+    """How many answers of a unit, through a channel, are in sealed (whole) groups."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
     answers = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["round", "unit"], name="group_tally_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit", "channel"], name="group_tally_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.round}: {self.answers}"

@@ -148,8 +148,12 @@ def sealed_counts(*, survey_round: Round) -> Counts:
     """The tallies of the round's sealed groups: three reads whose size is units ×
     subscales and units × options, whatever the number of answers."""
     found = Counts()
-    for row in GroupTally.objects.filter(round=survey_round).values("unit_id", "answers"):
-        found.answers[row["unit_id"]] = row["answers"]
+    for row in GroupTally.objects.filter(round=survey_round).values(
+        "unit_id", "channel", "answers"
+    ):
+        unit = row["unit_id"]
+        found.answers[unit] = found.answers.get(unit, 0) + row["answers"]
+        found.channels[(unit, row["channel"])] = row["answers"]
     for row in ScoreTally.objects.filter(round=survey_round).values(
         "unit_id", "subscale", "n", "total", "squares"
     ):
@@ -167,7 +171,7 @@ def waiting_rows(*, survey_round: Round) -> list[dict]:
     """The answers still waiting for a whole group: fewer than a group per unit."""
     return list(
         Response.objects.filter(round=survey_round, group__isnull=True).values(
-            "unit_id", "answers", "important"
+            "unit_id", "channel", "answers", "important"
         )
     )
 
@@ -193,13 +197,20 @@ def answer_days(*, survey_round: Round, channel: str, units: list[Unit]) -> dict
 
 def response_rates(*, survey_round: Round) -> dict[tuple[int, str], tuple[int, int | None]]:
     """(unit, channel) → (answers, invited or None). Counts of answers say nothing of
-    what anyone answered; they are for following the distribution."""
-    answers = {
-        (row["unit_id"], row["channel"]): row["n"]
-        for row in Response.objects.filter(round=survey_round)
+    what anyone answered; they are for following the distribution. From the sealed
+    groups' tallies and the few waiting answers: the same cost at any size."""
+    answers: dict[tuple[int, str], int] = {}
+    for row in GroupTally.objects.filter(round=survey_round).values(
+        "unit_id", "channel", "answers"
+    ):
+        answers[(row["unit_id"], row["channel"])] = row["answers"]
+    for row in (
+        Response.objects.filter(round=survey_round, group__isnull=True)
         .values("unit_id", "channel")
         .annotate(n=Count("pk"))
-    }
+    ):
+        key = (row["unit_id"], row["channel"])
+        answers[key] = answers.get(key, 0) + row["n"]
     invited = {
         (i.unit_id, i.channel): i.invited for i in Invitation.objects.filter(round=survey_round)
     }

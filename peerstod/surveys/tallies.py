@@ -68,13 +68,18 @@ class Counts:
     """A round's counted answers, by unit: answers, scores per subscale, options per item."""
 
     answers: dict[int, int] = field(default_factory=dict)
+    channels: dict[tuple[int, str], int] = field(default_factory=dict)
     scores: dict[tuple[int, str], Stats] = field(default_factory=dict)
     options: dict[tuple[int, str, int], int] = field(default_factory=dict)
 
     def __add__(self, other: Counts) -> Counts:
-        found = Counts(dict(self.answers), dict(self.scores), dict(self.options))
+        found = Counts(
+            dict(self.answers), dict(self.channels), dict(self.scores), dict(self.options)
+        )
         for unit, n in other.answers.items():
             found.answers[unit] = found.answers.get(unit, 0) + n
+        for key, n in other.channels.items():
+            found.channels[key] = found.channels.get(key, 0) + n
         for key, stats in other.scores.items():
             found.scores[key] = found.scores.get(key, Stats()) + stats
         for key, n in other.options.items():
@@ -83,12 +88,14 @@ class Counts:
 
 
 def count(instrument: Instrument, rows: Iterable[Mapping]) -> Counts:
-    """The counts of answer rows (unit_id, answers, important)."""
+    """The counts of answer rows (unit_id, channel, answers, important)."""
     found = Counts()
     scaled = {i.key for i in instrument.items if i.scale is not None}
     for row in rows:
         unit = row["unit_id"]
         found.answers[unit] = found.answers.get(unit, 0) + 1
+        place = (unit, row["channel"])
+        found.channels[place] = found.channels.get(place, 0) + 1
         for key, value in instrument.score(row["answers"], set(row["important"])).items():
             found.scores.setdefault((unit, key), Stats()).add(value)
         for key, value in row["answers"].items():

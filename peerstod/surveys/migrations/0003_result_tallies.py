@@ -17,12 +17,12 @@ def fill(apps, schema_editor):
     OptionTally = apps.get_model("surveys", "OptionTally")
     for survey_round in Round.objects.select_related("instrument").iterator():
         rows = Response.objects.filter(round=survey_round, group__isnull=False).values(
-            "unit_id", "answers", "important"
+            "unit_id", "channel", "answers", "important"
         )
         counts = tallies.count(load_once(survey_round.instrument.source), rows.iterator())
         GroupTally.objects.bulk_create(
-            GroupTally(round=survey_round, unit_id=unit, answers=n)
-            for unit, n in counts.answers.items()
+            GroupTally(round=survey_round, unit_id=unit, channel=channel, answers=n)
+            for (unit, channel), n in counts.channels.items()
         )
         ScoreTally.objects.bulk_create(
             ScoreTally(
@@ -49,12 +49,13 @@ class Migration(migrations.Migration):
             name='GroupTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('channel', models.CharField(choices=[('slip', 'Printed slip with code and QR'), ('link', 'Open link for staff'), ('kiosk', 'Kiosk on a ward tablet'), ('paper', 'Paper answers typed in')], max_length=10)),
                 ('answers', models.PositiveIntegerField(default=0)),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.round')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.unit')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('round', 'unit'), name='group_tally_once')],
+                'constraints': [models.UniqueConstraint(fields=('round', 'unit', 'channel'), name='group_tally_once')],
             },
         ),
         migrations.CreateModel(

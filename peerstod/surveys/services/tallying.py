@@ -36,9 +36,9 @@ def add_counts(survey_round: Round, counts: tallies.Counts) -> None:
     round_id = survey_round.pk
     _upsert(
         GroupTally,
-        ["round_id", "unit_id"],
+        ["round_id", "unit_id", "channel"],
         ["answers"],
-        [(round_id, unit, n) for unit, n in sorted(counts.answers.items())],
+        [(round_id, unit, channel, n) for (unit, channel), n in sorted(counts.channels.items())],
     )
     _upsert(
         ScoreTally,
@@ -66,7 +66,7 @@ def tallies_rebuild(*, survey_round: Round, actor=None) -> tallies.Counts:
     for model in (GroupTally, ScoreTally, OptionTally):
         model.objects.filter(round=locked).delete()
     rows = Response.objects.filter(round=locked, group__isnull=False).values(
-        "unit_id", "answers", "important"
+        "unit_id", "channel", "answers", "important"
     )
     counts = tallies.count(definition, rows.iterator(chunk_size=5000))
     add_counts(locked, counts)
