@@ -41,6 +41,7 @@ def render_pdf_parts(
     """One PDF of several renderings of a template laid out one after the other (the
     batches of a long document), with `progress(done, parts)` after each part is laid
     out: a background job can show how far it has come."""
+    # Imported here for the same reason as in `_stylesheets`.
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

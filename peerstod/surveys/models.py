@@ -216,6 +216,17 @@ class Response(models.Model):
     # Empty while the answer waits for a whole group of its unit; then the group's number.
     group = models.PositiveIntegerField(null=True, editable=False)
 
+    class Meta:
+        indexes = [
+            # The waiting answers (fewer than a group a unit): found without reading the
+            # round's sealed ones, whatever their number.
+            models.Index(
+                fields=["round", "unit"], condition=Q(group__isnull=True), name="response_waiting"
+            ),
+            # A unit's last group number, when the next one is sealed.
+            models.Index(fields=["round", "unit", "group"], name="response_unit_group"),
+        ]
+
     def __str__(self) -> str:
         return str(self.round)
 
@@ -312,7 +323,7 @@ class ScoreTally(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
-    subscale = models.CharField(max_length=60)
+    subscale = models.CharField(max_length=60, editable=False)  # the instrument's key
     n = models.PositiveIntegerField(default=0)
     total = models.FloatField(default=0.0)
     squares = models.FloatField(default=0.0)
@@ -331,7 +342,7 @@ class OptionTally(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
-    item = models.CharField(max_length=60)
+    item = models.CharField(max_length=60, editable=False)  # the instrument's key
     value = models.SmallIntegerField()
     n = models.PositiveIntegerField(default=0)
 

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             name='OptionTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.CharField(max_length=60)),
+                ('item', models.CharField(editable=False, max_length=60)),
                 ('value', models.SmallIntegerField()),
                 ('n', models.PositiveIntegerField(default=0)),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='surveys.round')),
@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
             name='ScoreTally',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subscale', models.CharField(max_length=60)),
+                ('subscale', models.CharField(editable=False, max_length=60)),
                 ('n', models.PositiveIntegerField(default=0)),
                 ('total', models.FloatField(default=0.0)),
                 ('squares', models.FloatField(default=0.0)),

@@ -35,7 +35,7 @@ from peerstod.surveys.models import (
 )
 from peerstod.surveys.services.access import require_coordinator_or_manager, require_unit
 from peerstod.surveys.services.codes import code_digest, code_problem, form_nonce, nonce_digest
-from peerstod.surveys.services.tallying import add_counts
+from peerstod.surveys.services.tallying import _add_counts
 
 MAX_TEXT = 2000
 
@@ -256,7 +256,7 @@ def _seal_group(survey_round: Round, unit: Unit) -> None:
         for row in rows
     )
     # The whole group, and only it, goes into the round's tallies, in this transaction.
-    add_counts(
+    _add_counts(
         survey_round,
         tallies.count(
             survey_round.instrument.definition,

@@ -30,7 +30,7 @@ def _upsert(model, keys: list[str], sums: list[str], rows: list[tuple]) -> None:
         cursor.execute(sql, [value for row in rows for value in row])
 
 
-def add_counts(survey_round: Round, counts: tallies.Counts) -> None:
+def _add_counts(survey_round: Round, counts: tallies.Counts) -> None:
     """Add counts (of whole groups only) to the round's tallies. Called inside a use
     case that holds the round's lock."""
     round_id = survey_round.pk
@@ -69,7 +69,7 @@ def tallies_rebuild(*, survey_round: Round, actor=None) -> tallies.Counts:
         "unit_id", "channel", "answers", "important"
     )
     counts = tallies.count(definition, rows.iterator(chunk_size=5000))
-    add_counts(locked, counts)
+    _add_counts(locked, counts)
     audit.record(
         actor=actor,
         action=actions.TALLIES_REBUILT,
