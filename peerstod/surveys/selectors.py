@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -73,7 +74,7 @@ def _readable(scope: Scope) -> QuerySet[Round]:
     ).select_related("instrument", "organisation")
 
 
-def _answer_count() -> Subquery:
+def _answer_count() -> CombinedExpression:
     """A round's answers: its sealed groups' tallies (a row per unit) and its waiting
     answers (fewer than a group per unit), so the count costs the same at any size."""
     sealed = (
@@ -148,32 +149,30 @@ def sealed_counts(*, survey_round: Round) -> Counts:
     """The tallies of the round's sealed groups: three reads whose size is units ×
     subscales and units × options, whatever the number of answers."""
     found = Counts()
-    for row in GroupTally.objects.filter(round=survey_round).values(
+    for unit, channel, answers in GroupTally.objects.filter(round=survey_round).values_list(
         "unit_id", "channel", "answers"
     ):
-        unit = row["unit_id"]
-        found.answers[unit] = found.answers.get(unit, 0) + row["answers"]
-        found.channels[(unit, row["channel"])] = row["answers"]
-    for row in ScoreTally.objects.filter(round=survey_round).values(
-        "unit_id", "subscale", "n", "total", "squares"
-    ):
-        found.scores[(row["unit_id"], row["subscale"])] = Stats(
-            row["n"], row["total"], row["squares"]
-        )
-    for row in OptionTally.objects.filter(round=survey_round).values(
+        found.answers[unit] = found.answers.get(unit, 0) + answers
+        found.channels[(unit, channel)] = answers
+    for unit, subscale, n, total, squares in ScoreTally.objects.filter(
+        round=survey_round
+    ).values_list("unit_id", "subscale", "n", "total", "squares"):
+        found.scores[(unit, subscale)] = Stats(n, total, squares)
+    for unit, item, value, n in OptionTally.objects.filter(round=survey_round).values_list(
         "unit_id", "item", "value", "n"
     ):
-        found.options[(row["unit_id"], row["item"], row["value"])] = row["n"]
+        found.options[(unit, item, value)] = n
     return found
 
 
 def waiting_rows(*, survey_round: Round) -> list[dict]:
     """The answers still waiting for a whole group: fewer than a group per unit."""
-    return list(
-        Response.objects.filter(round=survey_round, group__isnull=True).values(
+    return [
+        dict(row)
+        for row in Response.objects.filter(round=survey_round, group__isnull=True).values(
             "unit_id", "channel", "answers", "important"
         )
-    )
+    ]
 
 
 def has_whole_group(*, survey_round: Round) -> bool:
@@ -200,17 +199,17 @@ def response_rates(*, survey_round: Round) -> dict[tuple[int, str], tuple[int, i
     what anyone answered; they are for following the distribution. From the sealed
     groups' tallies and the few waiting answers: the same cost at any size."""
     answers: dict[tuple[int, str], int] = {}
-    for row in GroupTally.objects.filter(round=survey_round).values(
+    for unit, channel, sealed in GroupTally.objects.filter(round=survey_round).values_list(
         "unit_id", "channel", "answers"
     ):
-        answers[(row["unit_id"], row["channel"])] = row["answers"]
-    for row in (
+        answers[(unit, channel)] = sealed
+    for unit, channel, waiting in (
         Response.objects.filter(round=survey_round, group__isnull=True)
         .values("unit_id", "channel")
         .annotate(n=Count("pk"))
+        .values_list("unit_id", "channel", "n")
     ):
-        key = (row["unit_id"], row["channel"])
-        answers[key] = answers.get(key, 0) + row["n"]
+        answers[(unit, channel)] = answers.get((unit, channel), 0) + waiting
     invited = {
         (i.unit_id, i.channel): i.invited for i in Invitation.objects.filter(round=survey_round)
     }

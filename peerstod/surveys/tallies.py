@@ -78,12 +78,12 @@ class Counts:
         )
         for unit, n in other.answers.items():
             found.answers[unit] = found.answers.get(unit, 0) + n
-        for key, n in other.channels.items():
-            found.channels[key] = found.channels.get(key, 0) + n
-        for key, stats in other.scores.items():
-            found.scores[key] = found.scores.get(key, Stats()) + stats
-        for key, n in other.options.items():
-            found.options[key] = found.options.get(key, 0) + n
+        for place, n in other.channels.items():
+            found.channels[place] = found.channels.get(place, 0) + n
+        for scored, stats in other.scores.items():
+            found.scores[scored] = found.scores.get(scored, Stats()) + stats
+        for chosen, n in other.options.items():
+            found.options[chosen] = found.options.get(chosen, 0) + n
         return found
 
 
@@ -100,6 +100,6 @@ def count(instrument: Instrument, rows: Iterable[Mapping]) -> Counts:
             found.scores.setdefault((unit, key), Stats()).add(value)
         for key, value in row["answers"].items():
             if key in scaled and isinstance(value, int):
-                option = (unit, key, value)
-                found.options[option] = found.options.get(option, 0) + 1
+                chosen = (unit, key, value)
+                found.options[chosen] = found.options.get(chosen, 0) + 1
     return found
