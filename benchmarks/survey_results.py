@@ -6,7 +6,8 @@ For each size (default 50, 20,000 and 1,000,000 answers) one more organisation w
 that many answers, the second with up to 20,000 (to compare with). The answers are
 bulk-inserted in sealed groups of five (in SQL on PostgreSQL), then the round's
 tallies are counted once as the services keep them. Printed are, per size: the
-results page (median of 3, and its queries), the comparison page, the rounds listing
+results page (median of 3, and its queries), the results alone (without the page's
+charts), the comparison page, the rounds listing
 (`/enkater/`, and the listing's query alone), and at the end slips per second.
 
     .venv/bin/python benchmarks/survey_results.py --postgres            # all three sizes
@@ -125,7 +126,8 @@ def main() -> None:
 
     print(f"{engine}: staff rounds over {UNITS} units, staff instrument ({len(keys)} items)")
     print(
-        f"  {'answers':>10} | {'load':>8} | {'results page':>18} | {'comparison':>11} | "
+        f"  {'answers':>10} | {'load':>8} | {'results page':>18} | {'results':>11} | "
+        f"{'comparison':>11} | "
         f"{'/enkater/ page':>16} | {'listing query':>13}"
     )
 
@@ -177,6 +179,7 @@ def main() -> None:
         page(results_url)  # warm: charts, templates, the instrument
         results_ms = median_ms(lambda: page(results_url))
         results_queries = page(results_url)
+        computed_ms = median_ms(lambda: reports.round_results(survey_round=rounds[0]))
         compare_ms = median_ms(lambda: page(f"{compare_url}?med={rounds[1].code}"))
         listing_ms = median_ms(lambda: page(listing_url))
         listing_queries = page(listing_url)
@@ -184,6 +187,7 @@ def main() -> None:
         query_ms = median_ms(lambda: list(selectors.rounds(scope=scope)), times=5)
         print(
             f"  {size:>10,} | {loaded:>6.1f} s | {results_ms:>8.0f} ms, {results_queries:>2} q | "
+            f"{computed_ms:>8.1f} ms | "
             f"{compare_ms:>8.0f} ms | {listing_ms:>7.0f} ms, {listing_queries:>2} q | "
             f"{query_ms:>10.1f} ms"
         )
