@@ -164,7 +164,7 @@ def answer_sets(draw):
             if value is not None:
                 values[item.key] = value
         if not values:
-            values[items[0].key] = item.scale.minimum
+            values[items[0].key] = items[0].scale.minimum
         important = [i.key for i in items if i.importance and draw(st.booleans())]
         answers.append((draw(st.integers(0, 1)), values, important))
     return key, audience, answers, draw(st.sampled_from(["open", "closed", "closed_after_interim"]))
