@@ -33,3 +33,23 @@ def render_pdf(template: str, context: dict, *, base_url: str | None = None) -> 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     html = HTML(string=render_to_string(template, context), base_url=base_url)
     return html.write_pdf(stylesheets=_stylesheets())
+
+
+def render_pdf_parts(
+    template: str, contexts: list[dict], *, progress=None, base_url: str | None = None
+) -> bytes:
+    """One PDF of several renderings of a template laid out one after the other (the
+    batches of a long document), with `progress(done, parts)` after each part is laid
+    out: a background job can show how far it has come."""
+    # Imported here for the same reason as in `_stylesheets`.
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    documents = []
+    for done, context in enumerate(contexts, start=1):
+        html = HTML(string=render_to_string(template, context), base_url=base_url)
+        documents.append(html.render(stylesheets=_stylesheets()))
+        if progress is not None:
+            progress(done, len(contexts))
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()

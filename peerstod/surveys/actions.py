@@ -32,3 +32,5 @@ SLIP_RETURNED = action(
     "survey.slip.return", _("A survey slip's code was given back (the answer could not be saved)")
 )
 INTERIM_SHOWN = action("survey.interim.show", _("Interim survey results shown for the first time"))
+TALLIES_REBUILT = action("survey.tallies.rebuild", _("Survey result tallies counted again"))
+SLIPS_JOB_STARTED = action("survey.slips.job", _("Survey slips queued for printing"))

@@ -85,7 +85,16 @@ class SlipsForm(UnitForm):
     made: their codes are kept only hashed, and a wrong print run cannot be repeated."""
 
     once = OnceField()
-    count = forms.IntegerField(label=_("Number of slips"), min_value=1, max_value=500, initial=20)
+    count = forms.IntegerField(
+        label=_("Number of slips"),
+        min_value=1,
+        max_value=500,
+        initial=20,
+        help_text=_(
+            "Up to 30 slips are downloaded at once. More are made in the background: a "
+            "page shows how far it has come, and you get a notice when the file is ready."
+        ),
+    )
 
     field_order = ["once", "unit", "count"]
 

@@ -99,7 +99,7 @@ class Instrument(models.Model):
 
     @cached_property
     def definition(self) -> definition.Instrument:
-        return definition.load(self.source)
+        return definition.load_once(self.source)
 
     @property
     def shipped(self) -> bool:
@@ -216,6 +216,17 @@ class Response(models.Model):
     # Empty while the answer waits for a whole group of its unit; then the group's number.
     group = models.PositiveIntegerField(null=True, editable=False)
 
+    class Meta:
+        indexes = [
+            # The waiting answers (fewer than a group a unit): found without reading the
+            # round's sealed ones, whatever their number.
+            models.Index(
+                fields=["round", "unit"], condition=Q(group__isnull=True), name="response_waiting"
+            ),
+            # A unit's last group number, when the next one is sealed.
+            models.Index(fields=["round", "unit", "group"], name="response_unit_group"),
+        ]
+
     def __str__(self) -> str:
         return str(self.round)
 
@@ -279,3 +290,68 @@ class UsedForm(models.Model):
 
     def __str__(self) -> str:
         return str(self.round)
+
+
+# ---------------------------------------------------------------- tallies
+#
+# The results of a round read these, not the answers (as DHIS2's analytics tables do):
+# per round and unit, the count of counted answers, and per subscale and per answer
+# option the counts and sums a mean, its 95 % interval and a distribution need. They
+# grow only when a unit's group is sealed, in the sealing transaction, by whole groups
+# and by increment: no row names an answer, a time or an order (see tallies.py).
+
+
+class GroupTally(models.Model):
+    """How many answers of a unit, through a channel, are in sealed (whole) groups."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    answers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit", "channel"], name="group_tally_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.answers}"
+
+
+class ScoreTally(models.Model):
+    """A subscale's scores of a unit's sealed answers: count, sum and sum of squares."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    subscale = models.CharField(max_length=60, editable=False)  # the instrument's key
+    n = models.PositiveIntegerField(default=0)
+    total = models.FloatField(default=0.0)
+    squares = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit", "subscale"], name="score_tally_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.subscale}: {self.n}"
+
+
+class OptionTally(models.Model):
+    """How many of a unit's sealed answers chose an option (or "don't know") of an item."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    item = models.CharField(max_length=60, editable=False)  # the instrument's key
+    value = models.SmallIntegerField()
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "unit", "item", "value"], name="option_tally_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.item}={self.value}: {self.n}"

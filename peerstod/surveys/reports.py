@@ -4,6 +4,8 @@ reads, the distribution chart, the Excel workbook and the PDF of printed slips."
 from __future__ import annotations
 
 import base64
+import struct
+import zlib
 from dataclasses import dataclass
 
 import qrcode
@@ -16,9 +18,9 @@ from django.utils.translation import gettext as _
 from peerstod.core import charts
 from peerstod.core.exports import workbook_response
 from peerstod.core.links import absolute
-from peerstod.core.pdf import render_pdf
+from peerstod.core.pdf import render_pdf, render_pdf_parts
 from peerstod.core.suppression import suppress_table
-from peerstod.surveys import results, selectors, services
+from peerstod.surveys import results, selectors, services, tallies
 from peerstod.surveys.models import Channel, Round
 
 
@@ -28,19 +30,23 @@ def language_for(definition) -> str:
 
 
 def round_results(*, survey_round: Round, unit_ids: set[int] | None = None) -> results.Results:
-    """Results of a round. An open round gives interim results of whole groups; once
-    those have been shown, the closed round's results count whole groups too."""
+    """Results of a round, from its tallies and its few waiting answers. An open round
+    gives interim results of whole groups; once those have been shown, the closed
+    round's results count whole groups too."""
     definition = survey_round.instrument.definition
     units = [(u.pk, u.name) for u in selectors.round_units(survey_round=survey_round)]
     interim = not survey_round.is_closed(timezone.localdate())
+    sealed = selectors.sealed_counts(survey_round=survey_round)
+    waiting = tallies.count(definition, selectors.waiting_rows(survey_round=survey_round))
+    whole_groups = interim or survey_round.interim_shown
     computed = results.compute(
         instrument=definition,
         audience=survey_round.audience,
         language=language_for(definition),
-        rows=selectors.answer_rows(survey_round=survey_round),
+        counts=sealed if whole_groups else sealed + waiting,
         units=units,
         interim=interim,
-        whole_groups=interim or survey_round.interim_shown,
+        received=sum(sealed.answers.values()) + sum(waiting.answers.values()),
         total_label=_("All units"),
     )
     if unit_ids is not None:
@@ -232,28 +238,72 @@ def slip_entry() -> str:
     return absolute(reverse("surveys:code"))
 
 
-def slips_pdf(*, survey_round: Round, unit, codes: list[str]) -> bytes:
-    slips = []
-    for code in codes:
-        svg = qr_svg(slip_url(code))
-        slips.append(
+def qr_png(url: str) -> bytes:
+    """The QR code as a PNG of one pixel a module (printed sharp with
+    `image-rendering: pixelated`). One fixed mask pattern instead of scoring all eight
+    (any mask reads alike) and a raster instead of an SVG path that WeasyPrint would
+    draw module by module: about 2 ms a code instead of 18, and a page much cheaper
+    to lay out and paint (docs/dev/benchmarks.md, #19 surveys)."""
+    code = qrcode.QRCode(border=4, box_size=1, mask_pattern=2)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    size = len(matrix)
+    raw = b"".join(b"\x00" + bytes(0 if dark else 255 for dark in row) for row in matrix)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+# Six slips fill an A4 page: a batch of whole pages is laid out at a time.
+SLIP_BATCH = 30
+
+
+def slips_pdf(*, survey_round: Round, unit, codes: list[str], progress=None) -> bytes:
+    """The slips as one PDF, laid out in batches of whole pages; `progress(done,
+    count)` is called after each batch (a job shows it)."""
+    title = survey_round.instrument.definition.localised(
+        survey_round.instrument.definition.title, "sv"
+    )
+    batches = []
+    for start in range(0, len(codes), SLIP_BATCH):
+        slips = []
+        for code in codes[start : start + SLIP_BATCH]:
+            png = qr_png(slip_url(code))
+            slips.append(
+                {
+                    "code": services.format_code(code),
+                    "qr": "data:image/png;base64," + base64.b64encode(png).decode(),
+                }
+            )
+        batches.append(
             {
-                "code": services.format_code(code),
-                "qr": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+                "round": survey_round,
+                "unit": unit,
+                "slips": slips,
+                "entry_url": slip_entry(),
+                "title": title,
             }
         )
-    return render_pdf(
-        "surveys/slips.html",
-        {
-            "round": survey_round,
-            "unit": unit,
-            "slips": slips,
-            "entry_url": slip_entry(),
-            "title": survey_round.instrument.definition.localised(
-                survey_round.instrument.definition.title, "sv"
-            ),
-        },
-    )
+
+    def laid_out(done: int, parts: int) -> None:
+        if progress is not None:
+            progress(min(done * SLIP_BATCH, len(codes)), len(codes))
+
+    return render_pdf_parts("surveys/slips.html", batches, progress=laid_out)
 
 
 def results_pdf(context: dict) -> bytes:

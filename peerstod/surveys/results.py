@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.conf import settings
+from scipy import stats
 from statsmodels.stats.meta_analysis import effectsize_smd
-from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from peerstod.core.suppression import Cell, suppress_counts
 from peerstod.surveys.instrument import Instrument, Subscale
+from peerstod.surveys.tallies import Counts, Stats
 
 TOTAL = "total"
 Z95 = 1.959963984540054
@@ -93,18 +93,18 @@ class Results:
     counted: int
     received: int
     limit: int
-    # subscale → unit id → scores of the answers counted; for comparisons only
-    scores: dict[str, dict[int, list[float]]] = field(default_factory=dict)
+    # subscale → unit id → the scores' n, sum and squares; for comparisons only
+    stats: dict[str, dict[int, Stats]] = field(default_factory=dict)
 
     @property
     def uncounted(self) -> int:
         return self.received - self.counted
 
-    def pooled(self, subscale: str, unit_id: int | None = None) -> list[float]:
-        per_unit = self.scores.get(subscale, {})
+    def pooled(self, subscale: str, unit_id: int | None = None) -> Stats:
+        per_unit = self.stats.get(subscale, {})
         if unit_id is not None:
-            return per_unit.get(unit_id, [])
-        return [v for values in per_unit.values() for v in values]
+            return per_unit.get(unit_id, Stats())
+        return sum(per_unit.values(), Stats())
 
 
 @dataclass(frozen=True)
@@ -119,10 +119,20 @@ class Difference:
     effect_high: float
 
 
-def estimate(values: Sequence[float]) -> Estimate:
-    data = DescrStatsW(np.asarray(values, dtype=float))
-    low, high = data.tconfint_mean() if len(values) > 1 else (math.nan, math.nan)
-    return Estimate(len(values), float(data.mean), float(low), float(high), float(data.std))
+def _t975(dof: float) -> float:
+    return float(stats.t.ppf(0.975, dof))
+
+
+def estimate(values: Sequence[float] | Stats) -> Estimate:
+    """n, mean, t-based 95 % interval and (population) standard deviation."""
+    found = values if isinstance(values, Stats) else Stats.of(values)
+    sd = math.sqrt(found.variance)
+    if found.n > 1:
+        half = _t975(found.n - 1) * math.sqrt(found.variance / (found.n - 1))
+        low, high = found.mean - half, found.mean + half
+    else:
+        low, high = math.nan, math.nan
+    return Estimate(found.n, found.mean, low, high, sd)
 
 
 def compute(
@@ -130,29 +140,27 @@ def compute(
     instrument: Instrument,
     audience: str,
     language: str,
-    rows: list[dict],
+    counts: Counts,
     units: list[tuple[int, str]],
     interim: bool,
     total_label: str,
-    whole_groups: bool | None = None,
+    received: int | None = None,
     limit: int | None = None,
 ) -> Results:
-    """`rows` are the round's answers (unit_id, answers, important, group). An answer
-    whose group is not yet whole is left out of interim results, and of final results
-    once interim results have been shown (`whole_groups`): every view then differs from
-    every other by whole groups of each unit."""
+    """Results from the counts of the answers counted (see tallies.py): the caller has
+    left out the answers whose group is not yet whole where they must not count (in
+    interim results, and in final results once interim results have been shown), so
+    that every view differs from every other by whole groups of each unit."""
     limit = limit or minimum_group()
-    received = len(rows)
-    if interim if whole_groups is None else whole_groups:
-        rows = [row for row in rows if row.get("group") is not None]
     subscales = instrument.subscales_for(audience)
-    scores: dict[str, dict[int, list[float]]] = {s.key: defaultdict(list) for s in subscales}
     responses: dict[int, int] = {unit_id: 0 for unit_id, _label in units}
-    for row in rows:
-        responses[row["unit_id"]] = responses.get(row["unit_id"], 0) + 1
-        for key, value in instrument.score(row["answers"], set(row["important"])).items():
-            if key in scores:
-                scores[key][row["unit_id"]].append(value)
+    for unit_id, n in counts.answers.items():
+        responses[unit_id] = responses.get(unit_id, 0) + n
+    counted = sum(counts.answers.values())
+    per_subscale: dict[str, dict[int, Stats]] = {s.key: {} for s in subscales}
+    for (unit_id, key), found in counts.scores.items():
+        if key in per_subscale and found.n:
+            per_subscale[key][unit_id] = found
 
     response_table = suppress_counts(responses, limit=limit)
     groups = [
@@ -160,21 +168,26 @@ def compute(
     ]
     total = Group(TOTAL, total_label, response_table.total)
     for subscale in subscales:
-        per_unit = scores[subscale.key]
-        table = suppress_counts({u: len(per_unit.get(u, [])) for u, _l in units}, limit=limit)
+        per_unit = per_subscale[subscale.key]
+        table = suppress_counts(
+            {u: per_unit[u].n if u in per_unit else 0 for u, _l in units}, limit=limit
+        )
         for group in groups:
             shown = not group.responses.suppressed and not table.cells[(group.key, "n")].suppressed
-            values = per_unit.get(group.key, [])  # type: ignore[call-overload]
-            group.subscales[subscale.key] = estimate(values) if shown and values else None
-        all_values = [v for values in per_unit.values() for v in values]
+            found = per_unit.get(group.key)  # type: ignore[call-overload]
+            group.subscales[subscale.key] = estimate(found) if shown and found else None
+        pooled = sum(per_unit.values(), Stats())
         shown = not total.responses.suppressed and not table.total.suppressed
-        total.subscales[subscale.key] = estimate(all_values) if shown and all_values else None
+        total.subscales[subscale.key] = estimate(pooled) if shown and pooled.n else None
 
     distributions: dict[str, list[Distribution]] = {}
     if not total.responses.suppressed and total.responses.value:
+        options: dict[tuple[str, int], int] = defaultdict(int)
+        for (_unit, item, value), n in counts.options.items():
+            options[(item, value)] += n
         for subscale in subscales:
             distributions[subscale.key] = [
-                _distribution(instrument, key, audience, language, rows, limit)
+                _distribution(instrument, key, audience, language, options, limit)
                 for key in subscale.items
             ]
     return Results(
@@ -183,10 +196,10 @@ def compute(
         total=total,
         distributions=distributions,
         interim=interim,
-        counted=len(rows),
-        received=received,
+        counted=counted,
+        received=counted if received is None else received,
         limit=limit,
-        scores={key: dict(values) for key, values in scores.items()},
+        stats=per_subscale,
     )
 
 
@@ -195,22 +208,14 @@ def _distribution(
     key: str,
     audience: str,
     language: str,
-    rows: list[dict],
+    options: Mapping[tuple[str, int], int],
     limit: int,
 ) -> Distribution:
     item = instrument.item(key)
     scale = item.scale
     assert scale is not None
-    counts = [0] * (scale.maximum - scale.minimum + 1)
-    excluded = 0
-    for row in rows:
-        value = row["answers"].get(key)
-        if value is None:
-            continue
-        if value in scale.excluded:
-            excluded += 1
-        else:
-            counts[value - scale.minimum] += 1
+    counts = [options.get((key, value), 0) for value in scale.values()]
+    excluded = sum(options.get((key, value), 0) for value in scale.excluded)
     parts: dict[object, int] = {index: count for index, count in enumerate(counts)}
     parts["excluded"] = excluded
     table = suppress_counts(parts, limit=limit)
@@ -224,25 +229,35 @@ def _distribution(
 
 
 def compare(
-    first: Sequence[float], second: Sequence[float], *, limit: int | None = None
+    first: Sequence[float] | Stats, second: Sequence[float] | Stats, *, limit: int | None = None
 ) -> Difference | None:
     """Second minus first with Welch's 95 % CI and Hedges' g (bias-corrected standardised
-    mean difference) with its CI; None when either group is too small to show."""
+    mean difference) with its CI; None when either group is too small to show. From the
+    scores' n, sums and squares: the same figures as from the scores themselves."""
     limit = limit or minimum_group()
-    if len(first) < limit or len(second) < limit:
+    a = first if isinstance(first, Stats) else Stats.of(first)
+    b = second if isinstance(second, Stats) else Stats.of(second)
+    if a.n < limit or b.n < limit:
         return None
-    a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
-    low, high = CompareMeans(DescrStatsW(b), DescrStatsW(a)).tconfint_diff(usevar="unequal")
-    sd_a, sd_b = float(a.std(ddof=1)), float(b.std(ddof=1))
+    # Welch: the variance of each mean from the population variance over n − 1.
+    va, vb = a.variance / (a.n - 1), b.variance / (b.n - 1)
+    difference = b.mean - a.mean
+    if va + vb == 0:
+        low = high = math.nan
+    else:
+        dof = (va + vb) ** 2 / (va**2 / (a.n - 1) + vb**2 / (b.n - 1))
+        half = _t975(dof) * math.sqrt(va + vb)
+        low, high = difference - half, difference + half
+    sd_a, sd_b = a.sample_sd, b.sample_sd
     if sd_a == 0 and sd_b == 0:
         effect, variance = 0.0, 0.0
     else:
-        effect, variance = effectsize_smd(b.mean(), sd_b, len(b), a.mean(), sd_a, len(a))
+        effect, variance = effectsize_smd(b.mean, sd_b, b.n, a.mean, sd_a, a.n)
     spread = Z95 * math.sqrt(float(variance))
     return Difference(
-        first=estimate(first),
-        second=estimate(second),
-        difference=float(b.mean() - a.mean()),
+        first=estimate(a),
+        second=estimate(b),
+        difference=float(difference),
         low=float(low),
         high=float(high),
         effect=float(effect),

@@ -6,7 +6,9 @@ import uuid
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -17,15 +19,19 @@ from peerstod.orgs.models import Organisation, Unit
 from peerstod.surveys.models import (
     AnswerDay,
     Channel,
+    GroupTally,
     Instrument,
     Invitation,
     Kiosk,
+    OptionTally,
     Response,
     Round,
+    ScoreTally,
     TextAnswer,
     TextStatus,
     UsedForm,
 )
+from peerstod.surveys.tallies import Counts, Stats
 
 COORDINATORS = (Role.PROGRAMME_COORDINATOR,)
 # Final results of closed rounds: the organisation's coordinators and evaluators, the
@@ -57,15 +63,41 @@ def instrument_get(*, scope: Scope, pk: int) -> Instrument:
 
 
 def _readable(scope: Scope) -> QuerySet[Round]:
-    """Rounds of the user's organisations, and rounds that include a unit they manage."""
+    """Rounds of the user's organisations, and rounds that include a unit they manage.
+    The units are asked about with EXISTS, not joined: a join gives a row per unit and
+    needs a DISTINCT over the round's rows times its units."""
+    own_units = Round.units.through.objects.filter(
+        round_id=OuterRef("pk"), unit_id__in=scope.unit_ids(*PAPER_ROLES)
+    )
     return Round.objects.filter(
-        Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS))
-        | Q(units__in=scope.unit_ids(*PAPER_ROLES))
+        Q(organisation_id__in=scope.organisation_ids(*ORGANISATION_READERS)) | Exists(own_units)
     ).select_related("instrument", "organisation")
 
 
+def _answer_count() -> CombinedExpression:
+    """A round's answers: its sealed groups' tallies (a row per unit) and its waiting
+    answers (fewer than a group per unit), so the count costs the same at any size."""
+    sealed = (
+        GroupTally.objects.filter(round_id=OuterRef("pk"))
+        .order_by()
+        .values("round_id")
+        .annotate(n=Sum("answers"))
+        .values("n")
+    )
+    waiting = (
+        Response.objects.filter(round_id=OuterRef("pk"), group__isnull=True)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(
+        Subquery(sealed, output_field=IntegerField()), 0, output_field=IntegerField()
+    ) + Coalesce(Subquery(waiting, output_field=IntegerField()), 0, output_field=IntegerField())
+
+
 def rounds(*, scope: Scope) -> QuerySet[Round]:
-    return _readable(scope).distinct().annotate(answers=Count("responses", distinct=True))
+    return _readable(scope).annotate(answers=_answer_count())
 
 
 def round_get(*, scope: Scope, code: str) -> Round:
@@ -103,13 +135,44 @@ def round_units(*, survey_round: Round) -> list[Unit]:
 
 def answer_rows(*, survey_round: Round) -> list[dict]:
     """Every answer of a round, in no particular order, with its group (None while it
-    waits for a whole group): for computing results only."""
+    waits for a whole group). For checks and rebuilding tallies, not for pages: their
+    cost grows with the answers."""
     return list(
         dict(row)
         for row in Response.objects.filter(round=survey_round).values(
             "unit_id", "answers", "important", "group"
         )
     )
+
+
+def sealed_counts(*, survey_round: Round) -> Counts:
+    """The tallies of the round's sealed groups: three reads whose size is units ×
+    subscales and units × options, whatever the number of answers."""
+    found = Counts()
+    for unit, channel, answers in GroupTally.objects.filter(round=survey_round).values_list(
+        "unit_id", "channel", "answers"
+    ):
+        found.answers[unit] = found.answers.get(unit, 0) + answers
+        found.channels[(unit, channel)] = answers
+    for unit, subscale, n, total, squares in ScoreTally.objects.filter(
+        round=survey_round
+    ).values_list("unit_id", "subscale", "n", "total", "squares"):
+        found.scores[(unit, subscale)] = Stats(n, total, squares)
+    for unit, item, value, n in OptionTally.objects.filter(round=survey_round).values_list(
+        "unit_id", "item", "value", "n"
+    ):
+        found.options[(unit, item, value)] = n
+    return found
+
+
+def waiting_rows(*, survey_round: Round) -> list[dict]:
+    """The answers still waiting for a whole group: fewer than a group per unit."""
+    return [
+        dict(row)
+        for row in Response.objects.filter(round=survey_round, group__isnull=True).values(
+            "unit_id", "channel", "answers", "important"
+        )
+    ]
 
 
 def has_whole_group(*, survey_round: Round) -> bool:
@@ -133,13 +196,20 @@ def answer_days(*, survey_round: Round, channel: str, units: list[Unit]) -> dict
 
 def response_rates(*, survey_round: Round) -> dict[tuple[int, str], tuple[int, int | None]]:
     """(unit, channel) → (answers, invited or None). Counts of answers say nothing of
-    what anyone answered; they are for following the distribution."""
-    answers = {
-        (row["unit_id"], row["channel"]): row["n"]
-        for row in Response.objects.filter(round=survey_round)
+    what anyone answered; they are for following the distribution. From the sealed
+    groups' tallies and the few waiting answers: the same cost at any size."""
+    answers: dict[tuple[int, str], int] = {}
+    for unit, channel, sealed in GroupTally.objects.filter(round=survey_round).values_list(
+        "unit_id", "channel", "answers"
+    ):
+        answers[(unit, channel)] = sealed
+    for unit, channel, waiting in (
+        Response.objects.filter(round=survey_round, group__isnull=True)
         .values("unit_id", "channel")
         .annotate(n=Count("pk"))
-    }
+        .values_list("unit_id", "channel", "n")
+    ):
+        answers[(unit, channel)] = answers.get((unit, channel), 0) + waiting
     invited = {
         (i.unit_id, i.channel): i.invited for i in Invitation.objects.filter(round=survey_round)
     }
@@ -227,14 +297,22 @@ def open_rounds(*, scope: Scope, day: date) -> QuerySet[Round]:
             organisation_id__in=scope.organisation_ids(Role.PROGRAMME_COORDINATOR),
         )
         .annotate(
-            answers=Count("responses", distinct=True),
-            pending=Count(
-                "text_answers",
-                filter=Q(
-                    text_answers__status=TextStatus.PENDING,
-                    text_answers__group__isnull=False,
+            answers=_answer_count(),
+            pending=Coalesce(
+                Subquery(
+                    TextAnswer.objects.filter(
+                        round_id=OuterRef("pk"),
+                        status=TextStatus.PENDING,
+                        group__isnull=False,
+                    )
+                    .order_by()
+                    .values("round_id")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
                 ),
-                distinct=True,
+                0,
+                output_field=IntegerField(),
             ),
         )
         .order_by("closes_on")

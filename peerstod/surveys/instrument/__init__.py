@@ -49,6 +49,7 @@ from peerstod.surveys.instrument.reading import (
     MAX_NODES,
     MAX_SOURCE_BYTES,
     load,
+    load_once,
 )
 
 __all__ = [
@@ -67,5 +68,6 @@ __all__ = [
     "Scale",
     "Subscale",
     "load",
+    "load_once",
     "parse",
 ]

@@ -3,6 +3,8 @@ before anything is built, and every value's line is kept for the error messages.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import yaml
 from django.utils.translation import gettext as _
 
@@ -121,3 +123,12 @@ def load(source: str | bytes) -> Instrument:
         ) from error
     lines = _line_map(node) if node is not None else {}
     return parse(data, lines)
+
+
+@lru_cache(maxsize=64)
+def load_once(source: str) -> Instrument:
+    """`load`, once per process for each text of a definition (an instrument version's
+    source never changes): the pages, the answer forms and the results share one
+    reading instead of parsing the YAML on every request. A definition that fails is
+    not remembered (its error is raised again). The result is shared: never change it."""
+    return load(source)

@@ -42,14 +42,18 @@ from peerstod.surveys.services.codes import (
 from peerstod.surveys.services.instruments import SHIPPED, install_shipped, instrument_import
 from peerstod.surveys.services.rounds import (
     MAX_SLIPS,
+    SLIPS_IN_REQUEST,
     interim_shown,
     invited_set,
     kiosk_open,
     round_close,
     round_create,
     slips_create,
+    slips_queue,
+    slips_store,
     text_moderate,
 )
+from peerstod.surveys.services.tallying import tallies_rebuild
 
 __all__ = [
     "CODE_LENGTH",
@@ -58,6 +62,7 @@ __all__ = [
     "FORM_SALT",
     "MAX_SLIPS",
     "MAX_TEXT",
+    "SLIPS_IN_REQUEST",
     "SHIPPED",
     "Answer",
     "answer_claim",
@@ -83,6 +88,9 @@ __all__ = [
     "round_create",
     "slip_codes",
     "slips_create",
+    "slips_queue",
+    "slips_store",
     "submit",
+    "tallies_rebuild",
     "text_moderate",
 ]

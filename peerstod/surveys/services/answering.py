@@ -22,7 +22,7 @@ from peerstod.core import audit
 from peerstod.core.privacy import no_personal_data
 from peerstod.core.usecase import use_case
 from peerstod.orgs.models import Unit
-from peerstod.surveys import actions
+from peerstod.surveys import actions, tallies
 from peerstod.surveys.models import (
     AccessCode,
     AnswerDay,
@@ -35,6 +35,7 @@ from peerstod.surveys.models import (
 )
 from peerstod.surveys.services.access import require_coordinator_or_manager, require_unit
 from peerstod.surveys.services.codes import code_digest, code_problem, form_nonce, nonce_digest
+from peerstod.surveys.services.tallying import _add_counts
 
 MAX_TEXT = 2000
 
@@ -253,6 +254,14 @@ def _seal_group(survey_round: Round, unit: Unit) -> None:
     Response.objects.bulk_create(
         Response(id=uuid.uuid4(), round=survey_round, unit=unit, group=number, **row)
         for row in rows
+    )
+    # The whole group, and only it, goes into the round's tallies, in this transaction.
+    _add_counts(
+        survey_round,
+        tallies.count(
+            survey_round.instrument.definition,
+            ({"unit_id": unit.pk, **row} for row in rows),
+        ),
     )
     TextAnswer.objects.bulk_create(
         TextAnswer(id=uuid.uuid4(), round=survey_round, unit=unit, group=number, **text)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,8 @@ from peerstod.accounts.roles import Role
 from peerstod.accounts.scope import Scope
 from peerstod.core import audit, dates, idempotency
 from peerstod.core.usecase import use_case
+from peerstod.jobs.models import Job
+from peerstod.jobs.services import job_start
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.surveys import actions, selectors
 from peerstod.surveys.models import (
@@ -176,13 +179,12 @@ def invited_set(
     return invitation
 
 
-@use_case
-def slips_create(
-    *, scope: Scope, actor, survey_round: Round, unit: Unit, count: int, once: str = ""
-) -> list[str]:
-    """Make `count` one-time codes for printed slips. The plain codes are returned for
-    the PDF, and only their keyed hashes are kept. The same form sent twice makes the
-    slips once and gives the same codes both times."""
+# More slips than this are printed by a background job (surveys/jobs.py): a slip
+# takes some 40–70 ms to lay out, and a request should answer within a second or two.
+SLIPS_IN_REQUEST = 30  # the slip form's help text (forms.SlipsForm) says so too
+
+
+def _check_slips(scope: Scope, survey_round: Round, unit: Unit, count: int) -> None:
     require_coordinator(scope, survey_round.organisation_id)
     require_unit(survey_round, unit)
     if Channel.SLIP not in survey_round.channels:
@@ -193,13 +195,9 @@ def slips_create(
         )
     if survey_round.is_closed(timezone.localdate()):
         raise ValidationError(_("The round is closed: no more slips can be made for it."))
-    made = f"{survey_round.code}:{unit.code}:{count}"
-    fresh, earlier = idempotency.claim(once, purpose="surveys.slips")
-    if not fresh:
-        if earlier != made:
-            raise ValidationError(_("These slips were already made."))
-        return slip_codes(count, once)
-    codes = slip_codes(count, once)
+
+
+def _store_codes(*, actor, survey_round: Round, unit: Unit, codes: list[str]) -> None:
     # Stored in shuffled order, so that row order and keys do not follow the slips.
     stored = list(codes)
     secrets.SystemRandom().shuffle(stored)
@@ -209,17 +207,78 @@ def slips_create(
     invitation, _created = Invitation.objects.get_or_create(
         round=survey_round, unit=unit, channel=Channel.SLIP
     )
-    Invitation.objects.filter(pk=invitation.pk).update(invited=F("invited") + count)
+    Invitation.objects.filter(pk=invitation.pk).update(invited=F("invited") + len(codes))
     audit.record(
         actor=actor,
         action=actions.SLIPS_CREATED,
         obj=survey_round,
         organisation=survey_round.organisation,
         unit=unit.code,
-        count=count,
+        count=len(codes),
     )
+
+
+@use_case
+def slips_create(
+    *, scope: Scope, actor, survey_round: Round, unit: Unit, count: int, once: str = ""
+) -> list[str]:
+    """Make `count` one-time codes for printed slips. The plain codes are returned for
+    the PDF, and only their keyed hashes are kept. The same form sent twice makes the
+    slips once and gives the same codes both times."""
+    _check_slips(scope, survey_round, unit, count)
+    made = f"{survey_round.code}:{unit.code}:{count}"
+    fresh, earlier = idempotency.claim(once, purpose="surveys.slips")
+    if not fresh:
+        if earlier != made:
+            raise ValidationError(_("These slips were already made."))
+        return slip_codes(count, once)
+    codes = slip_codes(count, once)
+    _store_codes(actor=actor, survey_round=survey_round, unit=unit, codes=codes)
     idempotency.remember(once, purpose="surveys.slips", result=made)
     return codes
+
+
+@use_case
+def slips_queue(
+    *, scope: Scope, actor, survey_round: Round, unit: Unit, count: int, once: str = ""
+) -> Job:
+    """Queue a print run of many slips as a background job, which makes the codes
+    itself (see `slips_store` and docs/dev/decisions.md): nothing is stored here but
+    the job. The same form sent twice queues one job and gives it both times."""
+    _check_slips(scope, survey_round, unit, count)
+    fresh, earlier = idempotency.claim(once, purpose="surveys.slips")
+    if not fresh:
+        found = Job.objects.filter(code=earlier, owner=actor).first() if earlier else None
+        if found is None:
+            raise ValidationError(_("These slips were already made."))
+        return found
+    job = job_start(
+        actor=actor,
+        kind="surveys.slips",
+        title=_("%(count)s survey slips for %(unit)s") % {"count": count, "unit": unit.name},
+        params={"round_id": survey_round.pk, "unit_id": unit.pk, "count": count},
+        organisation=survey_round.organisation,
+        back_url=reverse("surveys:round", args=[survey_round.code]),
+    )
+    audit.record(
+        actor=actor,
+        action=actions.SLIPS_JOB_STARTED,
+        obj=survey_round,
+        organisation=survey_round.organisation,
+        unit=unit.code,
+        count=count,
+    )
+    idempotency.remember(once, purpose="surveys.slips", result=job.code)
+    return job
+
+
+@use_case
+def slips_store(*, scope: Scope, actor, survey_round: Round, unit: Unit, codes: list[str]) -> None:
+    """Keep the keyed hashes of codes whose slips a job has just laid out, checking
+    again that the owner may make them. Called by the job after the PDF is made, so
+    that a job that fails leaves no codes behind."""
+    _check_slips(scope, survey_round, unit, len(codes))
+    _store_codes(actor=actor, survey_round=survey_round, unit=unit, codes=codes)
 
 
 @use_case

@@ -232,6 +232,16 @@ def slips(request: HttpRequest, scope, code: str) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError(form.error_text())
         unit = form.cleaned_data["unit"]
+        if form.cleaned_data["count"] > services.SLIPS_IN_REQUEST:
+            job = services.slips_queue(
+                scope=scope,
+                actor=request.user,
+                survey_round=survey_round,
+                unit=unit,
+                count=form.cleaned_data["count"],
+                once=form.cleaned_data["once"],
+            )
+            return redirect(job.get_absolute_url())
         codes = services.slips_create(
             scope=scope,
             actor=request.user,
