@@ -45,6 +45,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django_otp.oath import TOTP
 
 from peerstod.accounts import services as account_services
 from peerstod.accounts.models import User
@@ -56,8 +57,11 @@ from peerstod.orgs import services as org_services
 from peerstod.orgs.models import Organisation, OrganisationKind, Unit, UnitKind
 from peerstod.outcomes.models import Builtin, Indicator, IndicatorValue, PeerSupportPeriod
 from peerstod.people import services as people_services
-from peerstod.people.models import Person
+from peerstod.people.models import Certification, Person
 from peerstod.placement import services as placement_services
+from peerstod.placement.models import Employment
+from peerstod.surveys import services as survey_services
+from peerstod.surveys.models import AnswerDay, Audience, Channel, Instrument, Response, Round
 from peerstod.work.categories import OUTSIDE_ROLE, WITH_PATIENTS, Category
 from peerstod.work.models import ActivityEntry, ActivityMonth, Format
 
@@ -158,9 +162,7 @@ class Scale:
 
 SCALES = {
     "national": Scale("national", 21, 290, 2000, 1000, 10_000_000, 1_000_000, 200, 290),
-    "region": Scale(
-        "region", 1, 14, 100, 50, 50_000, 10_000, 10, 20, login_organisations=1
-    ),
+    "region": Scale("region", 1, 14, 100, 50, 50_000, 10_000, 10, 20, login_organisations=1),
 }
 
 
@@ -188,8 +190,6 @@ def totp_key(email: str, seed: int) -> str:
 
 
 def totp_code(key: str, *, at: float | None = None) -> str:
-    from django_otp.oath import TOTP
-
     totp = TOTP(bytes.fromhex(key))
     totp.time = clock.time() if at is None else at
     return f"{totp.token():06d}"
@@ -259,9 +259,9 @@ class Writer:
         names = ", ".join(f'"{c}"' for c in self.columns)
         marks = ", ".join(["%s"] * len(self.columns))
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f'INSERT INTO "{self.table}" ({names}) VALUES ({marks})', self.rows
-            )
+            # Table and column names come from the models; the values are parameters.
+            sql = f'INSERT INTO "{self.table}" ({names}) VALUES ({marks})'  # noqa: S608
+            cursor.executemany(sql, self.rows)
         self.rows = []
 
     def close(self) -> int:
@@ -351,10 +351,6 @@ def load_synth(
 
 
 def counts() -> dict[str, int]:
-    from peerstod.people.models import Certification
-    from peerstod.placement.models import Employment
-    from peerstod.surveys.models import Response, Round
-
     network = Organisation.objects.filter(name=NETWORK, parent=None).first()
     synthetic_orgs = Organisation.objects.filter(name__startswith=MARKER)
     return {
@@ -468,9 +464,10 @@ def _accounts(scale, seed, password, network, regions, units, today):
             continue
         logins.append(Login(email, Role.PROGRAMME_COORDINATOR, region.name, totp_key(email, seed)))
         email = f"synth.evaluator.{tag}@example.org"
-        user = _account(email, f"Utvärderare {tag}", password, seed, totp=True)
+        # An evaluator sees no personal data: no second factor asked (accounts.strength).
+        user = _account(email, f"Utvärderare {tag}", password, seed, totp=False)
         grant(user, Role.EVALUATOR, region)
-        logins.append(Login(email, Role.EVALUATOR, region.name, totp_key(email, seed)))
+        logins.append(Login(email, Role.EVALUATOR, region.name, ""))
         unit = next(u for u in units if u.organisation_id == region.pk and u.kind in INPATIENT)
         email = f"synth.manager.{tag}@example.org"
         user = _account(email, f"Avdelningschef {tag}", password, seed, totp=True)
@@ -561,9 +558,7 @@ def _peers(scale, rng, network, regions, units, coordinators, logins, today):
                 unit=unit,
                 valid_from=starts_on,
             )
-            logins.append(
-                Login(user.email, Role.PEER_SUPPORTER, unit.organisation.name, "")
-            )
+            logins.append(Login(user.email, Role.PEER_SUPPORTER, unit.organisation.name, ""))
         if second:
             assert ends_on is not None
             candidates = [u for u in units if root_of[u.pk] is region and u.pk != unit.pk]
@@ -681,16 +676,6 @@ def _surveys(scale, rng, regions, units, coordinators, today) -> int:
     """Rounds made by each region's coordinator through the services (staff and patients
     in turn, every six months backwards from last month), over the survey units of the
     region; the answers written as the answering services leave them, sealed."""
-    from peerstod.surveys import services as survey_services
-    from peerstod.surveys.models import (
-        AnswerDay,
-        Audience,
-        Channel,
-        Instrument,
-        Invitation,
-        Response,
-    )
-
     instruments = {
         Audience.STAFF: Instrument.objects.get(organisation=None, key="staff-recovery"),
         Audience.PATIENT: Instrument.objects.get(organisation=None, key="peer-support-experience"),
@@ -717,8 +702,9 @@ def _surveys(scale, rng, regions, units, coordinators, today) -> int:
             audience = Audience.STAFF if number % 2 else Audience.PATIENT
             closes = today.replace(day=1) - timedelta(days=1 + 182 * (rounds_per_region - number))
             opens = closes - timedelta(days=27)
+            scope = scope_for(coordinator, today)
             survey_round = survey_services.round_create(
-                scope=scope_for(coordinator, today),
+                scope=scope,
                 actor=coordinator,
                 organisation=region,
                 instrument=instruments[audience],
@@ -739,8 +725,10 @@ def _surveys(scale, rng, regions, units, coordinators, today) -> int:
             split[0] += count - sum(split)
             responses = []
             for unit, answers in zip(region_units, split, strict=True):
-                Invitation.objects.create(
-                    round=survey_round,
+                survey_services.invited_set(
+                    scope=scope,
+                    actor=coordinator,
+                    survey_round=survey_round,
                     unit=unit,
                     channel=Channel.LINK,
                     invited=answers + answers // 2 + 1,
@@ -822,8 +810,9 @@ def _indicators(rng, units, jobs, scale, today) -> int:
             }
             for key, value in figures.items():
                 writer.add((unit.pk, month, builtins[key].pk, value))
+    written = writer.close()  # before any other query: COPY holds the connection
     PeerSupportPeriod.objects.bulk_create(periods)
-    return writer.close()
+    return written
 
 
 def _forums(scale, rng, jobs, managers, today) -> int:
@@ -851,8 +840,16 @@ def _forums(scale, rng, jobs, managers, today) -> int:
     earliest = today - timedelta(days=365 * scale.forum_years)
     meetings = Writer(
         Meeting,
-        ["code", "forum_id", "held_on", "patients_present", "guests", "minutes", "locked_at",
-         "locked_by_id"],
+        [
+            "code",
+            "forum_id",
+            "held_on",
+            "patients_present",
+            "guests",
+            "minutes",
+            "locked_at",
+            "locked_by_id",
+        ],
     )
     held: list[tuple[int, date, int | None]] = []
     for unit_pk in sorted(first):
@@ -880,9 +877,11 @@ def _forums(scale, rng, jobs, managers, today) -> int:
     manager_forums = {forum_of[u].pk: m for u, m in managers.items() if u in forum_of}
     deliveries = []
     suggestions = []
-    for meeting in Meeting.objects.filter(forum_id__in=list(forum_of_pk(forum_of))).only(
-        "pk", "forum_id", "held_on"
-    ).order_by("forum_id", "held_on"):
+    for meeting in (
+        Meeting.objects.filter(forum_id__in=list(forum_of_pk(forum_of)))
+        .only("pk", "forum_id", "held_on")
+        .order_by("forum_id", "held_on")
+    ):
         manager = manager_forums.get(meeting.forum_id)
         if manager is not None:
             sent = _aware(meeting.held_on, time(12))
@@ -927,8 +926,6 @@ def forum_of_pk(forum_of: dict[int, Forum]) -> Iterable[int]:
 def digest() -> str:
     """A digest of the key rows, without random keys: the same seed (and day) gives the
     same digest."""
-    from peerstod.surveys.models import AnswerDay, Response, Round
-
     hasher = hashlib.sha256()
 
     def feed(rows: Iterable[Iterable[Any]]) -> None:
@@ -950,8 +947,9 @@ def digest() -> str:
     feed(
         ActivityEntry.objects.filter(person__network__name=NETWORK)
         .order_by("code")
-        .values_list("code", "person__email", "unit__name", "day", "category", "minutes",
-                     "participants")
+        .values_list(
+            "code", "person__email", "unit__name", "day", "category", "minutes", "participants"
+        )
     )
     feed(
         ActivityMonth.objects.filter(person__network__name=NETWORK)
@@ -965,8 +963,9 @@ def digest() -> str:
         for r, u, a in (
             (r, unit, answers)
             for r in rounds
-            for unit, answers in Response.objects.filter(round=r)
-            .values_list("unit__name", "answers")
+            for unit, answers in Response.objects.filter(round=r).values_list(
+                "unit__name", "answers"
+            )
         )
     )
     feed(answers)
