@@ -580,8 +580,20 @@ def _peers(scale, rng, network, regions, units, coordinators, logins, today):
 def _activity(scale: Scale, rng: random.Random, jobs: list[Job], today: date) -> tuple[int, int]:
     """The entries, spread over each employment's working days in proportion to its
     length, and their roll-up summed from the same rows."""
-    categories = [c for c, _w in CATEGORY_WEIGHTS]
+    # Each category once: its value, how its participants are drawn, its line.
+    kinds = []
+    for category, _weight in CATEGORY_WEIGHTS:
+        if category in OUTSIDE_ROLE:
+            kinds.append((category.value, 1, OUTSIDE_NOTES[category]))
+        elif category in WITH_PATIENTS:
+            kinds.append((category.value, "patients", ""))
+        elif category in (Category.OPEN_HOUR, Category.ACTIVITY_RECOVERY, Category.WALK):
+            kinds.append((category.value, "group", ""))
+        else:
+            kinds.append((category.value, 0, ""))
     weights = [w for _c, w in CATEGORY_WEIGHTS]
+    postgres = connection.vendor == "postgresql"
+    on_day: dict[date, tuple] = {}
     yesterday = today - timedelta(days=1)
     spans = [_workdays(job.starts_on, min(job.ends_on or yesterday, yesterday)) for job in jobs]
     total_days = sum(len(days) for days in spans) or 1
@@ -601,6 +613,7 @@ def _activity(scale: Scale, rng: random.Random, jobs: list[Job], today: date) ->
             "created_by_id",
         ],
     )
+    add = writer.add
     rollup: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     written = 0
     for index, (job, days) in enumerate(zip(jobs, spans, strict=True)):
@@ -614,37 +627,41 @@ def _activity(scale: Scale, rng: random.Random, jobs: list[Job], today: date) ->
         written += count
         codes = _codes(rng, count)
         picked_days = sorted(rng.choices(days, k=count))
-        picked_categories = rng.choices(categories, weights=weights, k=count)
-        evening = {}
-        for code, day, category in zip(codes, picked_days, picked_categories, strict=True):
-            minutes = rng.choice(MINUTES)
-            if category in WITH_PATIENTS:
-                participants = 1 if rng.random() < 0.6 else rng.randint(2, 8)
-            elif category in (Category.OPEN_HOUR, Category.ACTIVITY_RECOVERY, Category.WALK):
-                participants = rng.randint(1, 8)
+        picked = rng.choices(kinds, weights=weights, k=count)
+        picked_minutes = rng.choices(MINUTES, k=count)
+        person, unit, user = job.person_id, job.unit.pk, job.user_id
+        for code, day, kind, minutes in zip(
+            codes, picked_days, picked, picked_minutes, strict=True
+        ):
+            value, rule, note = kind
+            draw = rng.random()
+            if rule == "patients":
+                participants = 1 if draw < 0.6 else 2 + int((draw - 0.6) * 17.5)
+            elif rule == "group":
+                participants = 1 + int(draw * 8)
             else:
-                participants = 0 if category not in OUTSIDE_ROLE else 1
+                participants = rule
             group = participants > 1
-            note = OUTSIDE_NOTES.get(category, "") if category in OUTSIDE_ROLE else ""
-            logged = evening.get(day)
-            if logged is None:
-                logged = evening[day] = _aware(day, time(16))
-            writer.add(
+            known = on_day.get(day)
+            if known is None:
+                known = on_day[day] = _day_values(day, postgres)
+            when, month, logged = known
+            add(
                 (
                     code,
-                    job.person_id,
-                    job.unit.pk,
-                    day,
-                    category.value,
-                    Format.GROUP.value if group else Format.INDIVIDUAL.value,
+                    person,
+                    unit,
+                    when,
+                    value,
+                    GROUP if group else INDIVIDUAL,
                     minutes,
                     participants,
                     note,
                     logged,
-                    job.user_id,
+                    user,
                 )
             )
-            row = rollup[(job.person_id, job.unit.pk, day.replace(day=1), category.value)]
+            row = rollup[(person, unit, month, value)]
             row[0] += 1
             row[1] += group
             row[2] += minutes
@@ -666,6 +683,18 @@ def _activity(scale: Scale, rng: random.Random, jobs: list[Job], today: date) ->
     for key in sorted(rollup):
         months.add((*key, *rollup[key]))
     return entries, months.close()
+
+
+GROUP, INDIVIDUAL = Format.GROUP.value, Format.INDIVIDUAL.value
+
+
+def _day_values(day: date, postgres: bool) -> tuple:
+    """A day as written (text for COPY: PostgreSQL parses it faster than Python adapts
+    it), its month, and the evening it was logged."""
+    logged = _aware(day, time(16))
+    if postgres:
+        return day.isoformat(), day.replace(day=1), logged.isoformat()
+    return day, day.replace(day=1), logged
 
 
 def _staff_answer(rng: random.Random, keys: list[str], level: float) -> dict[str, int]:
