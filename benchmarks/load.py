@@ -30,6 +30,8 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import hmac  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
@@ -41,7 +43,9 @@ from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
+import psycopg  # noqa: E402
 import requests  # noqa: E402
+from django_otp.oath import TOTP  # noqa: E402 - plain RFC 6238, no Django settings needed
 from locust import FastHttpUser, constant, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
@@ -143,8 +147,6 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 def ensure_database(scale: str, database_url: str, var_dir: Path) -> None:
     """Make the database and the data set if the database is missing."""
-    import psycopg
-
     name = database_url.rsplit("/", 1)[1]
     server = database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(server, autocommit=True) as conn:
@@ -206,17 +208,12 @@ def stop_server(server: subprocess.Popen) -> None:
 
 def totp_code(key: str, at: float | None = None) -> str:
     """The code an authenticator app shows for the account's key (RFC 6238, 30 s)."""
-    from django_otp.oath import TOTP
-
     totp = TOTP(bytes.fromhex(key))
     totp.time = time.time() if at is None else at
     return f"{totp.token():06d}"
 
 
 def totp_key(email: str) -> str:
-    import hashlib
-    import hmac
-
     # As peerstod.demo.synth.totp_key: known from the seed and the address.
     return hmac.new(str(SEED).encode(), email.encode(), hashlib.sha256).hexdigest()[:40]
 
