@@ -368,7 +368,8 @@ def recovery(limit: float = 120) -> float | None:
     while time.monotonic() - started < limit:
         began = time.monotonic()
         try:
-            answer = requests.get(BASE + LOGIN, timeout=limit)
+            left = limit - (time.monotonic() - started)
+            answer = requests.get(BASE + LOGIN, timeout=max(left, 0.5))
             took = (time.monotonic() - began) * 1000
             if answer.status_code == 200 and took < PLAIN_MS:
                 return time.monotonic() - started
