@@ -1032,15 +1032,12 @@ def digest() -> str:
     )
     rounds = Round.objects.filter(organisation__name__startswith=MARKER)
     feed(rounds.order_by("organisation__name", "title").values_list("title", "opens_on"))
+    # Answers have random keys and no order: compared as a sorted multiset per round.
     answers = sorted(
-        (r.title, u, repr(sorted(a.items())))
-        for r, u, a in (
-            (r, unit, answers)
-            for r in rounds
-            for unit, answers in Response.objects.filter(round=r).values_list(
-                "unit__name", "answers"
-            )
-        )
+        (organisation, title, unit, repr(sorted(given.items())))
+        for organisation, title, unit, given in Response.objects.filter(
+            round__in=rounds
+        ).values_list("round__organisation__name", "round__title", "unit__name", "answers")
     )
     feed(answers)
     feed(
