@@ -142,9 +142,6 @@ SUGGESTIONS = [
 # Whatever survey-side rebuild of score aggregates exists after merge is called after
 # the answers are written (issue #19: aggregates updated as answers arrive; a bulk load
 # bypasses "as they arrive", so it asks for a rebuild). Looked up by these names.
-SURVEY_REBUILD_HOOKS = ("aggregates_rebuild", "round_aggregates_rebuild", "scores_rebuild")
-
-
 @dataclass(frozen=True)
 class Scale:
     name: str
@@ -839,11 +836,9 @@ def _surveys(scale, rng, regions, units, coordinators, today) -> int:
                 )
             Response.objects.bulk_create(responses, batch_size=5000)
             total += len(responses)
-            for hook in SURVEY_REBUILD_HOOKS:
-                rebuild = getattr(survey_services, hook, None)
-                if callable(rebuild):
-                    rebuild(survey_round=survey_round)
-                    break
+            # The answers were written in bulk: the round's result tallies are counted
+            # from them again, as the results pages read only the tallies.
+            survey_services.tallies_rebuild(survey_round=survey_round)
     return total
 
 
