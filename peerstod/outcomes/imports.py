@@ -110,6 +110,31 @@ def stream(name: str, data: bytes | IO[bytes]) -> Iterator[Sheet]:
         raise ImportFailed([Problem(1, "-", _("Use a CSV file or an Excel file (.xlsx)."))])
 
 
+def precheck(name: str, data: bytes | IO[bytes]) -> None:
+    """What can be refused without reading a cell, before a background job is started
+    for the file: its kind, an Excel package's sizes and declared dimension, a CSV's
+    number of lines. ImportFailed, as `stream` would raise it."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    source.seek(0)
+    try:
+        if name.lower().endswith(".xlsx"):
+            try:
+                with zipfile.ZipFile(source) as archive:
+                    _check_package(archive)
+            except ImportFailed:
+                raise
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as e:
+                _unreadable(e)
+        elif name.lower().endswith((".csv", ".txt")):
+            rows = estimate_rows(name, source)
+            if rows is not None and rows > MAX_ROWS:
+                _too_many_rows()
+        else:
+            raise ImportFailed([Problem(1, "-", _("Use a CSV file or an Excel file (.xlsx)."))])
+    finally:
+        source.seek(0)
+
+
 def estimate_rows(name: str, data: bytes | IO[bytes]) -> int | None:
     """About how many data rows an upload has, without reading its cells: the lines of
     a CSV, the size an Excel sheet declares (None when it declares none or cannot be
@@ -118,10 +143,11 @@ def estimate_rows(name: str, data: bytes | IO[bytes]) -> int | None:
     source.seek(0)
     try:
         if name.lower().endswith((".csv", ".txt")):
-            lines = 0
+            lines, last = 0, b"\n"
             while chunk := source.read(1 << 20):
                 lines += chunk.count(b"\n")
-            return max(lines - 1, 0)
+                last = chunk[-1:]
+            return max(lines - (last == b"\n"), 0)
         if name.lower().endswith(".xlsx"):
             with zipfile.ZipFile(source) as archive:
                 names = set(archive.namelist())
@@ -131,9 +157,7 @@ def estimate_rows(name: str, data: bytes | IO[bytes]) -> int | None:
                 found = _DIMENSION.search(_head(archive, part, 16_384))
             if found is None:
                 return None
-            _min_col, _min_row, _max_col, max_row = range_boundaries(
-                found.group(1).decode("ascii")
-            )
+            _min_col, _min_row, _max_col, max_row = range_boundaries(found.group(1).decode("ascii"))
             return max((max_row or 1) - 1, 0)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError):
         return None
@@ -298,9 +322,7 @@ def _stream_xlsx(source: IO[bytes]) -> Iterator[Sheet]:
                 if any(c not in (None, "") for c in cells):
                     # the header is the first row with anything in it
                     _check_header_width(worksheet, line)
-                    header = [
-                        str(h).strip() if h is not None else "" for h in cells[:MAX_COLUMNS]
-                    ]
+                    header = [str(h).strip() if h is not None else "" for h in cells[:MAX_COLUMNS]]
                     while header and not header[-1]:
                         header.pop()
                     break

@@ -16,6 +16,7 @@ from peerstod.outcomes import actions
 from peerstod.outcomes.models import (
     Builtin,
     ComparisonUnit,
+    ImportUpload,
     Indicator,
     IndicatorValue,
     PeerSupportPeriod,
@@ -184,3 +185,8 @@ def reporting(*, scope: Scope, role: str, day: date) -> list[Reporting]:
         missing = [m for m in _month_range(first, due) if m not in have]
         found.append(Reporting(unit=unit, last=max(have) if have else None, missing=missing))
     return found
+
+
+def import_upload(*, pk: int, owner_id: int) -> ImportUpload | None:
+    """The file a background import reads: only its owner's."""
+    return ImportUpload.objects.select_related("owner").filter(pk=pk, owner_id=owner_id).first()

@@ -16,6 +16,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.roles import Role
@@ -24,6 +25,8 @@ from peerstod.core import audit, dates, idempotency
 from peerstod.core.periods import overlaps
 from peerstod.core.privacy import no_personal_data
 from peerstod.core.usecase import use_case
+from peerstod.jobs.models import Job
+from peerstod.jobs.services import job_start
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.outcomes import actions, imports, selectors
 from peerstod.outcomes.imports import ImportFailed, Problem
@@ -33,6 +36,7 @@ from peerstod.outcomes.models import (
     HEADERS,
     Builtin,
     ComparisonUnit,
+    ImportUpload,
     Indicator,
     IndicatorValue,
     Measure,
@@ -559,6 +563,79 @@ def import_file(*, scope: Scope, actor, name: str, data: bytes | IO[bytes]) -> O
     return import_save(
         scope=scope, actor=actor, file=import_check(scope=scope, name=name, data=data)
     )
+
+
+# An import of more rows than this runs as a background job (jobs.py), not in the request.
+BACKGROUND_ROWS = 5_000
+BACKGROUND_BYTES = 1_000_000  # when the rows cannot be told without reading the cells
+IMPORT_JOB = "outcomes.import"
+
+
+def import_in_background(name: str, data: bytes | IO[bytes]) -> bool:
+    """Whether a file is large enough to be imported by a background job."""
+    rows = imports.estimate_rows(name, data)
+    if rows is None:
+        return _size(data) > BACKGROUND_BYTES
+    return rows > BACKGROUND_ROWS
+
+
+def _read_all(data: bytes | IO[bytes]) -> bytes:
+    if isinstance(data, bytes | bytearray):
+        return bytes(data)
+    data.seek(0)
+    found = data.read()
+    data.seek(0)
+    return found
+
+
+@use_case
+def import_start(*, scope: Scope, actor, name: str, data: bytes | IO[bytes]) -> Job:
+    """Keep the upload (ImportUpload) and start the background job that checks and
+    saves it (jobs.import_values); the owner follows it on the job's page."""
+    if not scope.has_role(Role.PROGRAMME_COORDINATOR):
+        raise PermissionDenied
+    limit = settings.OUTCOMES_MAX_IMPORT_BYTES
+    if _size(data) > limit:
+        raise ImportFailed(
+            [
+                Problem(
+                    1,
+                    "-",
+                    _("The file is larger than %(mb)s MB. Split it by year or by unit.")
+                    % {"mb": limit // 1_000_000},
+                )
+            ]
+        )
+    imports.precheck(name, data)
+    label = _file_label(name)
+    kept = (
+        label
+        if label != NAME_LEFT_OUT
+        else "fil" + ("" if "." not in name else "." + name.rsplit(".", 1)[1][:10])
+    )
+    upload = ImportUpload.objects.create(owner=actor, name=kept, data=_read_all(data))
+    audit.record(actor=actor, action=actions.IMPORT_STARTED, file=label, upload=upload.pk)
+    title = (
+        _("Import of %(file)s") % {"file": label}
+        if label != NAME_LEFT_OUT
+        else _("Import of indicator figures")
+    )
+    return job_start(
+        actor=actor,
+        kind=IMPORT_JOB,
+        title=title,
+        params={"upload": upload.pk},
+        back_url=reverse("outcomes:index"),
+    )
+
+
+@use_case
+def import_upload_discard(*, upload_id: int, owner_id: int) -> None:
+    """The uploaded file of a background import, deleted when its job ends."""
+    found = ImportUpload.objects.filter(pk=upload_id, owner_id=owner_id)
+    if found.exists():  # a DELETE of nothing would still count as a change
+        found.delete()
+        audit.record(actor=None, action=actions.IMPORT_UPLOAD_DISCARDED, upload=upload_id)
 
 
 def _size(data: bytes | IO[bytes]) -> int:

@@ -127,22 +127,28 @@ def index(request: HttpRequest, scope) -> HttpResponse:
 @role_required(*WRITERS)
 def import_file(request: HttpRequest, scope) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems, outcome = [], None
+    problems, total, outcome = [], 0, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            if services.import_in_background(upload.name, upload):
+                job = services.import_start(
+                    scope=scope, actor=request.user, name=upload.name, data=upload
+                )
+                return redirect(job.get_absolute_url())
             outcome = services.import_file(
                 scope=scope, actor=request.user, name=upload.name, data=upload
             )
         except ImportFailed as error:
-            problems = error.problems
+            problems, total = error.problems, error.total
     return render(
         request,
         "outcomes/import.html",
         {
             "form": form,
             "problems": problems[:200],
-            "more": max(len(problems) - 200, 0),
+            "total": total,
+            "more": max(total - 200, 0),
             "outcome": outcome,
             "debug_demo": settings.DEBUG,
         },
