@@ -219,6 +219,26 @@ def main() -> None:
         f"  analysis, one unit     {one_ms:6.0f} ms (ITS with 2 harmonics, DiD, chart; median of 5)"
     )
     print(f"  analysis, 20 units     {group_ms:6.0f} ms")
+    indicators = list(Indicator.objects.filter(organisation=None))
+    start = time.perf_counter()
+    one = reports.build(units=[units[0]], comparison=[units[39]], indicator=restraint, harmonics=2)
+    reports.pdf([one], organisation_name=region.name)
+    pdf_s = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    regional = reports.build_all(
+        units=units[:20],
+        comparison=[units[39]],
+        first=restraint,
+        indicators=indicators,
+        harmonics=2,
+    )
+    reports.pdf(regional, organisation_name=region.name)
+    regional_s, regional_cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"  PDF, one unit          {pdf_s * 1000:6.0f} ms (analysis and PDF)")
+    print(
+        f"  regional PDF, 20 units {regional_s:6.2f} s, {regional_cpu:.2f} s CPU "
+        f"({len(regional)} indicators)"
+    )
 
 
 if __name__ == "__main__":

@@ -202,3 +202,53 @@ def test_another_users_upload_is_not_read_by_a_job_that_names_it(world):
     with pytest.raises(JobProblem):
         import_values(lambda *a: None, upload=upload.pk, owner_id=world.users["outsider"].pk)
     assert ImportUpload.objects.filter(pk=upload.pk).exists()  # nor deleted by it
+
+
+# ---------------------------------------------------------------- the models
+
+
+def _full_fixed_effects_did(treated, comparison, start):
+    """The two-way fixed effects Poisson GLM with one parameter a month (statsmodels),
+    as the analysis fitted it before: the reference the 2-parameter fit must equal."""
+    import math
+
+    import numpy as np
+    import statsmodels.api as sm
+
+    months_ = sorted(set(treated.months) & set(comparison.months))
+    rows = []
+    for group, series in ((1, treated), (0, comparison)):
+        lookup = dict(zip(series.months, zip(series.counts, series.bed_days)))
+        for index, month in enumerate(months_):
+            rows.append((group, index, int(month >= start), *lookup[month]))
+    design = np.zeros((len(rows), len(months_) + 2))
+    for r, (group, index, after, _c, _d) in enumerate(rows):
+        design[r, index], design[r, -2], design[r, -1] = 1.0, group, group * after
+    y = np.array([r[3] for r in rows])
+    offset = np.log([r[4] for r in rows])
+    model = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
+    b, se = float(model.params[-1]), float(model.bse[-1])
+    return math.exp(b), math.exp(b - 1.959963984540054 * se), math.exp(b + 1.959963984540054 * se)
+
+
+@pytest.mark.parametrize(("seed", "effect", "n"), [(1, 0.7, 36), (2, 1.2, 120), (3, 1.0, 24)])
+def test_difference_in_differences_equals_the_fixed_effects_poisson_model(seed, effect, n):
+    import numpy as np
+
+    from peerstod.outcomes import analysis
+
+    rng = np.random.default_rng(seed)
+    start = months(n)[n // 2]
+    treated, comparison = analysis.Series(), analysis.Series()
+    for index, month in enumerate(months(n)):
+        for series, factor in ((treated, effect), (comparison, 1.0)):
+            days = float(rng.integers(600, 2400))
+            rate = 6 * (1 + 0.3 * np.sin(index / 4)) * (factor if month >= start else 1)
+            series.months.append(month)
+            series.counts.append(float(rng.poisson(rate * days / 1000)))
+            series.bed_days.append(days)
+    treated.counts[3] = comparison.counts[3] = 0.0  # a month with no events at all
+    found = analysis.difference_in_differences(treated, comparison, start)
+    estimate, low, high = _full_fixed_effects_did(treated, comparison, start)
+    assert found.estimate == pytest.approx(estimate, rel=1e-6)
+    assert (found.low, found.high) == (pytest.approx(low, rel=1e-5), pytest.approx(high, rel=1e-5))
