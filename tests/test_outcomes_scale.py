@@ -218,7 +218,9 @@ def _full_fixed_effects_did(treated, comparison, start):
     months_ = sorted(set(treated.months) & set(comparison.months))
     rows = []
     for group, series in ((1, treated), (0, comparison)):
-        lookup = dict(zip(series.months, zip(series.counts, series.bed_days)))
+        lookup = dict(
+            zip(series.months, zip(series.counts, series.bed_days, strict=True), strict=True)
+        )
         for index, month in enumerate(months_):
             rows.append((group, index, int(month >= start), *lookup[month]))
     design = np.zeros((len(rows), len(months_) + 2))
@@ -252,3 +254,60 @@ def test_difference_in_differences_equals_the_fixed_effects_poisson_model(seed, 
     estimate, low, high = _full_fixed_effects_did(treated, comparison, start)
     assert found.estimate == pytest.approx(estimate, rel=1e-6)
     assert (found.low, found.high) == (pytest.approx(low, rel=1e-5), pytest.approx(high, rel=1e-5))
+
+
+# ---------------------------------------------------------------- the regional PDF
+
+
+def test_the_regional_pdf_builds_each_indicator_once_and_tells_its_progress(world, monkeypatch):
+    from peerstod.outcomes import reports
+    from tests.test_outcomes import synthetic
+
+    synthetic(world)
+    built, told = [], []
+    build = reports.build
+    monkeypatch.setattr(
+        reports, "build", lambda **kw: built.append(kw["indicator"].key) or build(**kw)
+    )
+    from peerstod.outcomes.jobs import regional_pdf
+    from peerstod.outcomes.models import Indicator
+
+    restraint = Indicator.objects.get(key="restraint")
+    output = regional_pdf(
+        lambda percent, step="": told.append((percent, step)),
+        units=[world.unit_a1.pk],
+        comparison=[world.unit_a2.pk],
+        indicator=restraint.pk,
+        harmonics=0,
+        slope_change=False,
+        owner_id=world.users["evaluator"].pk,
+    )
+    assert output.data[:5] == b"%PDF-"
+    assert len(built) == len(set(built)) and built[0] == "restraint"
+    steps = [step for _p, step in told]
+    assert steps[0].startswith(f"Indikator 1 av {len(built)}: ")
+    assert steps[-1] == "Gör PDF-filen"
+
+
+def test_the_regional_pdf_job_refuses_units_its_owner_can_no_longer_see(world):
+    from peerstod.jobs.registry import JobProblem
+    from peerstod.outcomes.jobs import regional_pdf
+    from peerstod.outcomes.models import Indicator
+
+    with pytest.raises(JobProblem) as caught:
+        regional_pdf(
+            lambda *a: None,
+            units=[world.unit_b1.pk],
+            comparison=[],
+            indicator=Indicator.objects.get(key="restraint").pk,
+            harmonics=0,
+            slope_change=False,
+            owner_id=world.users["evaluator"].pk,
+        )
+    assert "inte längre" in str(caught.value)
+
+
+def test_a_link_asking_for_the_regional_pdf_starts_no_job(world, login):
+    client = login(world.users["evaluator"])
+    page = client.get(reverse("outcomes:analysis"), {"format": "regional"})
+    assert page.status_code == 200 and not Job.objects.exists()

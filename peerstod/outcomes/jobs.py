@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from peerstod.accounts.scope import scope_for
 from peerstod.jobs import registry
-from peerstod.outcomes import imports, selectors, services
+from peerstod.outcomes import imports, reports, selectors, services
 from peerstod.outcomes.imports import ImportFailed
 
 SHOWN_PROBLEMS = 5  # problems named in the job's message; the rest are counted
@@ -73,3 +73,42 @@ def import_values(progress: registry.Progress, *, upload: int, owner_id: int):
             "unchanged": imports.grouped(outcome.unchanged),
         }
     return registry.Output("importresultat.txt", "text/plain; charset=utf-8", text.encode())
+
+
+@registry.job(services.REGIONAL_PDF_JOB)
+def regional_pdf(
+    progress: registry.Progress,
+    *,
+    units: list[int],
+    comparison: list[int],
+    indicator: int,
+    harmonics: int,
+    slope_change: bool,
+    owner_id: int,
+):
+    """The regional follow-up: the chosen indicator, then every other count indicator
+    with figures, one report each, built once; progress after each indicator."""
+    with translation.override(settings.LANGUAGE_CODE):
+        owner = selectors.job_owner(owner_id=owner_id)
+        scope = scope_for(owner) if owner is not None else None
+        readable = {u.pk: u for u in selectors.units(scope=scope)} if scope else {}
+        chosen = [readable[pk] for pk in units if pk in readable]
+        compared = [readable[pk] for pk in comparison if pk in readable]
+        indicators = list(selectors.indicators(scope=scope)) if scope else []
+        first = next((i for i in indicators if i.pk == indicator), None)
+        if len(chosen) != len(units) or len(compared) != len(comparison) or first is None:
+            raise registry.JobProblem(
+                _("You can no longer see all the units of this report. Choose them again.")
+            )
+        found = reports.build_all(
+            units=chosen,
+            comparison=compared,
+            first=first,
+            indicators=indicators,
+            harmonics=harmonics,
+            slope_change=slope_change,
+            progress=progress,
+        )
+        progress(95, _("Making the PDF"))
+        data = reports.pdf(found, organisation_name=chosen[0].organisation.name)
+    return registry.Output("utfall-regional.pdf", "application/pdf", data)

@@ -16,6 +16,7 @@ is built from the two sums) is shown only when both sums are."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -297,29 +298,34 @@ def build_all(
     indicators: list[Indicator],
     harmonics: int = 0,
     slope_change: bool = False,
+    first_report: Report | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> list[Report]:
-    """The chosen indicator and then every other count indicator that has figures."""
-    found = [
-        build(
-            units=units,
-            comparison=comparison,
-            indicator=first,
-            harmonics=harmonics,
-            slope_change=slope_change,
-        )
-    ]
-    for indicator in indicators:
-        if indicator.pk == first.pk or not indicator.is_count:
-            continue
-        report = build(
-            units=units,
-            comparison=comparison,
-            indicator=indicator,
-            harmonics=harmonics,
-            slope_change=slope_change,
-        )
-        if report.rows:
+    """The chosen indicator and then every other count indicator that has figures, each
+    built once (`first_report` when the caller has it already). `progress(percent,
+    words)` is told after each indicator (the background job shows it)."""
+    others = [i for i in indicators if i.pk != first.pk and i.is_count]
+    chosen = [first, *others]
+    found = []
+    for index, indicator in enumerate(chosen):
+        if index == 0 and first_report is not None:
+            report = first_report
+        else:
+            report = build(
+                units=units,
+                comparison=comparison,
+                indicator=indicator,
+                harmonics=harmonics,
+                slope_change=slope_change,
+            )
+        if index == 0 or report.rows:
             found.append(report)
+        if progress is not None:
+            progress(
+                90 * (index + 1) // len(chosen),
+                _("Indicator %(n)s of %(count)s: %(name)s")
+                % {"n": index + 1, "count": len(chosen), "name": indicator},
+            )
     return found
 
 

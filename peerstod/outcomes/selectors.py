@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Q, QuerySet
 
 from peerstod.accounts.roles import Role
@@ -190,3 +191,8 @@ def reporting(*, scope: Scope, role: str, day: date) -> list[Reporting]:
 def import_upload(*, pk: int, owner_id: int) -> ImportUpload | None:
     """The file a background import reads: only its owner's."""
     return ImportUpload.objects.select_related("owner").filter(pk=pk, owner_id=owner_id).first()
+
+
+def job_owner(*, owner_id: int):
+    """The user a background job runs for (its scope is read again from the roles)."""
+    return get_user_model().objects.filter(pk=owner_id, is_active=True).first()

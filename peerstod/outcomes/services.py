@@ -638,6 +638,50 @@ def import_upload_discard(*, upload_id: int, owner_id: int) -> None:
         audit.record(actor=None, action=actions.IMPORT_UPLOAD_DISCARDED, upload=upload_id)
 
 
+REGIONAL_PDF_JOB = "outcomes.regional_pdf"
+
+
+@use_case
+def regional_pdf_start(
+    *,
+    scope: Scope,
+    actor,
+    units: list[Unit],
+    comparison: list[Unit],
+    indicator: Indicator,
+    harmonics: int,
+    slope_change: bool,
+) -> Job:
+    """Start the background job that builds the regional PDF (jobs.regional_pdf): one
+    report per count indicator. The view has checked the units against the actor's
+    scope; the job checks again."""
+    readable = set(scope.unit_ids(*selectors.READERS))
+    if not units or not {u.pk for u in [*units, *comparison]} <= readable:
+        raise PermissionDenied
+    audit.record(
+        actor=actor,
+        action=actions.REGIONAL_PDF_STARTED,
+        organisation=units[0].organisation,
+        indicator=indicator.key,
+        units=[u.code for u in units],
+    )
+    return job_start(
+        actor=actor,
+        kind=REGIONAL_PDF_JOB,
+        title=_("Regional report: %(indicator)s and the other indicators")
+        % {"indicator": indicator},
+        organisation=units[0].organisation,
+        params={
+            "units": [u.pk for u in units],
+            "comparison": [u.pk for u in comparison],
+            "indicator": indicator.pk,
+            "harmonics": harmonics,
+            "slope_change": slope_change,
+        },
+        back_url=reverse("outcomes:analysis"),
+    )
+
+
 def _size(data: bytes | IO[bytes]) -> int:
     if isinstance(data, bytes | bytearray):
         return len(data)
