@@ -125,20 +125,24 @@ def national(args, engine: str) -> None:
         print(
             f"  {label:<22} {wall:6.1f} s wall, {cpu:5.1f} s CPU (this process), "
             f"{outcome.new:,} new, {outcome.unchanged:,} unchanged; "
-            f"peak RSS {_peak_rss_mb():.0f} MB (was {rss:.0f} MB before)"
+            f"peak RSS {_peak_rss_mb():.0f} MB (was {rss:.0f} MB before)",
+            flush=True,
         )
 
     print(
         f"{engine}: {len(data) / 1e6:.1f} MB {args.format}, {args.rows:,} rows, "
-        f"{count} units × 120 months, 9 indicators"
+        f"{count} units × 120 months, 9 indicators",
+        flush=True,
     )
     timed("first import")
+    if args.quick:
+        return
     timed("same file again")
     tracemalloc.start()
     services.import_file(scope=scope, actor=user, name=name, data=data)
     _now, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"  tracemalloc peak during the import (third run): {peak / 1e6:.0f} MB")
+    print(f"  tracemalloc peak, the same file a third time: {peak / 1e6:.0f} MB", flush=True)
 
 
 def main() -> None:
@@ -146,6 +150,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--rows", type=int, default=0)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
+    parser.add_argument("--quick", action="store_true", help="the first import only")
     args = parser.parse_args()
     engine = configure(args.postgres)
     os.environ["DJANGO_SETTINGS_MODULE"] = "peerstod.settings"

@@ -311,3 +311,74 @@ def test_a_link_asking_for_the_regional_pdf_starts_no_job(world, login):
     client = login(world.users["evaluator"])
     page = client.get(reverse("outcomes:analysis"), {"format": "regional"})
     assert page.status_code == 200 and not Job.objects.exists()
+
+
+# ---------------------------------------------------------------- the analysis, cached
+
+
+def test_the_analysis_seen_again_fits_no_model_until_a_value_or_a_period_changes(
+    world, login, monkeypatch
+):
+    from peerstod.outcomes import analysis, reports
+    from peerstod.outcomes.models import Indicator, PeerSupportPeriod
+    from tests.test_outcomes import synthetic
+
+    synthetic(world)
+    fits = []
+    interrupted = analysis.interrupted
+    monkeypatch.setattr(
+        analysis, "interrupted", lambda *a, **k: fits.append(1) or interrupted(*a, **k)
+    )
+    client = login(world.users["evaluator"])
+    query = {
+        "units": [world.unit_a1.code],
+        "comparison": [world.unit_a2.code],
+        "indicator": "restraint",
+        "harmonics": "0",
+    }
+
+    def seen():
+        page = client.get(reverse("outcomes:analysis"), query)
+        report = page.context["report"]
+        assert page.status_code == 200 and report.its is not None
+        assert report.chart in page.content.decode()
+        return report.sentences, report.chart
+
+    first = seen()
+    assert (len(fits), seen(), len(fits)) == (1, first, 1)  # the same page, no new fit
+    coordinator = world.users["coordinator"]
+    restraint = Indicator.objects.get(key="restraint")
+    month = IndicatorValue.objects.filter(unit=world.unit_a1, indicator=restraint).first().month
+    services.values_set(
+        scope=scope_for(coordinator),
+        actor=coordinator,
+        unit=world.unit_a1,
+        month=month,
+        values={restraint: Decimal(99)},
+    )
+    seen()
+    assert len(fits) == 2  # a changed value: fitted again
+    seen()
+    assert len(fits) == 2
+    period = PeerSupportPeriod.objects.get(unit=world.unit_a1)
+    services.period_remove(scope=scope_for(coordinator), actor=coordinator, period=period)
+    services.period_set(
+        scope=scope_for(coordinator),
+        actor=coordinator,
+        unit=world.unit_a1,
+        starts_on=date(period.starts_on.year, period.starts_on.month, 1).replace(
+            month=period.starts_on.month % 12 + 1,
+            year=period.starts_on.year + (period.starts_on.month == 12),
+        ),
+        ends_on=None,
+    )
+    seen()
+    assert len(fits) == 3  # a moved start: fitted again
+    with translation.override("en"):
+        key_parts = reports.selectors.data_version(unit_ids={world.unit_a1.pk}, indicator=restraint)
+    assert (
+        key_parts[0]
+        == IndicatorValue.objects.filter(
+            unit=world.unit_a1, indicator__key__in=["restraint", "bed_days"]
+        ).count()
+    )

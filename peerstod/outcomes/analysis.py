@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -128,6 +127,10 @@ def difference_in_differences(treated: Series, comparison: Series, start: date) 
     same degrees of freedom (months - 2) as the Poisson model with one parameter a month,
     so the same rate ratio and interval; it is a 2 × 2 Newton iteration instead of a
     (months + 2)-column GLM (1 s a fit at 120 months; tests compare the two)."""
+    # numpy is imported on first use, not when the URLconf loads this module: only
+    # an analysis needs it (every server start and command pays for it otherwise).
+    import numpy as np
+
     months = sorted(set(treated.months) & set(comparison.months))
     if sum(m < start for m in months) < 2 or sum(m >= start for m in months) < 2:
         raise SeriesError("(series)", "needs at least two common months before and after")

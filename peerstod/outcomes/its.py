@@ -15,8 +15,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 MIN_POINTS_EACH_SIDE = 8
 Z95 = 1.959963984540054
 
@@ -77,6 +75,7 @@ def analyse(
 ) -> Result:
     # statsmodels.api is imported on first use: it adds about 0.3 s to every start
     # of the server and of each command, and only an analysis needs it.
+    import numpy as np  # the same: on first use
     import statsmodels.api as sm
 
     n = len(counts)

@@ -113,6 +113,9 @@ class IndicatorValue(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: when the value was last written: with the count of values, the version of a
+    #: unit's figures that a cached analysis is keyed on (reports.build_cached)
+    changed_at = models.DateTimeField(auto_now=True, editable=False)
 
     class Meta:
         verbose_name = _("indicator value")

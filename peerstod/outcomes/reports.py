@@ -16,11 +16,14 @@ is built from the two sums) is shown only when both sums are."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl.chart import LineChart, Reference
 
@@ -188,6 +191,49 @@ def build(
         else {}
     )
     _rows_and_chart(report, by_unit, comparison_by_unit)
+    return report
+
+
+CACHE_SECONDS = 24 * 3600
+
+
+def build_cached(
+    *,
+    units: list[Unit],
+    comparison: list[Unit],
+    indicator: Indicator,
+    harmonics: int = 0,
+    slope_change: bool = False,
+) -> Report:
+    """`build`, kept in Django's cache per version of the data it is built from
+    (selectors.data_version: the values' count and last change, periods, names) and per
+    question, language and threshold: a page seen again fits no model and draws no
+    chart until a figure or a period changes."""
+    unit_ids = {u.pk for u in units} | {u.pk for u in comparison}
+    version = selectors.data_version(unit_ids=unit_ids, indicator=indicator)
+    question = (
+        sorted(u.pk for u in units),
+        sorted(u.pk for u in comparison),
+        indicator.pk,
+        harmonics,
+        slope_change,
+        get_language(),
+        settings.SUPPRESSION_THRESHOLD,
+        version,
+    )
+    digest = hashlib.sha256(repr(question).encode()).hexdigest()
+    key = f"outcomes:analysis:v1:{digest}"
+    found = cache.get(key)
+    if isinstance(found, Report):
+        return found
+    report = build(
+        units=units,
+        comparison=comparison,
+        indicator=indicator,
+        harmonics=harmonics,
+        slope_change=slope_change,
+    )
+    cache.set(key, report, CACHE_SECONDS)
     return report
 
 

@@ -112,6 +112,31 @@ def series_rows(
     return rows
 
 
+def data_version(*, unit_ids: set[int], indicator: Indicator) -> tuple:
+    """What an analysis of these units and this indicator is built from, in short: the
+    number of values and when the last one was written (indicator and bed-days), the
+    units' names and peer-support periods, and which of them are comparison units. Two
+    queries; any change to the figures or the periods gives another version."""
+    values = IndicatorValue.objects.filter(unit_id__in=unit_ids).filter(
+        Q(indicator=indicator) | Q(indicator__key=Builtin.BED_DAYS, indicator__organisation=None)
+    )
+    summary = values.aggregate(n=Count("id"), last=Max("changed_at"))
+    periods = sorted(
+        PeerSupportPeriod.objects.filter(unit_id__in=unit_ids).values_list(
+            "unit_id", "starts_on", "ends_on"
+        )
+    )
+    units = sorted(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    return (
+        summary["n"],
+        summary["last"].isoformat() if summary["last"] else "",
+        tuple(periods),
+        tuple(units),
+        tuple(sorted(comparison_ids(unit_ids=list(unit_ids)))),
+        indicator.name,
+    )
+
+
 def export_noted(*, actor, export: str, indicator, units: list[Unit]) -> None:
     """Aggregates only (the page writes no read row), but every file that leaves the
     platform is audited (DESIGN.md rule 5)."""

@@ -227,7 +227,7 @@ def _write(actor, batch: list[tuple[int, date, int, Decimal]], outcome: Outcome)
             batch_size=BATCH_ROWS,
             update_conflicts=True,
             unique_fields=["unit", "month", "indicator"],
-            update_fields=["value", "entered_by"],
+            update_fields=["value", "entered_by", "changed_at"],
         )
 
 
@@ -245,15 +245,16 @@ def _upsert_postgresql(upserts: list[tuple[int, date, int, Decimal]], actor) -> 
             meta.get_field("entered_by"),
         )
     }
-    unit, month, indicator, value, entered_by = column.values()
+    unit, month, indicator, value, entered_by, changed_at = column.values()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "  # noqa: S608 - names from the model
-            f"({unit}, {month}, {indicator}, {value}, {entered_by}) "
-            "SELECT u, m, i, v, %s FROM unnest(%s::bigint[], %s::date[], %s::bigint[], "
+            f"({unit}, {month}, {indicator}, {value}, {entered_by}, {changed_at}) "
+            "SELECT u, m, i, v, %s, now() FROM unnest(%s::bigint[], %s::date[], %s::bigint[], "
             "%s::numeric[]) AS t(u, m, i, v) "
             f"ON CONFLICT ({unit}, {month}, {indicator}) DO UPDATE SET "
-            f"{value} = EXCLUDED.{value}, {entered_by} = EXCLUDED.{entered_by}",
+            f"{value} = EXCLUDED.{value}, {entered_by} = EXCLUDED.{entered_by}, "
+            f"{changed_at} = EXCLUDED.{changed_at}",
             [
                 actor.pk if actor is not None else None,
                 [u for u, _m, _i, _v in upserts],

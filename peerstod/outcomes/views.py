@@ -272,7 +272,7 @@ def analysis(request: HttpRequest, scope) -> HttpResponse:
                 slope_change=form.cleaned_data["slope_change"],
             )
             return redirect(job.get_absolute_url())
-        report = reports.build(
+        report = reports.build_cached(
             units=chosen,
             comparison=[u for u in units if u.code in form.cleaned_data["comparison"]],
             indicator=next(i for i in indicators if i.key == form.cleaned_data["indicator"]),
