@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from peerstod.accounts.roles import Role
@@ -235,28 +236,21 @@ def _upsert_postgresql(upserts: list[tuple[int, date, int, Decimal]], actor) -> 
     """The same upsert as bulk_create(update_conflicts=True), as one statement over
     arrays (unnest): a tenth of the CPU for a batch of thousands of values."""
     meta = IndicatorValue._meta
-    column = {
-        f.name: connection.ops.quote_name(meta.get_field(f.name).column)
-        for f in (
-            meta.get_field("unit"),
-            meta.get_field("month"),
-            meta.get_field("indicator"),
-            meta.get_field("value"),
-            meta.get_field("entered_by"),
-        )
-    }
-    unit, month, indicator, value, entered_by, changed_at = column.values()
+    names = ("unit", "month", "indicator", "value", "entered_by", "changed_at")
+    column = [connection.ops.quote_name(meta.get_field(name).column) for name in names]  # type: ignore[union-attr,arg-type]
+    unit, month, indicator, value, entered_by, changed_at = column
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "  # noqa: S608 - names from the model
             f"({unit}, {month}, {indicator}, {value}, {entered_by}, {changed_at}) "
-            "SELECT u, m, i, v, %s, now() FROM unnest(%s::bigint[], %s::date[], %s::bigint[], "
+            "SELECT u, m, i, v, %s, %s FROM unnest(%s::bigint[], %s::date[], %s::bigint[], "
             "%s::numeric[]) AS t(u, m, i, v) "
             f"ON CONFLICT ({unit}, {month}, {indicator}) DO UPDATE SET "
             f"{value} = EXCLUDED.{value}, {entered_by} = EXCLUDED.{entered_by}, "
             f"{changed_at} = EXCLUDED.{changed_at}",
             [
                 actor.pk if actor is not None else None,
+                timezone.now(),  # not now(): that is the transaction's start
                 [u for u, _m, _i, _v in upserts],
                 [m for _u, m, _i, _v in upserts],
                 [i for _u, _m, i, _v in upserts],
