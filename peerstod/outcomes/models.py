@@ -188,7 +188,7 @@ class ImportUpload(models.Model):
     personal-data guard lets it through."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("file name"), max_length=100)
+    name = GuardedCharField(_("file name"), max_length=100)
     data = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
 
