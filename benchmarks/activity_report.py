@@ -28,7 +28,10 @@ def configure(postgres: bool) -> str:
     os.environ["HTTPS"] = "false"
     os.environ["STATIC_MANIFEST"] = "false"
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("SITE_URL", "http://testserver")
     if postgres:
+        # A database of one's own when several benchmarks run on the machine at once.
+        name = os.environ.get("PEERSTOD_BENCH_DB", "peerstod_bench")
         subprocess.run(
             [
                 "psql",
@@ -37,15 +40,15 @@ def configure(postgres: bool) -> str:
                 "-U",
                 "postgres",
                 "-qc",
-                "DROP DATABASE IF EXISTS peerstod_bench",
+                f"DROP DATABASE IF EXISTS {name}",
             ],
             check=True,
         )
         subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE peerstod_bench"],
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {name}"],
             check=True,
         )
-        os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/peerstod_bench"
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
         return "PostgreSQL"
     path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"

@@ -4,15 +4,18 @@ before/after, interrupted time series and difference-in-differences, reports."""
 import io
 import math
 from datetime import date
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from peerstod.accounts.scope import scope_for
 from peerstod.core.models import AuditEvent
+from peerstod.jobs.models import Job, Status
 from peerstod.outcomes import analysis, reports, services
 from peerstod.outcomes.imports import ImportFailed
 from peerstod.outcomes.models import ComparisonUnit, Indicator, IndicatorValue, PeerSupportPeriod
@@ -409,7 +412,9 @@ def test_a_unit_without_a_start_is_explained(world):
 
 
 @pytest.mark.django_db
-def test_the_analysis_page_pdf_and_excel_and_only_the_files_are_audited(world, login, monkeypatch):
+def test_the_analysis_page_pdf_and_excel_and_only_the_files_are_audited(
+    world, login, monkeypatch, django_capture_on_commit_callbacks
+):
     synthetic(world)
     printed = []  # what each PDF holds: the context it is rendered from
     render_pdf = reports.render_pdf
@@ -430,8 +435,15 @@ def test_the_analysis_page_pdf_and_excel_and_only_the_files_are_audited(world, l
     assert "Skillnad i skillnader" in page.content.decode()
     pdf = client.get(reverse("outcomes:analysis"), {**query, "format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
-    regional = client.get(reverse("outcomes:analysis"), {**query, "format": "regional"})
-    assert regional.content[:5] == b"%PDF-"
+    # The regional report is made by the background job: a form starts it.
+    url = reverse("outcomes:analysis") + "?" + urlencode({**query, "format": "regional"}, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url)
+    job = Job.objects.get(kind="outcomes.regional_pdf")
+    assert started.status_code == 302 and started["Location"] == job.get_absolute_url()
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+    job.refresh_from_db()
+    assert job.status == Status.DONE and bytes(job.output)[:5] == b"%PDF-"
     chosen, follow_up = printed
     assert [r.indicator.key for r in chosen["reports"]] == ["restraint"]
     # The regional follow-up: restraint first, then PRN doses, both in the summary.

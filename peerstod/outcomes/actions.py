@@ -17,3 +17,10 @@ PERIOD_SET = action("outcomes.period.set", _("Peer-support period saved"))
 PERIOD_REMOVED = action("outcomes.period.remove", _("Peer-support period removed"))
 COMPARISON_SET = action("outcomes.comparison.set", _("Comparison unit changed"))
 ANALYSIS_EXPORTED = action("outcomes.analysis.read", _("Outcome analysis exported"), read=True)
+IMPORT_STARTED = action("outcomes.import.start", _("Indicator import started in the background"))
+IMPORT_UPLOAD_DISCARDED = action(
+    "outcomes.import.upload_discarded", _("Uploaded indicator file deleted after its import")
+)
+REGIONAL_PDF_STARTED = action(
+    "outcomes.regional_pdf.start", _("Regional outcome report started in the background")
+)

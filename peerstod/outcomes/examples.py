@@ -11,7 +11,6 @@ import math
 from collections.abc import Iterable
 from datetime import date
 
-import numpy as np
 from openpyxl import Workbook
 
 from peerstod.orgs.models import Unit
@@ -68,6 +67,10 @@ def start_month(today: date) -> date:
 def rows(today: date) -> list[list[object]]:
     """Fictional but plausible figures: restraint falls by about a third on unit 21 when
     peer support starts; unit 20 follows the same slow trend without the drop."""
+    # numpy is imported on first use, not when the URLconf loads this module: only the
+    # demo and its example file need it.
+    import numpy as np
+
     table = []
     for index, month in enumerate(months(today), start=1):
         season = 1 + 0.08 * math.cos(2 * math.pi * (month.month - 1) / 12)

@@ -18,6 +18,8 @@ import re
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,6 +32,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 MAX_ROWS = 100_000  # data rows, after the header
+MAX_PROBLEMS = 1_000  # problems kept to show; the rest are counted
 MAX_COLUMNS = 50
 EXCEL_COLUMNS = 16_384  # XFD
 # An .xlsx is a zip package: its parts are checked before anything is unpacked.
@@ -54,15 +57,21 @@ class Problem:
 
 
 class ImportFailed(ValueError):
-    def __init__(self, problems: list[Problem]):
+    """`problems` are the first ones found (at most MAX_PROBLEMS); `total` counts all."""
+
+    def __init__(self, problems: list[Problem], total: int | None = None):
         super().__init__("; ".join(map(str, problems[:3])))
         self.problems = problems
+        self.total = max(total or 0, len(problems))
 
 
 @dataclass
 class Sheet:
     header: list[str]
-    rows: list[tuple[int, list[object]]] = field(default_factory=list)  # (line, cells)
+    # (line, cells): a list from `read`, an iterator from `stream` (read as it goes)
+    rows: list[tuple[int, list[object]]] | Iterator[tuple[int, list[object]]] = field(
+        default_factory=list
+    )
 
 
 def fold(text: str) -> str:
@@ -77,29 +86,101 @@ def fold(text: str) -> str:
 
 
 def read(name: str, data: bytes | IO[bytes]) -> Sheet:
-    """The header and the rows of an upload, within the limits above; ImportFailed with
-    a clear message (and nothing read further) when the file is over one of them."""
+    """The header and all the rows of an upload as a list, within the limits above;
+    ImportFailed with a clear message (and nothing read further) when the file is over
+    one of them. The import itself reads with `stream`, one row at a time."""
+    with stream(name, data) as sheet:
+        return Sheet(header=sheet.header, rows=list(sheet.rows))
+
+
+@contextmanager
+def stream(name: str, data: bytes | IO[bytes]) -> Iterator[Sheet]:
+    """The header of an upload, and its rows as an iterator read from the file as they
+    are asked for: memory does not grow with the number of rows. The limits are checked
+    as the rows are read; a limit passed raises ImportFailed from the iterator."""
     source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     source.seek(0)
     if name.lower().endswith(".xlsx"):
-        return _read_xlsx(source)
-    if name.lower().endswith((".csv", ".txt")):
-        return _read_csv(source)
-    raise ImportFailed([Problem(1, "-", _("Use a CSV file or an Excel file (.xlsx)."))])
+        with _stream_xlsx(source) as sheet:
+            yield sheet
+    elif name.lower().endswith((".csv", ".txt")):
+        with _stream_csv(source) as sheet:
+            yield sheet
+    else:
+        raise ImportFailed([Problem(1, "-", _("Use a CSV file or an Excel file (.xlsx)."))])
+
+
+def precheck(name: str, data: bytes | IO[bytes]) -> None:
+    """What can be refused without reading a cell, before a background job is started
+    for the file: its kind, an Excel package's sizes and declared dimension, a CSV's
+    number of lines. ImportFailed, as `stream` would raise it."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    source.seek(0)
+    try:
+        if name.lower().endswith(".xlsx"):
+            try:
+                with zipfile.ZipFile(source) as archive:
+                    _check_package(archive)
+            except ImportFailed:
+                raise
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as e:
+                _unreadable(e)
+        elif name.lower().endswith((".csv", ".txt")):
+            rows = estimate_rows(name, source)
+            if rows is not None and rows > MAX_ROWS:
+                _too_many_rows()
+        else:
+            raise ImportFailed([Problem(1, "-", _("Use a CSV file or an Excel file (.xlsx)."))])
+    finally:
+        source.seek(0)
+
+
+def estimate_rows(name: str, data: bytes | IO[bytes]) -> int | None:
+    """About how many data rows an upload has, without reading its cells: the lines of
+    a CSV, the size an Excel sheet declares (None when it declares none or cannot be
+    read). Decides whether the import runs in the request or as a background job."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    source.seek(0)
+    try:
+        if name.lower().endswith((".csv", ".txt")):
+            lines, last = 0, b"\n"
+            while chunk := source.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+            return max(lines - (last == b"\n"), 0)
+        if name.lower().endswith(".xlsx"):
+            with zipfile.ZipFile(source) as archive:
+                names = set(archive.namelist())
+                part = _first_sheet_part(archive, names)
+                if part is None:
+                    return None
+                found = _DIMENSION.search(_head(archive, part, 16_384))
+            if found is None:
+                return None
+            _min_col, _min_row, _max_col, max_row = range_boundaries(found.group(1).decode("ascii"))
+            return max((max_row or 1) - 1, 0)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError):
+        return None
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    finally:
+        source.seek(0)
+    return None
 
 
 def _refuse(message: str, line: int = 1, column: str = "-") -> NoReturn:
     raise ImportFailed([Problem(line, column, message)])
 
 
-def _grouped(number: int) -> str:
+def grouped(number: int) -> str:
+    """A count as the user reads it: 100 000 (sv), 100,000 (en)."""
     return number_format(number, force_grouping=True)
 
 
 def _too_many_rows() -> NoReturn:
     _refuse(
         _("The file has more than %(n)s rows. Split it by year or by unit.")
-        % {"n": _grouped(MAX_ROWS)}
+        % {"n": grouped(MAX_ROWS)}
     )
 
 
@@ -116,7 +197,7 @@ def _cell_too_long(line: int = 1, column: str = "-") -> NoReturn:
             "A cell has more than %(n)s characters. An indicator file has short cells: "
             "unit, month and numbers."
         )
-        % {"n": _grouped(settings.MAX_CELL_CHARS)},
+        % {"n": grouped(settings.MAX_CELL_CHARS)},
         line,
         column,
     )
@@ -129,7 +210,23 @@ def _unreadable(error: BaseException | None = None) -> NoReturn:
 # ---------------------------------------------------------------- CSV
 
 
-def _read_csv(source: IO[bytes]) -> Sheet:
+def _encoding(source: IO[bytes]) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else
+    Windows-1252: decided before the first row is given out, in pieces of 1 MB."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := source.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    finally:
+        source.seek(0)
+    return "utf-8-sig"
+
+
+@contextmanager
+def _stream_csv(source: IO[bytes]) -> Iterator[Sheet]:
     """Rows streamed from the upload, never the whole file as one list: reading stops
     at the first row over the limit. UTF-8 (with or without BOM), else Windows-1252."""
     sample = source.read(8192)
@@ -141,49 +238,52 @@ def _read_csv(source: IO[bytes]) -> Sheet:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";"
+    encoding = _encoding(source)
+    errors = "strict" if encoding.startswith("utf-8") else "replace"
     previous = csv.field_size_limit(settings.MAX_CELL_CHARS)
     try:
-        try:
-            return _csv_sheet(source, "utf-8-sig", delimiter)
-        except UnicodeDecodeError:
-            source.seek(0)
-            return _csv_sheet(source, "cp1252", delimiter)
-    finally:
-        csv.field_size_limit(previous)
-
-
-def _csv_sheet(source: IO[bytes], encoding: str, delimiter: str) -> Sheet:
-    errors = "strict" if encoding.startswith("utf-8") else "replace"
-    reader = csv.reader(codecs.iterdecode(source, encoding, errors), delimiter=delimiter)
-    records = enumerate(reader, start=1)
-    try:
-        _line, first = next(records, (1, None))
+        reader = csv.reader(codecs.iterdecode(source, encoding, errors), delimiter=delimiter)
+        records = enumerate(reader, start=1)
+        with _csv_errors(reader):
+            _line, first = next(records, (1, None))
         if first is None:
             _refuse(_("The file is empty."))
         if len(first) > MAX_COLUMNS:
             _too_many_columns()
-        sheet = Sheet(header=[h.strip() for h in first])
-        width = len(sheet.header)
+        header = [h.strip() for h in first]
+        yield Sheet(header=header, rows=_csv_rows(reader, records, len(header)))
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_rows(reader, records, width: int) -> Iterator[tuple[int, list[object]]]:
+    with _csv_errors(reader):
         for line, cells in records:
             if line > MAX_ROWS + 1:
                 _too_many_rows()
             if len(cells) > MAX_COLUMNS and any(c.strip() for c in cells[MAX_COLUMNS:]):
                 _too_many_columns()
             if any(c.strip() for c in cells):
-                sheet.rows.append((line, list(cells[:width])))
+                yield line, list(cells[:width])
+
+
+@contextmanager
+def _csv_errors(reader) -> Iterator[None]:
+    try:
+        yield
     except csv.Error as error:
         if "field limit" in str(error):
             _cell_too_long(reader.line_num)
         raise ImportFailed(
             [Problem(reader.line_num, "-", _("The line cannot be read as CSV."))]
         ) from error
-    return sheet
 
 
 # ---------------------------------------------------------------- Excel
 
 
-def _read_xlsx(source: IO[bytes]) -> Sheet:
+@contextmanager
+def _stream_xlsx(source: IO[bytes]) -> Iterator[Sheet]:
     """The first sheet, read only after the package has been checked without unpacking
     it: declared sizes, packing ratio, the sheet's declared dimension and no text run
     longer than a cell may be. Then rows are streamed and reading stops at the limit."""
@@ -200,49 +300,66 @@ def _read_xlsx(source: IO[bytes]) -> Sheet:
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         _unreadable(error)
     try:
-        return _xlsx_sheet(workbook)
-    except ImportFailed:
-        raise
-    except Exception as error:  # noqa: BLE001 - a broken sheet part, found while streaming
-        _unreadable(error)
+        with _xlsx_errors():
+            if not workbook.worksheets:
+                _refuse(_("The file is empty."))
+            worksheet = workbook.worksheets[0]
+            # Explicit bounds: the size a sheet declares may be missing or wrong, and
+            # openpyxl pads every row to it.
+            rows = enumerate(
+                worksheet.iter_rows(
+                    min_row=1,
+                    max_row=MAX_ROWS + 2,
+                    min_col=1,
+                    max_col=MAX_COLUMNS + 1,
+                    values_only=True,
+                ),
+                start=1,
+            )
+            header: list[str] | None = None
+            for line, cells in rows:
+                _check_cells(line, cells)
+                if any(c not in (None, "") for c in cells):
+                    # the header is the first row with anything in it
+                    _check_header_width(worksheet, line)
+                    header = [str(h).strip() if h is not None else "" for h in cells[:MAX_COLUMNS]]
+                    while header and not header[-1]:
+                        header.pop()
+                    break
+            if header is None:
+                _refuse(_("The file is empty."))
+        yield Sheet(header=header, rows=_xlsx_rows(rows, len(header)))
     finally:
         workbook.close()
 
 
-def _xlsx_sheet(workbook) -> Sheet:
-    if not workbook.worksheets:
-        _refuse(_("The file is empty."))
-    worksheet = workbook.worksheets[0]
-    # Explicit bounds: the size a sheet declares may be missing or wrong, and openpyxl
-    # pads every row to it.
-    rows = worksheet.iter_rows(
-        min_row=1, max_row=MAX_ROWS + 2, min_col=1, max_col=MAX_COLUMNS + 1, values_only=True
-    )
+def _xlsx_rows(rows, width: int) -> Iterator[tuple[int, list[object]]]:
+    with _xlsx_errors():
+        for line, cells in rows:
+            _check_cells(line, cells)
+            if line - 1 > MAX_ROWS:
+                _too_many_rows()
+            if any(c not in (None, "") for c in cells):
+                yield line, list(cells[:width])
+
+
+def _check_cells(line: int, cells) -> None:
+    if cells[MAX_COLUMNS:] and any(c not in (None, "") for c in cells[MAX_COLUMNS:]):
+        _too_many_columns()
     limit = settings.MAX_CELL_CHARS
-    sheet: Sheet | None = None
-    width = 0
-    for line, cells in enumerate(rows, start=1):
-        if cells[MAX_COLUMNS:] and any(c not in (None, "") for c in cells[MAX_COLUMNS:]):
-            _too_many_columns()
-        for index, value in enumerate(cells):
-            if isinstance(value, str) and len(value) > limit:
-                _cell_too_long(line, get_column_letter(index + 1))
-        filled = any(c not in (None, "") for c in cells)
-        if sheet is None:
-            if filled:  # the header is the first row with anything in it
-                _check_header_width(worksheet, line)
-                header = [str(h).strip() if h is not None else "" for h in cells[:MAX_COLUMNS]]
-                while header and not header[-1]:
-                    header.pop()
-                sheet, width = Sheet(header=header), len(header)
-            continue
-        if line - 1 > MAX_ROWS:
-            _too_many_rows()
-        if filled:
-            sheet.rows.append((line, list(cells[:width])))
-    if sheet is None:
-        _refuse(_("The file is empty."))
-    return sheet
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and len(value) > limit:
+            _cell_too_long(line, get_column_letter(index + 1))
+
+
+@contextmanager
+def _xlsx_errors() -> Iterator[None]:
+    try:
+        yield
+    except ImportFailed:
+        raise
+    except Exception as error:  # noqa: BLE001 - a broken sheet part, found while streaming
+        _unreadable(error)
 
 
 def _check_header_width(worksheet, line: int) -> None:

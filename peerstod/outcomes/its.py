@@ -15,8 +15,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 MIN_POINTS_EACH_SIDE = 8
 Z95 = 1.959963984540054
 
@@ -75,9 +73,11 @@ def analyse(
     harmonics: int = 0,
     slope_change: bool = False,
 ) -> Result:
-    # statsmodels.api is imported on first use: it adds about 0.3 s to every start
-    # of the server and of each command, and only an analysis needs it.
-    import statsmodels.api as sm
+    # numpy and statsmodels.api are imported on first use: statsmodels adds about
+    # 0.3 s to every start of the server and of each command, and only an analysis
+    # needs them.
+    import numpy as np  # on first use (above)
+    import statsmodels.api as sm  # on first use (above)
 
     n = len(counts)
     if not (len(offsets) == len(time) == len(intervention) == n):

@@ -113,6 +113,9 @@ class IndicatorValue(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    #: when the value was last written: with the count of values, the version of a
+    #: unit's figures that a cached analysis is keyed on (reports.build_cached)
+    changed_at = models.DateTimeField(auto_now=True, editable=False)
 
     class Meta:
         verbose_name = _("indicator value")
@@ -176,3 +179,22 @@ class ComparisonUnit(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+class ImportUpload(models.Model):
+    """An uploaded indicator file waiting for its background import (services.import_start):
+    the job reads it and it is deleted when the job ends, whatever the result. Indicator
+    files hold counts per unit and month, no person; the name is kept only when the
+    personal-data guard lets it through."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = GuardedCharField(_("file name"), max_length=100)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uploaded indicator file")
+        verbose_name_plural = _("uploaded indicator files")
+
+    def __str__(self) -> str:
+        return self.name

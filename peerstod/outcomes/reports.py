@@ -16,10 +16,14 @@ is built from the two sums) is shown only when both sums are."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl.chart import LineChart, Reference
 
@@ -190,6 +194,49 @@ def build(
     return report
 
 
+CACHE_SECONDS = 24 * 3600
+
+
+def build_cached(
+    *,
+    units: list[Unit],
+    comparison: list[Unit],
+    indicator: Indicator,
+    harmonics: int = 0,
+    slope_change: bool = False,
+) -> Report:
+    """`build`, kept in Django's cache per version of the data it is built from
+    (selectors.data_version: the values' count and last change, periods, names) and per
+    question, language and threshold: a page seen again fits no model and draws no
+    chart until a figure or a period changes."""
+    unit_ids = {u.pk for u in units} | {u.pk for u in comparison}
+    version = selectors.data_version(unit_ids=unit_ids, indicator=indicator)
+    question = (
+        sorted(u.pk for u in units),
+        sorted(u.pk for u in comparison),
+        indicator.pk,
+        harmonics,
+        slope_change,
+        get_language(),
+        settings.SUPPRESSION_THRESHOLD,
+        version,
+    )
+    digest = hashlib.sha256(repr(question).encode()).hexdigest()
+    key = f"outcomes:analysis:v1:{digest}"
+    found = cache.get(key)
+    if isinstance(found, Report):
+        return found
+    report = build(
+        units=units,
+        comparison=comparison,
+        indicator=indicator,
+        harmonics=harmonics,
+        slope_change=slope_change,
+    )
+    cache.set(key, report, CACHE_SECONDS)
+    return report
+
+
 def _by_unit(rows, unit_ids: set[int]) -> dict[date, dict[int, int]]:
     """month → unit → count, for the units of a group."""
     found: dict[date, dict[int, int]] = {}
@@ -297,29 +344,34 @@ def build_all(
     indicators: list[Indicator],
     harmonics: int = 0,
     slope_change: bool = False,
+    first_report: Report | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> list[Report]:
-    """The chosen indicator and then every other count indicator that has figures."""
-    found = [
-        build(
-            units=units,
-            comparison=comparison,
-            indicator=first,
-            harmonics=harmonics,
-            slope_change=slope_change,
-        )
-    ]
-    for indicator in indicators:
-        if indicator.pk == first.pk or not indicator.is_count:
-            continue
-        report = build(
-            units=units,
-            comparison=comparison,
-            indicator=indicator,
-            harmonics=harmonics,
-            slope_change=slope_change,
-        )
-        if report.rows:
+    """The chosen indicator and then every other count indicator that has figures, each
+    built once (`first_report` when the caller has it already). `progress(percent,
+    words)` is told after each indicator (the background job shows it)."""
+    others = [i for i in indicators if i.pk != first.pk and i.is_count]
+    chosen = [first, *others]
+    found = []
+    for index, indicator in enumerate(chosen):
+        if index == 0 and first_report is not None:
+            report = first_report
+        else:
+            report = build(
+                units=units,
+                comparison=comparison,
+                indicator=indicator,
+                harmonics=harmonics,
+                slope_change=slope_change,
+            )
+        if index == 0 or report.rows:
             found.append(report)
+        if progress is not None:
+            progress(
+                90 * (index + 1) // len(chosen),
+                _("Indicator %(n)s of %(count)s: %(name)s")
+                % {"n": index + 1, "count": len(chosen), "name": indicator},
+            )
     return found
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Min, Q, QuerySet
 
 from peerstod.accounts.roles import Role
@@ -16,6 +17,7 @@ from peerstod.outcomes import actions
 from peerstod.outcomes.models import (
     Builtin,
     ComparisonUnit,
+    ImportUpload,
     Indicator,
     IndicatorValue,
     PeerSupportPeriod,
@@ -110,6 +112,31 @@ def series_rows(
     return rows
 
 
+def data_version(*, unit_ids: set[int], indicator: Indicator) -> tuple:
+    """What an analysis of these units and this indicator is built from, in short: the
+    number of values and when the last one was written (indicator and bed-days), the
+    units' names and peer-support periods, and which of them are comparison units. Two
+    queries; any change to the figures or the periods gives another version."""
+    values = IndicatorValue.objects.filter(unit_id__in=unit_ids).filter(
+        Q(indicator=indicator) | Q(indicator__key=Builtin.BED_DAYS, indicator__organisation=None)
+    )
+    summary = values.aggregate(n=Count("id"), last=Max("changed_at"))
+    periods = sorted(
+        PeerSupportPeriod.objects.filter(unit_id__in=unit_ids).values_list(
+            "unit_id", "starts_on", "ends_on"
+        )
+    )
+    units = sorted(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    return (
+        summary["n"],
+        summary["last"].isoformat() if summary["last"] else "",
+        tuple(periods),
+        tuple(units),
+        tuple(sorted(comparison_ids(unit_ids=list(unit_ids)))),
+        indicator.name,
+    )
+
+
 def export_noted(*, actor, export: str, indicator, units: list[Unit]) -> None:
     """Aggregates only (the page writes no read row), but every file that leaves the
     platform is audited (DESIGN.md rule 5)."""
@@ -184,3 +211,13 @@ def reporting(*, scope: Scope, role: str, day: date) -> list[Reporting]:
         missing = [m for m in _month_range(first, due) if m not in have]
         found.append(Reporting(unit=unit, last=max(have) if have else None, missing=missing))
     return found
+
+
+def import_upload(*, pk: int, owner_id: int) -> ImportUpload | None:
+    """The file a background import reads: only its owner's."""
+    return ImportUpload.objects.select_related("owner").filter(pk=pk, owner_id=owner_id).first()
+
+
+def job_owner(*, owner_id: int):
+    """The user a background job runs for (its scope is read again from the roles)."""
+    return get_user_model().objects.filter(pk=owner_id, is_active=True).first()

@@ -127,22 +127,28 @@ def index(request: HttpRequest, scope) -> HttpResponse:
 @role_required(*WRITERS)
 def import_file(request: HttpRequest, scope) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems, outcome = [], None
+    problems, total, outcome = [], 0, None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
+            if services.import_in_background(upload.name, upload):
+                job = services.import_start(
+                    scope=scope, actor=request.user, name=upload.name, data=upload
+                )
+                return redirect(job.get_absolute_url())
             outcome = services.import_file(
                 scope=scope, actor=request.user, name=upload.name, data=upload
             )
         except ImportFailed as error:
-            problems = error.problems
+            problems, total = error.problems, error.total
     return render(
         request,
         "outcomes/import.html",
         {
             "form": form,
             "problems": problems[:200],
-            "more": max(len(problems) - 200, 0),
+            "total": total,
+            "more": max(total - 200, 0),
             "outcome": outcome,
             "debug_demo": settings.DEBUG,
         },
@@ -249,7 +255,24 @@ def analysis(request: HttpRequest, scope) -> HttpResponse:
     report = None
     if data is not None and form.is_valid():
         chosen = [u for u in units if u.code in form.cleaned_data["units"]]
-        report = reports.build(
+        if request.GET.get("format") == "regional" and request.method == "POST":
+            # One report per indicator: seconds of work, done by the background job
+            # (started by a form, not a link: a job is a change).
+            indicator = next(i for i in indicators if i.key == form.cleaned_data["indicator"])
+            selectors.export_noted(
+                actor=request.user, export="regional", indicator=indicator, units=chosen
+            )
+            job = services.regional_pdf_start(
+                scope=scope,
+                actor=request.user,
+                units=chosen,
+                comparison=[u for u in units if u.code in form.cleaned_data["comparison"]],
+                indicator=indicator,
+                harmonics=form.cleaned_data["harmonics"] or 0,
+                slope_change=form.cleaned_data["slope_change"],
+            )
+            return redirect(job.get_absolute_url())
+        report = reports.build_cached(
             units=chosen,
             comparison=[u for u in units if u.code in form.cleaned_data["comparison"]],
             indicator=next(i for i in indicators if i.key == form.cleaned_data["indicator"]),
@@ -257,26 +280,15 @@ def analysis(request: HttpRequest, scope) -> HttpResponse:
             slope_change=form.cleaned_data["slope_change"],
         )
         export = request.GET.get("format")
-        if export in ("xlsx", "pdf", "regional"):
+        if export in ("xlsx", "pdf"):
             selectors.export_noted(
                 actor=request.user, export=export, indicator=report.indicator, units=chosen
             )
         if export == "xlsx":
             return reports.workbook(report)
-        if export in ("pdf", "regional"):
-            if export == "regional":
-                all_reports = reports.build_all(
-                    units=chosen,
-                    comparison=[u for u in units if u.code in form.cleaned_data["comparison"]],
-                    first=report.indicator,
-                    indicators=indicators,
-                    harmonics=report.harmonics,
-                    slope_change=report.slope_change,
-                )
-            else:
-                all_reports = [report]
+        if export == "pdf":
             response = HttpResponse(
-                reports.pdf(all_reports, organisation_name=chosen[0].organisation.name),
+                reports.pdf([report], organisation_name=chosen[0].organisation.name),
                 content_type="application/pdf",
             )
             response["Content-Disposition"] = 'attachment; filename="utfall.pdf"'

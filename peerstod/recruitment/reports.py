@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,7 +79,7 @@ def funnel_report(*, scope, params) -> FunnelReport:
     result = None
     chart = ""
     if not error:
-        every = funnel_module.views(
+        every = funnel_views(
             applications,
             calls=[c.pk for c in calls],
             organisations=[o.pk for o in organisations],
@@ -99,6 +102,35 @@ def funnel_report(*, scope, params) -> FunnelReport:
         title=title,
         error=error,
     )
+
+
+CACHE_SECONDS = 24 * 3600
+
+
+def funnel_views(applications, *, calls, organisations, cohorts, years) -> funnel_module.Views:
+    """`funnel.views`, kept in Django's cache per version of what it is computed from:
+    the applications' and their steps' count and last id (selectors.funnel_version),
+    each call's principal, the views a reader can pick and the threshold. The linked
+    suppression over every view is seconds of work at national size (benchmarks/
+    funnel.py); it is done once per change, not once per page."""
+    question = (
+        selectors.funnel_version(applications=applications),
+        tuple(calls),
+        tuple(organisations),
+        tuple(cohorts),
+        tuple(years),
+        settings.SUPPRESSION_THRESHOLD,
+    )
+    digest = hashlib.sha256(repr(question).encode()).hexdigest()
+    key = f"recruitment:funnel:v1:{digest}"
+    found = cache.get(key)
+    if isinstance(found, funnel_module.Views):
+        return found
+    found = funnel_module.views(
+        applications, calls=calls, organisations=organisations, cohorts=cohorts, years=years
+    )
+    cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def _step_label(step) -> str:

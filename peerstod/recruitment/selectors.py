@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from peerstod.people.models import Certification
 from peerstod.recruitment import actions
 from peerstod.recruitment.models import (
     Application,
+    ApplicationEvent,
     Call,
     Cohort,
     CohortKind,
@@ -276,6 +277,32 @@ def certification_get(*, scope: Scope, actor, code: str):
 def funnel_applications(*, scope: Scope) -> QuerySet[Application]:
     """Applications the user may count: their network's, or their organisation's calls."""
     return Application.objects.filter(_counted_by(scope, "call__"))
+
+
+def funnel_version(*, applications: QuerySet[Application]) -> tuple:
+    """What the funnel of these applications is counted from, in short (two queries):
+    how many applications and steps there are, the last of each, and how many are in
+    each cohort and call; any new step, application, decision or move gives another."""
+    apps = applications.aggregate(
+        n=Count("id"),
+        last=Max("id"),
+        cohorts=Sum("cohort_id"),
+        calls=Sum("call_id"),
+        decided=Max("decided_at"),
+    )
+    steps = ApplicationEvent.objects.filter(application__in=applications).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    principals = tuple(
+        Call.objects.filter(pk__in=applications.values("call_id"))
+        .order_by("pk")
+        .values_list("pk", "principal_id")
+    )
+    return (
+        tuple(str(v) for v in apps.values()),
+        tuple(str(v) for v in steps.values()),
+        principals,
+    )
 
 
 def funnel_cohorts(*, scope: Scope) -> QuerySet[Cohort]:
