@@ -3,9 +3,12 @@ file it made. The queue itself (django_tasks_db) only knows "run job N"."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.fields import CodeField
@@ -60,3 +63,21 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (Status.DONE, Status.FAILED)
+
+    @property
+    def lost(self) -> bool:
+        """Running for longer than any job may: its worker died or was stopped in the
+        middle. Shown as failed, to start again (`services.jobs_fail_lost` records it)."""
+        limit = timedelta(minutes=settings.JOBS_RUNNING_LIMIT_MINUTES)
+        return (
+            self.status == Status.RUNNING
+            and self.started_at is not None
+            and self.started_at < timezone.now() - limit
+        )
+
+    @property
+    def slow_to_start(self) -> bool:
+        """Still waiting after two minutes: the workers are busy, or none is running."""
+        return self.status == Status.QUEUED and self.created_at < timezone.now() - timedelta(
+            minutes=2
+        )

@@ -12,7 +12,7 @@ from peerstod.jobs import actions, selectors
 def detail(request: HttpRequest, scope, code: str) -> HttpResponse:
     job = selectors.job_get(user=request.user, code=code)
     response = render(request, "jobs/detail.html", {"job": job})
-    if not job.finished:
+    if not job.finished and not job.lost:
         # The page asks again by itself until the job is done (no script needed).
         response["Refresh"] = "2"
     return response
