@@ -51,7 +51,7 @@ def job_start(
 
 
 def _enqueue(job_id: int) -> None:
-    from peerstod.jobs.tasks import run_job
+    from peerstod.jobs.tasks import run_job  # the queue is loaded only when a job is queued
 
     run_job.enqueue(job_id)
 

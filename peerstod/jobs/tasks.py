@@ -5,6 +5,6 @@ from django_tasks import task
 
 @task()
 def run_job(job_id: int) -> None:
-    from peerstod.jobs import services
+    from peerstod.jobs import services  # not at import: the task module loads with the queue
 
     services.run(job_id)
