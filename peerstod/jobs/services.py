@@ -65,10 +65,14 @@ def _update(job_id: int, **fields: Any) -> None:
 def run(job_id: int) -> None:
     """Run one job in the worker: mark it running, call its function with a progress
     callback, store the file or the problem, and tell the owner."""
+    # Run once: the job is taken by one atomic update from waiting to running, so a job
+    # queued twice, or found again after a worker's restart, is not done again.
+    taken = Job.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=timezone.now(), percent=0
+    )
+    if not taken:
+        return
     job = Job.objects.select_related("owner").get(pk=job_id)
-    if job.status != Status.QUEUED:
-        return  # run once: a job found again after a worker's restart is not redone
-    _update(job_id, status=Status.RUNNING, started_at=timezone.now(), percent=0)
     function = registry.function_of(job.kind)
 
     def progress(percent: int, step: str = "") -> None:
@@ -169,7 +173,10 @@ def jobs_purge(*, now: datetime | None = None) -> dict[str, int]:
         status__in=[Status.DONE, Status.FAILED],
         finished_at__lt=now - timedelta(days=settings.JOBS_KEEP_DAYS),
     )
-    deleted = old.delete()[0]
+    ids = list(old.values_list("pk", flat=True))
+    if ids:
+        Job.objects.filter(pk__in=ids).delete()
+    deleted = len(ids)
     removed = {"jobs_lost_marked_failed": failed, "job_files_deleted": deleted}
     if deleted:
         audit.record(actor=None, action=actions.PURGED, **removed)
