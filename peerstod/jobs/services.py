@@ -177,7 +177,7 @@ def jobs_purge(*, now: datetime | None = None) -> dict[str, int]:
     if ids:
         Job.objects.filter(pk__in=ids).delete()
     deleted = len(ids)
-    removed = {"jobs_lost_marked_failed": failed, "job_files_deleted": deleted}
+    removed: dict[str, Any] = {"jobs_lost_marked_failed": failed, "job_files_deleted": deleted}
     if deleted:
         audit.record(actor=None, action=actions.PURGED, **removed)
     return removed
