@@ -24,6 +24,15 @@ keepalive = 5
 preload_app = True
 
 
+def when_ready(server):
+    """In the master, before the first worker: import the URLconf and every view (Django
+    does it only at the first request). Each worker then starts with them loaded, shared
+    with the master, instead of importing them itself while its first request waits."""
+    from django.urls import get_resolver  # the app is loaded (preload_app)
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+
+
 def pre_fork(server, worker):
     """Nothing the master opened while loading the app may be shared by two workers: a
     database connection used by two processes at once mixes their answers. Loading the

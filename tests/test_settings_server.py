@@ -112,16 +112,18 @@ def test_the_web_servers_timeout_is_a_little_longer_than_the_statement_timeout(
     assert json.loads(result.stdout) == [timeout, True]
 
 
-def test_loading_the_app_before_forking_opens_no_database_connection(tmp_path):
-    """gunicorn preloads the app in its master: a connection opened there would be
-    shared by every worker forked from it."""
+def test_loading_the_app_and_its_urlconf_before_forking_opens_no_database_connection(tmp_path):
+    """gunicorn preloads the app in its master and imports every view there
+    (`when_ready`): a connection opened there would be shared by every worker forked
+    from it."""
     result = python(
-        "from django.db import connections; import peerstod.wsgi; "
-        "print(connections['default'].connection is None)",
+        "import sys; from django.db import connections; import peerstod.wsgi; "
+        "import peerstod.gunicorn_conf as c; c.when_ready(None); "
+        "print('peerstod.surveys.views' in sys.modules, connections['default'].connection is None)",
         PEERSTOD_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "True"
+    assert result.stdout.strip() == "True True"
 
 
 def test_the_master_closes_any_connection_it_holds_before_each_fork(tmp_path):
