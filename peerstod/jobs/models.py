@@ -23,9 +23,11 @@ class Status(models.TextChoices):
 
 class Job(models.Model):
     code = CodeField()
-    kind = models.CharField(_("kind"), max_length=60)
+    # The text fields are written by the platform (the app that starts the job, the
+    # worker), never typed into a form: not editable, so no form can offer them.
+    kind = models.CharField(_("kind"), max_length=60, editable=False)
     #: what the job makes, in words, as the owner will read it ("Slips for …")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, editable=False)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
     )
@@ -36,13 +38,13 @@ class Job(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     percent = models.PositiveSmallIntegerField(default=0)
     #: where the job is, in words ("Slip 40 of 200")
-    step = models.CharField(max_length=200, blank=True)
+    step = models.CharField(max_length=200, blank=True, editable=False)
     #: why it failed, in words the owner can act on (never a traceback)
-    problem = models.TextField(blank=True)
+    problem = models.TextField(blank=True, editable=False)
     #: where the owner is taken back to when the job is done (a page of the app)
-    back_url = models.CharField(max_length=300, blank=True)
-    filename = models.CharField(max_length=200, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
+    back_url = models.CharField(max_length=300, blank=True, editable=False)
+    filename = models.CharField(max_length=200, blank=True, editable=False)
+    content_type = models.CharField(max_length=100, blank=True, editable=False)
     output = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

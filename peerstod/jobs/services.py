@@ -4,7 +4,6 @@ sees is on the `Job` row, written here."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,8 +18,6 @@ from peerstod.core.usecase import use_case
 from peerstod.jobs import actions, registry
 from peerstod.jobs.models import Job, Status
 from peerstod.notifications.services import notify
-
-logger = logging.getLogger(__name__)
 
 
 @use_case
@@ -56,47 +53,12 @@ def _enqueue(job_id: int) -> None:
     run_job.enqueue(job_id)
 
 
-def _update(job_id: int, **fields: Any) -> None:
-    # The worker's bookkeeping of a job it runs: not a user's change, so no use case
-    # and no audit row but at the end (`_finish`).
-    Job.objects.filter(pk=job_id).update(**fields)
-
-
-def run(job_id: int) -> None:
-    """Run one job in the worker: mark it running, call its function with a progress
-    callback, store the file or the problem, and tell the owner."""
-    # Run once: the job is taken by one atomic update from waiting to running, so a job
-    # queued twice, or found again after a worker's restart, is not done again.
-    taken = Job.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now(), percent=0
-    )
-    if not taken:
-        return
-    job = Job.objects.select_related("owner").get(pk=job_id)
-    function = registry.function_of(job.kind)
-
-    def progress(percent: int, step: str = "") -> None:
-        _update(job_id, percent=max(0, min(99, int(percent))), step=str(step)[:200])
-
-    try:
-        output = function(progress, **job.params)
-    except registry.JobProblem as problem:
-        _finish(job, ok=False, problem=str(problem))
-    except Exception:
-        logger.exception("background job failed kind=%s job=%s", job.kind, job.pk)
-        _finish(
-            job,
-            ok=False,
-            problem=_("Something went wrong and nothing was made. Try again in a moment."),
-        )
-    else:
-        _finish(job, ok=True, output=output)
-
-
 @use_case
-def _finish(
+def job_finish(
     job: Job, *, ok: bool, output: registry.Output | None = None, problem: str = ""
 ) -> None:
+    """Record how a job ended (its file or its problem), with its audit row, and tell
+    the owner. Called by the worker (`runner.run`)."""
     fields: dict[str, Any] = {
         "status": Status.DONE if ok else Status.FAILED,
         "finished_at": timezone.now(),

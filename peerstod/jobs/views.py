@@ -3,8 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from peerstod.accounts.permissions import role_required
-from peerstod.core import audit
-from peerstod.jobs import actions, selectors
+from peerstod.jobs import selectors
 
 
 @require_GET
@@ -22,9 +21,6 @@ def detail(request: HttpRequest, scope, code: str) -> HttpResponse:
 @role_required()
 def download(request: HttpRequest, scope, code: str) -> HttpResponse:
     job = selectors.job_with_output(user=request.user, code=code)
-    audit.read(
-        actor=request.user, action=actions.DOWNLOADED, obj=job, organisation=job.organisation
-    )
     response = HttpResponse(bytes(job.output), content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
