@@ -7,10 +7,16 @@ PEERSTOD := $(BIN)/peerstod
 PO := $(wildcard peerstod/locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: run install messages migrate demo test lint format clean translations
+.PHONY: run worker install messages migrate demo test lint format clean translations
 
+# Background jobs run at once in the request here (TASKS_BACKEND=immediate in DEBUG):
+# one command, nothing left running. To try the real queue: `TASKS_BACKEND=database
+# make run` and `make worker` in a second terminal (docs/dev/decisions.md, issue 19).
 run: install migrate demo
 	DEBUG=true $(PEERSTOD) runserver 127.0.0.1:8000
+
+worker: install migrate
+	DEBUG=true TASKS_BACKEND=database $(PEERSTOD) worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

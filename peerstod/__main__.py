@@ -7,6 +7,11 @@ import sys
 # Commands that only compute (no database, no sessions, no mail) need no secret key:
 # an analyst runs them in a plain shell.
 COMPUTE_ONLY = {"match", "its"}
+# Commands that answer web requests keep the database's statement timeout (settings.py,
+# DATABASE_STATEMENT_TIMEOUT): a page the client gave up on stops. The others (migrate
+# building an index over ten million rows, purge, the job worker) may take long on
+# purpose and have no limit unless the environment sets one.
+WEB = {"serve", "runserver"}
 
 
 def main() -> None:
@@ -16,6 +21,8 @@ def main() -> None:
         if not os.environ.get("SECRET_KEY"):
             os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
         os.environ.setdefault("SITE_URL", "http://127.0.0.1")
+    if command not in WEB:
+        os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
     # Django is imported only now: the environment above must be set before it loads.
     from django.core.exceptions import ImproperlyConfigured
     from django.db.utils import OperationalError  # as late, for the same reason

@@ -122,11 +122,16 @@ TEMPLATES = [
 if not env_str("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+_DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'peerstod.sqlite3'}")
+_SQLITE = _DATABASE_URL.startswith("sqlite:")
 try:
     DATABASES = {
         "default": dj_database_url.parse(
-            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'peerstod.sqlite3'}"),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+            _DATABASE_URL,
+            # PostgreSQL: a worker keeps its connection for a minute instead of opening one
+            # per request (a new connection costs more than a small page). SQLite: opening
+            # the file costs microseconds, so a kept connection gains nothing.
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if _SQLITE else 60),
             # A kept connection is checked before use, so the app survives a database
             # restart without being restarted itself.
             conn_health_checks=True,
@@ -142,6 +147,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # (seats, 100 %) cannot be raced by a second writer that read before the first wrote.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+# A query that runs longer than this many seconds is stopped by PostgreSQL itself, so
+# a page the client has given up on does not keep the database busy (0: no limit). The
+# web server's worker timeout is a few seconds longer (gunicorn_conf.py); commands run
+# by the operator or a timer (migrate, purge, the job worker) have no limit unless it is
+# set for them (peerstod/__main__.py).
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
+if DATABASE_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT must be 0 (no limit) or more seconds.")
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and DATABASE_STATEMENT_TIMEOUT:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+    )
 
 # The cache the rate limits count in: shared by every app server. The database by
 # default; Redis when REDIS_URL is set. Locks that must outlive a restart (login
@@ -152,7 +169,26 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "peerstod.core.cache.AtomicDatabaseCache", "LOCATION": "peerstod_cache"}
-    )
+    ),
+    # Drawn charts (core.charts), keyed by a hash of all they are drawn from, for a day.
+    # In Redis when there is one (shared by all app servers); otherwise in each process's
+    # memory, at most 300 of them: never in the rate limits' table, whose rows a full
+    # cache would cull.
+    "charts": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "charts",
+            "TIMEOUT": 24 * 3600,
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "peerstod-charts",
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        }
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -352,18 +388,28 @@ FORUM_ACKNOWLEDGE_DAYS = env_int("FORUM_ACKNOWLEDGE_DAYS", 7)
 # A suggestion from the forum not answered by the manager within this many days is shown
 # to the programme coordinator as overdue.
 FORUM_ANSWER_DAYS = env_int("FORUM_ANSWER_DAYS", 14)
-# Background jobs (peerstod.jobs): "database" queues them for `peerstod db_worker`;
+# Background jobs (peerstod.jobs): "database" queues them for `peerstod worker`;
 # "immediate" runs each one as soon as its request has committed (development without a
-# worker, and tests that do not start one).
-TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if DEBUG else "database")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "database": "django_tasks_db.DatabaseBackend",
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }[TASKS_BACKEND]
-    }
+# worker, and tests that do not start one). docs/dev/decisions.md, "Background jobs".
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if DEBUG else "database")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database (a worker runs the jobs: peerstod worker) or "
+        f"immediate (each job runs at once, in the request), not {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# A job still running after this many minutes is taken for lost (its worker died or was
+# stopped) and shown to its owner as failed, to try again.
+JOBS_RUNNING_LIMIT_MINUTES = env_int("JOBS_RUNNING_LIMIT_MINUTES", 30)
+# The files finished jobs made are deleted by `peerstod purge` after this many days.
+JOBS_KEEP_DAYS = env_int("JOBS_KEEP_DAYS", 7)
+# A job that took longer than this many seconds is also announced by mail (its owner
+# has probably left the page); a quicker one only in the app.
+JOBS_MAIL_AFTER_SECONDS = env_int("JOBS_MAIL_AFTER_SECONDS", 60)
 # The suggestion box: at most this many posts per hour from one client (IP never stored).
 FORUM_BOX_PER_HOUR = env_int("FORUM_BOX_PER_HOUR", 5)
 

@@ -14,22 +14,30 @@ in the active language (a decimal comma in Swedish)."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import io
+import json
+import logging
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
-import matplotlib
+from django.core.cache import caches
+from django.utils import translation
+from django.utils.formats import number_format
 
-matplotlib.use("Agg")
-# Labels are names people typed ("Avd 3 $ 4"): never read them as TeX.
-matplotlib.rcParams["text.parse_math"] = False
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-from django.utils.formats import number_format  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+logger = logging.getLogger(__name__)
+
+#: Raise when a change here draws a different picture from the same data: every
+#: cached chart is then drawn again.
+CHART_CODE_VERSION = "1"
+#: How long a drawn chart is kept (seconds); the cache (`CACHES["charts"]`) also bounds
+#: how many are kept.
+CACHE_SECONDS = 24 * 3600
 
 WIDTH = 5.0  # inches at 72 pt each: the SVG's viewBox is 360 units (pt) wide
 TEXT = 12.5  # points: the smallest text in a chart
@@ -45,7 +53,22 @@ def _attributes(match: re.Match) -> str:
     return " ".join(f'{k.strip()}="{html.escape(v.strip(), quote=True)}"' for k, v in pairs)
 
 
+@functools.cache
+def _pyplot():
+    """matplotlib, loaded the first time a chart is drawn, not when the URLconf or a
+    worker is imported (it costs a new process a second or more)."""
+    import matplotlib  # here, not at the top: see the docstring
+
+    matplotlib.use("Agg")
+    # Labels are names people typed ("Avd 3 $ 4"): never read them as TeX.
+    matplotlib.rcParams["text.parse_math"] = False
+    import matplotlib.pyplot as plt  # after the backend is chosen
+
+    return plt
+
+
 def _svg(figure, *, tight: bool = False) -> str:
+    plt = _pyplot()
     buffer = io.StringIO()
     options = {"bbox_inches": "tight"} if tight else {}
     figure.savefig(buffer, format="svg", metadata={"Date": None}, **options)
@@ -74,13 +97,13 @@ def _lines(labels: Sequence[str]) -> int:
     return sum(_wrap(label).count("\n") + 1 for label in labels)
 
 
-_FORMAT = FuncFormatter(lambda value, _position: number(value))
-
-
 def _numbers(axis, *, integer: bool = False) -> None:
     """Tick labels of a value axis in the active language, and not too many of them."""
+    # matplotlib only when a chart is drawn (_pyplot)
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     axis.set_major_locator(MaxNLocator(nbins=4, integer=integer))
-    axis.set_major_formatter(_FORMAT)
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: number(value)))
 
 
 def _open_frame(axes) -> None:
@@ -103,11 +126,66 @@ TOKENS = design_tokens()
 INK = TOKENS["ink"]
 BRAND = TOKENS["brand"]
 
+F = TypeVar("F", bound=Callable[..., str])
 
+
+def _plain(value: Any) -> Any:
+    """The inputs as JSON can hold them, the same every time: lazy and translated
+    strings as text, dates and decimals by their `str`, mappings in their order."""
+    if isinstance(value, dict):
+        return [[_plain(k), _plain(v)] for k, v in value.items()]
+    if isinstance(value, list | tuple | range):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return f"{type(value).__name__}:{value}"
+
+
+def cache_key(name: str, args: tuple, kwargs: dict[str, Any]) -> str:
+    """A key for everything the drawing depends on: the data and its words, the
+    language (numbers are written in it), the design tokens and this code's version."""
+    inputs = [
+        CHART_CODE_VERSION,
+        name,
+        translation.get_language(),
+        sorted(TOKENS.items()),
+        _plain(args),
+        _plain(sorted(kwargs.items())),
+    ]
+    digest = hashlib.sha256(json.dumps(inputs, ensure_ascii=False).encode()).hexdigest()
+    return f"chart:{name}:{digest}"
+
+
+def _cached(draw: F) -> F:
+    """Draw once per data version: a page shown again with the same data takes the SVG
+    from the cache and costs no matplotlib work. A cache that does not answer only
+    costs the drawing."""
+
+    @functools.wraps(draw)
+    def chart(*args: Any, **kwargs: Any) -> str:
+        key = cache_key(draw.__name__, args, kwargs)
+        store = caches["charts"]
+        try:
+            svg = store.get(key)
+        except Exception:  # a cache that is down is no reason to show no chart
+            logger.warning("chart cache unavailable", exc_info=True)
+            return draw(*args, **kwargs)
+        if svg is None:
+            svg = draw(*args, **kwargs)
+            try:
+                store.set(key, svg, CACHE_SECONDS)
+            except Exception:
+                logger.warning("chart cache unavailable", exc_info=True)
+        return svg
+
+    return chart  # type: ignore[return-value]
+
+
+@_cached
 def horizontal_bars(labels: Sequence[str], values: Sequence[int | None], *, title: str = "") -> str:
     """A horizontal bar chart as an SVG string. Hidden values (None) draw no bar."""
     height = 0.3 * _lines(labels) + 0.25 * len(labels) + 1.1
-    figure, axes = plt.subplots(figsize=(WIDTH, height), dpi=100)
+    figure, axes = _pyplot().subplots(figsize=(WIDTH, height), dpi=100)
     shown = [v if v is not None else 0 for v in values]
     positions = list(range(len(labels)))[::-1]
     axes.barh(positions, shown, color=BRAND)
@@ -132,10 +210,11 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[int | None], *, titl
     return _svg(figure)
 
 
+@_cached
 def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[int | None]]) -> str:
     """Vertical bars, one group per label and one bar per series, as an SVG string."""
     colours = [BRAND, TOKENS["chart-accent"], TOKENS["ok"], TOKENS["chart-violet"]]
-    figure, axes = plt.subplots(figsize=(WIDTH, 3.4), dpi=100)
+    figure, axes = _pyplot().subplots(figsize=(WIDTH, 3.4), dpi=100)
     width = 0.8 / max(len(series), 1)
     top = max([v or 0 for values in series.values() for v in values] + [1])
     for index, (name, values) in enumerate(series.items()):
@@ -178,6 +257,7 @@ def grouped_bars(labels: Sequence[str], series: dict[str, Sequence[int | None]])
     return _svg(figure, tight=True)
 
 
+@_cached
 def stacked_shares(
     labels: Sequence[str], shares: Sequence[Sequence[float]], legend: Sequence[str]
 ) -> str:
@@ -186,7 +266,7 @@ def stacked_shares(
     colours = [palette[i % len(palette)] for i in range(len(legend))]
     columns = 2 if max((len(str(name)) for name in legend), default=0) <= 16 else 1
     height = 0.3 * _lines(labels) + 0.3 * len(labels) + 0.3 * len(legend) / columns + 1.2
-    figure, axes = plt.subplots(figsize=(WIDTH, height), dpi=100)
+    figure, axes = _pyplot().subplots(figsize=(WIDTH, height), dpi=100)
     positions = list(range(len(labels)))[::-1]
     left = [0.0] * len(labels)
     for index, name in enumerate(legend):
@@ -210,6 +290,7 @@ def stacked_shares(
     return _svg(figure, tight=True)
 
 
+@_cached
 def time_series(
     months: Sequence,
     *,
@@ -222,7 +303,9 @@ def time_series(
 ) -> str:
     """Observed monthly rates (points), the model's fitted line, the counterfactual
     (dashed) after the start, and a comparison series (grey points)."""
-    figure, axes = plt.subplots(figsize=(WIDTH, 3.4), dpi=100)
+    import matplotlib.dates as mdates  # matplotlib only when drawn (_pyplot)
+
+    figure, axes = _pyplot().subplots(figsize=(WIDTH, 3.4), dpi=100)
     x = list(months)
 
     def points(values):

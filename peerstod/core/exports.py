@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +48,10 @@ def workbook_response(
     *,
     decorate: Callable[[Workbook], None] | None = None,
 ) -> HttpResponse:
+    # openpyxl only when a spreadsheet is made, not with the URLconf
+    from openpyxl import Workbook
+    from openpyxl.styles import Font  # as late
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sheets:

@@ -7,7 +7,7 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self) -> None:
-        from django.utils.module_loading import autodiscover_modules
+        from django.utils.module_loading import autodiscover_modules  # once the apps are loaded
 
         # Each app declares its kinds of job in its own `jobs.py` (registry.job).
         autodiscover_modules("jobs")

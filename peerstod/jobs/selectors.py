@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from peerstod.core import audit
+from peerstod.jobs import actions
 from peerstod.jobs.models import Job
 
 
@@ -13,7 +15,10 @@ def job_get(*, user, code: str) -> Job:
 
 
 def job_with_output(*, user, code: str) -> Job:
-    return get_object_or_404(Job, code=code, owner=user, output__isnull=False)
+    """The job with its file, for its owner to download: the download is audited."""
+    job = get_object_or_404(Job, code=code, owner=user, output__isnull=False)
+    audit.read(actor=user, action=actions.DOWNLOADED, obj=job, organisation=job.organisation)
+    return job
 
 
 def recent_jobs(*, user) -> QuerySet[Job]:

@@ -4,21 +4,20 @@ sees is on the `Job` row, written here."""
 
 from __future__ import annotations
 
-import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from peerstod.core import audit
 from peerstod.core.usecase import use_case
 from peerstod.jobs import actions, registry
 from peerstod.jobs.models import Job, Status
 from peerstod.notifications.services import notify
-
-logger = logging.getLogger(__name__)
 
 
 @use_case
@@ -49,48 +48,17 @@ def job_start(
 
 
 def _enqueue(job_id: int) -> None:
-    from peerstod.jobs.tasks import run_job
+    from peerstod.jobs.tasks import run_job  # the queue is loaded only when a job is queued
 
     run_job.enqueue(job_id)
 
 
-def _update(job_id: int, **fields: Any) -> None:
-    # The worker's bookkeeping of a job it runs: not a user's change, so no use case
-    # and no audit row but at the end (`_finish`).
-    Job.objects.filter(pk=job_id).update(**fields)
-
-
-def run(job_id: int) -> None:
-    """Run one job in the worker: mark it running, call its function with a progress
-    callback, store the file or the problem, and tell the owner."""
-    job = Job.objects.select_related("owner").get(pk=job_id)
-    if job.status != Status.QUEUED:
-        return  # run once: a job found again after a worker's restart is not redone
-    _update(job_id, status=Status.RUNNING, started_at=timezone.now(), percent=0)
-    function = registry.function_of(job.kind)
-
-    def progress(percent: int, step: str = "") -> None:
-        _update(job_id, percent=max(0, min(99, int(percent))), step=str(step)[:200])
-
-    try:
-        output = function(progress, **job.params)
-    except registry.JobProblem as problem:
-        _finish(job, ok=False, problem=str(problem))
-    except Exception:
-        logger.exception("background job failed kind=%s job=%s", job.kind, job.pk)
-        _finish(
-            job,
-            ok=False,
-            problem=_("Something went wrong and nothing was made. Try again in a moment."),
-        )
-    else:
-        _finish(job, ok=True, output=output)
-
-
 @use_case
-def _finish(
+def job_finish(
     job: Job, *, ok: bool, output: registry.Output | None = None, problem: str = ""
 ) -> None:
+    """Record how a job ended (its file or its problem), with its audit row, and tell
+    the owner. Called by the worker (`runner.run`)."""
     fields: dict[str, Any] = {
         "status": Status.DONE if ok else Status.FAILED,
         "finished_at": timezone.now(),
@@ -115,4 +83,63 @@ def _finish(
         text = (_("Done: %(title)s") if ok else _("Could not be finished: %(title)s")) % {
             "title": job.title
         }
-    notify(job.owner, f"job-{job.pk}", timezone.localdate(), text, job.get_absolute_url())
+    # In the app always; by mail only when the owner has waited long enough to have left
+    # the page (a quick job is seen done on the page itself: a mail for it is noise).
+    waited = timezone.now() - job.created_at
+    mail = waited > timedelta(seconds=settings.JOBS_MAIL_AFTER_SECONDS)
+    notify(
+        job.owner, f"job-{job.pk}", timezone.localdate(), text, job.get_absolute_url(), mail=mail
+    )
+
+
+LOST = _lazy("The job stopped before it was finished (the server was restarted). Start it again.")
+
+
+@use_case
+def jobs_fail_lost(*, now: datetime | None = None) -> int:
+    """Mark as failed the jobs that have been running longer than any job may (their
+    worker died or was stopped): their owners see "try again" instead of a page that
+    waits for ever. Run by the worker when it starts and by `peerstod purge`."""
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=settings.JOBS_RUNNING_LIMIT_MINUTES)
+    lost = list(
+        Job.objects.filter(status=Status.RUNNING, started_at__lt=limit).only(
+            "pk", "kind", "code", "organisation"
+        )
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        problem = str(LOST)
+    for job in lost:
+        Job.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+            status=Status.FAILED, finished_at=now, percent=0, problem=problem
+        )
+        audit.record(
+            actor=None,
+            action=actions.FAILED,
+            obj=job,
+            organisation=job.organisation,
+            kind=job.kind,
+            lost=True,
+        )
+    return len(lost)
+
+
+@use_case
+def jobs_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """The retention purge of jobs: lost jobs are marked failed, and finished jobs older
+    than JOBS_KEEP_DAYS are deleted with their files (a PDF of slips, an export). Running
+    it twice changes nothing the second time."""
+    now = now or timezone.now()
+    failed = jobs_fail_lost(now=now)
+    old = Job.objects.filter(
+        status__in=[Status.DONE, Status.FAILED],
+        finished_at__lt=now - timedelta(days=settings.JOBS_KEEP_DAYS),
+    )
+    ids = list(old.values_list("pk", flat=True))
+    if ids:
+        Job.objects.filter(pk__in=ids).delete()
+    deleted = len(ids)
+    removed: dict[str, Any] = {"jobs_lost_marked_failed": failed, "job_files_deleted": deleted}
+    if deleted:
+        audit.record(actor=None, action=actions.PURGED, **removed)
+    return removed

@@ -3,8 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from peerstod.accounts.permissions import role_required
-from peerstod.core import audit
-from peerstod.jobs import actions, selectors
+from peerstod.jobs import selectors
 
 
 @require_GET
@@ -12,7 +11,7 @@ from peerstod.jobs import actions, selectors
 def detail(request: HttpRequest, scope, code: str) -> HttpResponse:
     job = selectors.job_get(user=request.user, code=code)
     response = render(request, "jobs/detail.html", {"job": job})
-    if not job.finished:
+    if not job.finished and not job.lost:
         # The page asks again by itself until the job is done (no script needed).
         response["Refresh"] = "2"
     return response
@@ -22,9 +21,6 @@ def detail(request: HttpRequest, scope, code: str) -> HttpResponse:
 @role_required()
 def download(request: HttpRequest, scope, code: str) -> HttpResponse:
     job = selectors.job_with_output(user=request.user, code=code)
-    audit.read(
-        actor=request.user, action=actions.DOWNLOADED, obj=job, organisation=job.organisation
-    )
     response = HttpResponse(bytes(job.output), content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response

@@ -13,8 +13,9 @@ from peerstod.notifications.models import Notification
 
 
 @use_case
-def notify(user, key: str, day: date, text: str, url: str) -> bool:
-    """One reminder: in the app and by mail, at most once per user, key and day.
+def notify(user, key: str, day: date, text: str, url: str, *, mail: bool = True) -> bool:
+    """One reminder: in the app and by mail (unless `mail` is false), at most once per
+    user, key and day.
 
     The notification, its mail (through the outbox) and the audit row are one change; a
     second run the same day finds the notification and changes nothing."""
@@ -22,7 +23,8 @@ def notify(user, key: str, day: date, text: str, url: str) -> bool:
         user=user, key=key, day=day, defaults={"text": text[:300], "url": url}
     )
     if created:
-        link = links.absolute(url)
-        mail_queue(to=[user.email], subject=text, body=f"{text}\n\n{link}")
+        if mail:
+            link = links.absolute(url)
+            mail_queue(to=[user.email], subject=text, body=f"{text}\n\n{link}")
         audit.record(actor=None, action=actions.REMINDED, obj=notification, key=key)
     return created
