@@ -152,10 +152,6 @@ def test_importing_the_urlconf_does_not_load_a_heavy_library(library):
     assert library not in _loaded_by_the_urlconf()
 
 
-@pytest.mark.xfail(
-    reason="surveys/results.py imports statsmodels (and numpy) at the top (issue 19: the "
-    "surveys part); remove this mark when it imports them where used",
-    strict=False,
-)
-def test_importing_the_urlconf_does_not_load_statsmodels():
-    assert "statsmodels" not in _loaded_by_the_urlconf()
+def test_importing_the_urlconf_does_not_load_statsmodels_or_scipy():
+    loaded = _loaded_by_the_urlconf()
+    assert "statsmodels" not in loaded and "scipy" not in loaded

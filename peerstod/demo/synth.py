@@ -139,6 +139,7 @@ SUGGESTIONS = [
     (Topic.ACTIVITY, "En gemensam promenad varje vecka"),
 ]
 
+
 # Whatever survey-side rebuild of score aggregates exists after merge is called after
 # the answers are written (issue #19: aggregates updated as answers arrive; a bulk load
 # bypasses "as they arrive", so it asks for a rebuild). Looked up by these names.

@@ -17,8 +17,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from scipy import stats
-from statsmodels.stats.meta_analysis import effectsize_smd
 
 from peerstod.core.suppression import Cell, suppress_counts
 from peerstod.surveys.instrument import Instrument, Subscale
@@ -120,6 +118,9 @@ class Difference:
 
 
 def _t975(dof: float) -> float:
+    # scipy only when results are computed, not with the URLconf (about 3 s to load)
+    from scipy import stats
+
     return float(stats.t.ppf(0.975, dof))
 
 
@@ -252,6 +253,9 @@ def compare(
     if sd_a == 0 and sd_b == 0:
         effect, variance = 0.0, 0.0
     else:
+        # statsmodels only when two rounds are compared, not with the URLconf
+        from statsmodels.stats.meta_analysis import effectsize_smd
+
         effect, variance = effectsize_smd(b.mean, sd_b, b.n, a.mean, sd_a, a.n)
     spread = Z95 * math.sqrt(float(variance))
     return Difference(
