@@ -513,20 +513,7 @@ def import_check(
     stream: one row per unit and month, one column per indicator. ImportFailed with the
     first problems (line and column) and their count; nothing is written here.
     `progress(percent, words)` is told how far it is (the background job shows it)."""
-    if not scope.has_role(Role.PROGRAMME_COORDINATOR):
-        raise PermissionDenied
-    limit = settings.OUTCOMES_MAX_IMPORT_BYTES
-    if _size(data) > limit:
-        raise ImportFailed(
-            [
-                Problem(
-                    1,
-                    "-",
-                    _("The file is larger than %(mb)s MB. Split it by year or by unit.")
-                    % {"mb": limit // 1_000_000},
-                )
-            ]
-        )
+    _may_import(scope, data)
     total = imports.estimate_rows(name, data) or 0
     units = {u.pk: u for u in selectors.writable_units(scope=scope)}
     indicators = _indicator_aliases(scope)
@@ -619,10 +606,8 @@ def _read_all(data: bytes | IO[bytes]) -> bytes:
     return found
 
 
-@use_case
-def import_start(*, scope: Scope, actor, name: str, data: bytes | IO[bytes]) -> Job:
-    """Keep the upload (ImportUpload) and start the background job that checks and
-    saves it (jobs.import_values); the owner follows it on the job's page."""
+def _may_import(scope: Scope, data: bytes | IO[bytes]) -> None:
+    """Only a programme coordinator imports, and no file above the size limit is read."""
     if not scope.has_role(Role.PROGRAMME_COORDINATOR):
         raise PermissionDenied
     limit = settings.OUTCOMES_MAX_IMPORT_BYTES
@@ -637,6 +622,13 @@ def import_start(*, scope: Scope, actor, name: str, data: bytes | IO[bytes]) -> 
                 )
             ]
         )
+
+
+@use_case
+def import_start(*, scope: Scope, actor, name: str, data: bytes | IO[bytes]) -> Job:
+    """Keep the upload (ImportUpload) and start the background job that checks and
+    saves it (jobs.import_values); the owner follows it on the job's page."""
+    _may_import(scope, data)
     imports.precheck(name, data)
     label = _file_label(name)
     kept = (
