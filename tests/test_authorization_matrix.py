@@ -192,6 +192,7 @@ MATRIX = {
     # A background job is its owner's alone.
     "jobs:detail": ("job", allow("coordinator", others=MISSING)),
     "jobs:download": ("job", allow("coordinator", others=MISSING)),
+    "jobs:delete_file": ("job", everyone(NOT_ALLOWED)),  # POST only
     "forum:public": ("forum", everyone(OK)),
     "forum:poster": ("forum", everyone(OK)),
     "forum:box": ("forum", everyone(OK)),
@@ -235,6 +236,8 @@ POST_ONLY = {
         allow("admin", "manager", "coordinator", outsider=MISSING),
     ),
     "accounts:logout": ("home:dashboard", allow(*ALL)),
+    # Only the job's owner deletes its file; to everyone else the job does not exist.
+    "jobs:delete_file": ("jobs:detail", allow("coordinator", others=MISSING)),
 }
 # URLs whose POST is permitted to others than their GET (which only redirects).
 POST_ROWS = {

@@ -40,9 +40,14 @@ def echo(progress, *, text: str, owner_id: int):
     return registry.Output("eko.txt", "text/plain", text.encode())
 
 
-def start(user, text, capture):
+@registry.job("tests.slips", keep_hours=24)
+def short_lived(progress, *, text: str, owner_id: int):
+    return registry.Output("lappar.txt", "text/plain", text.encode())
+
+
+def start(user, text, capture, kind="tests.echo"):
     with capture(execute=True):
-        return services.job_start(actor=user, kind="tests.echo", title="Eko", params={"text": text})
+        return services.job_start(actor=user, kind=kind, title="Eko", params={"text": text})
 
 
 def work():
@@ -206,6 +211,48 @@ def test_purge_deletes_finished_jobs_and_their_files_after_seven_days_audited_an
     call_command("purge", stdout=again)
     assert "job_files_deleted: 0" in again.getvalue()
     assert AuditEvent.objects.filter(action="jobs.job.purged").count() == 1
+
+
+def test_a_short_lived_kinds_file_is_purged_after_its_hours_and_others_wait_their_days(
+    world, django_capture_on_commit_callbacks
+):
+    coordinator = world.users["coordinator"]
+    slips = start(coordinator, "koder", django_capture_on_commit_callbacks, kind="tests.slips")
+    fresh = start(coordinator, "nya koder", django_capture_on_commit_callbacks, kind="tests.slips")
+    report = start(coordinator, "rapport", django_capture_on_commit_callbacks)
+    work()
+    now = timezone.now()
+    Job.objects.filter(pk=slips.pk).update(finished_at=now - timedelta(hours=24, minutes=1))
+    Job.objects.filter(pk=fresh.pk).update(finished_at=now - timedelta(hours=23))
+    Job.objects.filter(pk=report.pk).update(finished_at=now - timedelta(hours=25))
+    call_command("purge", stdout=io.StringIO())
+    assert set(Job.objects.values_list("pk", flat=True)) == {fresh.pk, report.pk}
+
+
+def test_the_owner_deletes_the_file_now_audited_and_no_one_else_can(
+    client, login, world, django_capture_on_commit_callbacks
+):
+    coordinator = world.users["coordinator"]
+    job = start(coordinator, "koder", django_capture_on_commit_callbacks, kind="tests.slips")
+    work()
+    url = reverse("jobs:delete_file", args=[job.code])
+    login(coordinator)
+    page = client.get(reverse("jobs:detail", args=[job.code])).content.decode()
+    assert "24 timmar efter" in page and url in page
+    for persona in ("manager", "outsider", "admin"):
+        login(world.users[persona])
+        assert client.post(url).status_code == 404
+    assert Job.objects.get(pk=job.pk).output is not None
+    login(coordinator)
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert "Filen är raderad från Peerstöd." in response.content.decode()
+    job.refresh_from_db()
+    assert job.output is None and job.filename == ""
+    assert (
+        AuditEvent.objects.filter(action="jobs.job.file_deleted", object_ref=job.code).count() == 1
+    )
+    assert client.get(reverse("jobs:download", args=[job.code])).status_code == 404
 
 
 def test_a_quick_job_is_announced_in_the_app_only(world, django_capture_on_commit_callbacks):

@@ -38,16 +38,28 @@ class Progress(Protocol):
 JobFunction = Callable[..., Output | None]
 
 _kinds: dict[str, JobFunction] = {}
+_keep_hours: dict[str, int] = {}
 
 
-def job(kind: str) -> Callable[[JobFunction], JobFunction]:
+def job(kind: str, *, keep_hours: int | None = None) -> Callable[[JobFunction], JobFunction]:
+    """Declare a kind of job. `keep_hours`: a file that must not outlive its use (printed
+    slips carry codes that can still be answered) is deleted this many hours after the
+    job finished, instead of after JOBS_KEEP_DAYS."""
+
     def register(func: JobFunction) -> JobFunction:
         if kind in _kinds and _kinds[kind] is not func:
             raise ValueError(f"job kind {kind!r} is declared twice")
         _kinds[kind] = func
+        if keep_hours is not None:
+            _keep_hours[kind] = keep_hours
         return func
 
     return register
+
+
+def short_lived() -> dict[str, int]:
+    """The kinds whose files are kept for fewer hours than the default, and how many."""
+    return dict(_keep_hours)
 
 
 def function_of(kind: str) -> JobFunction:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -125,6 +126,16 @@ def jobs_fail_lost(*, now: datetime | None = None) -> int:
 
 
 @use_case
+def job_file_delete(*, actor, job: Job) -> None:
+    """The owner deletes a finished job's file at once (printed slips, once printed, need
+    not wait for the purge). Only the owner's own job (`selectors.job_get`)."""
+    if job.owner_id != actor.pk:
+        raise PermissionDenied
+    Job.objects.filter(pk=job.pk).update(output=None, filename="", content_type="")
+    audit.record(actor=actor, action=actions.FILE_DELETED, obj=job, organisation=job.organisation)
+
+
+@use_case
 def jobs_purge(*, now: datetime | None = None) -> dict[str, int]:
     """The retention purge of jobs: lost jobs are marked failed, and finished jobs older
     than JOBS_KEEP_DAYS are deleted with their files (a PDF of slips, an export). Running
@@ -135,7 +146,15 @@ def jobs_purge(*, now: datetime | None = None) -> dict[str, int]:
         status__in=[Status.DONE, Status.FAILED],
         finished_at__lt=now - timedelta(days=settings.JOBS_KEEP_DAYS),
     )
-    ids = list(old.values_list("pk", flat=True))
+    ids = set(old.values_list("pk", flat=True))
+    for kind, hours in registry.short_lived().items():
+        ids |= set(
+            Job.objects.filter(
+                kind=kind,
+                status__in=[Status.DONE, Status.FAILED],
+                finished_at__lt=now - timedelta(hours=hours),
+            ).values_list("pk", flat=True)
+        )
     if ids:
         Job.objects.filter(pk__in=ids).delete()
     deleted = len(ids)

@@ -23,7 +23,9 @@ from peerstod.surveys.models import Round
 LAYOUT_PERCENT = 90
 
 
-@registry.job("surveys.slips")
+# The slips' codes can still be answered until they are used: the PDF is kept a day at
+# most (and its owner can delete it at once), not the week other files are kept.
+@registry.job("surveys.slips", keep_hours=24)
 def slips(
     progress: registry.Progress, *, round_id: int, unit_id: int, count: int, owner_id: int
 ) -> registry.Output:
