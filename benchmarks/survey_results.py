@@ -21,34 +21,23 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from activity_report import configure as shared_configure  # noqa: E402
+
 DATABASE = "peerstod_surveys_bench"
 UNITS = 20
 
 
 def configure(postgres: bool) -> str:
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnop")
-    os.environ["DEBUG"] = "false"
-    os.environ["HTTPS"] = "false"
-    os.environ["STATIC_MANIFEST"] = "false"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("SITE_URL", "http://testserver")
-    if postgres:
-        for sql in (f"DROP DATABASE IF EXISTS {DATABASE}", f"CREATE DATABASE {DATABASE}"):
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-        return "PostgreSQL"
-    path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    return "SQLite"
+    """The shared set-up of the benchmarks, on a database of this benchmark's own."""
+    os.environ.setdefault("PEERSTOD_BENCH_DB", DATABASE)
+    return shared_configure(postgres)
 
 
 def median_ms(fn, times: int = 3) -> float:
