@@ -22,6 +22,7 @@ from peerstod.jobs.models import Job, Status
 from peerstod.notifications.mail import deliver
 from peerstod.notifications.models import Notification, OutboxMail
 from tests import smtp_server
+from tests.jobs_worker import run_queued_jobs
 from tests.smtp_server import running_smtp_server
 
 smtp_port = smtp_server.smtp_port  # the fixture: a free localhost port, nothing listening
@@ -50,13 +51,7 @@ def start(user, text, capture, kind="tests.echo"):
         return services.job_start(actor=user, kind=kind, title="Eko", params={"text": text})
 
 
-def work():
-    # The worker drops a connection that is not in autocommit mode between jobs, as a
-    # request does; the test's transaction is such a connection, and must stay open.
-    with mock.patch(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    ):
-        call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+work = run_queued_jobs
 
 
 def test_a_job_is_queued_on_commit_run_once_by_the_worker_and_its_file_downloaded(

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -19,6 +18,7 @@ from peerstod.jobs.models import Job, Status
 from peerstod.outcomes import analysis, reports, services
 from peerstod.outcomes.imports import ImportFailed
 from peerstod.outcomes.models import ComparisonUnit, Indicator, IndicatorValue, PeerSupportPeriod
+from tests.jobs_worker import run_queued_jobs
 
 HEADER = "enhet;månad;vårddygn;bältesläggningar;vidbehovsdoser\n"
 
@@ -441,7 +441,7 @@ def test_the_analysis_page_pdf_and_excel_and_only_the_files_are_audited(
         started = client.post(url)
     job = Job.objects.get(kind="outcomes.regional_pdf")
     assert started.status_code == 302 and started["Location"] == job.get_absolute_url()
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+    run_queued_jobs()
     job.refresh_from_db()
     assert job.status == Status.DONE and bytes(job.output)[:5] == b"%PDF-"
     chosen, follow_up = printed

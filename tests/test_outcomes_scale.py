@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -17,6 +16,7 @@ from peerstod.jobs.models import Job, Status
 from peerstod.outcomes import imports, services
 from peerstod.outcomes.imports import ImportFailed
 from peerstod.outcomes.models import ImportUpload, IndicatorValue
+from tests.jobs_worker import run_queued_jobs
 from tests.test_outcomes import csv_file, months, run_import
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +42,7 @@ def distinct_rows(count):
     return lines[:count]
 
 
-def work():
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+work = run_queued_jobs
 
 
 def post(client, data, name="stor.csv"):

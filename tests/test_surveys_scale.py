@@ -13,7 +13,6 @@ import pypdfium2
 import pytest
 import zxingcpp
 from django.apps import apps as django_apps
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -37,6 +36,7 @@ from peerstod.surveys.models import (
     ScoreTally,
 )
 from peerstod.surveys.tallies import Stats
+from tests.jobs_worker import run_queued_jobs
 from tests.survey_world import answer, close, make_round, shipped, staff_answers
 
 pytestmark = pytest.mark.django_db
@@ -389,8 +389,7 @@ def test_an_instrument_is_parsed_once_per_process_not_on_every_request(world, lo
 # ---------------------------------------------------------------- slips as a job
 
 
-def _worker():
-    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, verbosity=0)
+_worker = run_queued_jobs
 
 
 def _slips_post(client, survey_round, unit, count, once):

@@ -854,7 +854,10 @@ def _indicators(rng, units, jobs, scale, today) -> int:
         month = job.starts_on.replace(day=1)
         if job.unit.pk not in started or month < started[job.unit.pk]:
             started[job.unit.pk] = month
-    writer = Writer(IndicatorValue, ["unit_id", "month", "indicator_id", "value"])
+    # When the values last changed (the analysis caches per data version): the day the
+    # data set is made, the same for every run of the same day, as the digest requires.
+    stamp = timezone.make_aware(datetime.combine(today, time()))
+    writer = Writer(IndicatorValue, ["unit_id", "month", "indicator_id", "value", "changed_at"])
     periods = []
     for unit in units:
         if unit.kind not in INPATIENT:
@@ -879,7 +882,7 @@ def _indicators(rng, units, jobs, scale, today) -> int:
                 Builtin.PRN_DOSES: max(0, round(rng.gauss(80 * effect, 12))),
             }
             for key, value in figures.items():
-                writer.add((unit.pk, month, builtins[key].pk, value))
+                writer.add((unit.pk, month, builtins[key].pk, value, stamp))
     written = writer.close()  # before any other query: COPY holds the connection
     PeerSupportPeriod.objects.bulk_create(periods)
     return written
