@@ -46,7 +46,7 @@ import gevent  # noqa: E402
 import psycopg  # noqa: E402
 import requests  # noqa: E402
 from django_otp.oath import TOTP  # noqa: E402 - plain RFC 6238, no Django settings needed
-from locust import FastHttpUser, constant, events, task  # noqa: E402
+from locust import FastHttpUser, between, constant, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -301,15 +301,20 @@ def accounts(scale: str, password: str) -> tuple[list[Account], list[str]]:
 # --------------------------------------------------------------------------- the levels
 
 
-def run_level(accounts_: list[Account], users: int, duration: float, *, walk: bool = False):
+def run_level(
+    accounts_: list[Account], users: int, duration: float, *, walk: bool = False, think=0.0
+):
     """`users` concurrent users for `duration` seconds; returns Locust's stats. With
-    `walk`, one user goes through every role's pages in turn, the login page first."""
+    `walk`, one user goes through every role's pages in turn, the login page first. With
+    `think`, each user reads a page for think/2 to 3·think/2 seconds before the next (a
+    person at a screen); without, the next request goes as soon as the last is answered
+    (as wrk), which measures what the server can do, not what people wait."""
     plan = [(a, name, path) for a in accounts_ for name, path in a.pages]
     counter = {"n": 0, "sent": 0, "answered": 0}
 
     class Visitor(FastHttpUser):
         host = BASE
-        wait_time = constant(0)
+        wait_time = between(think / 2, think * 3 / 2) if think else constant(0)
         network_timeout = 120.0
         connection_timeout = 120.0
 
@@ -411,6 +416,12 @@ def main() -> int:
     parser.add_argument("--single", type=float, default=30, help="seconds of the 1-user walk")
     parser.add_argument("--levels", default="50,500", help="concurrent users, in order")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0,
+        help="seconds a user reads a page before the next (0: none, as wrk)",
+    )
     parser.add_argument("--database-url", help="default: peerstod_synth_<scale> on 127.0.0.1")
     args = parser.parse_args()
     database_url = args.database_url or (
@@ -435,8 +446,11 @@ def main() -> int:
             mean = entry.avg_response_time or 1
             print(f"    {entry.name:<36} {1000 / mean:>7.1f}/s at one user")
         for users in [int(n) for n in args.levels.split(",") if n]:
-            stats, waiting = run_level(found, users, args.duration)
-            print_table(f"{users} concurrent users ({args.duration:.0f} s)", stats, args.duration)
+            stats, waiting = run_level(found, users, args.duration, think=args.think)
+            pace = f", reading each page {args.think:g} s on average" if args.think else ""
+            print_table(
+                f"{users} concurrent users ({args.duration:.0f} s{pace})", stats, args.duration
+            )
             print(f"  unanswered when the level ended (not in the figures): {waiting}")
             after = recovery()
             print(

@@ -4,6 +4,7 @@ Local defaults need nothing installed (SQLite under var/). Production is DEBUG=f
 then SECRET_KEY and ALLOWED_HOSTS must be set, and `peerstod check --deploy` passes.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.lib.env import env_bool, env_int, env_list, env_str
+
+# One request, or one job, per process: numerical libraries must not start a thread per
+# core in each worker as well. With five workers on two cores, OpenBLAS's own threads
+# made the funnel's 2 s suppression take 4–5 s (docs/dev/benchmarks.md, #19 funnel).
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
@@ -76,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "peerstod.core.logs.RequestLogMiddleware",
+    "peerstod.core.middleware.ClientGoneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",

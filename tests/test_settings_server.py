@@ -147,7 +147,7 @@ def _loaded_by_the_urlconf() -> set[str]:
     return set(result.stdout.split())
 
 
-@pytest.mark.parametrize("library", ["matplotlib", "weasyprint"])
+@pytest.mark.parametrize("library", ["matplotlib", "weasyprint", "numpy", "openpyxl"])
 def test_importing_the_urlconf_does_not_load_a_heavy_library(library):
     assert library not in _loaded_by_the_urlconf()
 
@@ -155,3 +155,12 @@ def test_importing_the_urlconf_does_not_load_a_heavy_library(library):
 def test_importing_the_urlconf_does_not_load_statsmodels_or_scipy():
     loaded = _loaded_by_the_urlconf()
     assert "statsmodels" not in loaded and "scipy" not in loaded
+
+
+def test_numerical_libraries_use_one_thread_per_worker_unless_the_environment_says_otherwise():
+    code = (
+        "import os, django; django.setup(); "
+        "print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'])"
+    )
+    assert python(code).stdout.split() == ["1", "1"]
+    assert python(code, OPENBLAS_NUM_THREADS="4").stdout.split() == ["4", "1"]

@@ -224,3 +224,26 @@ def test_forty_calls_over_ten_years_are_suppressed_together():
     views.update({("year", y): [c for c in counts if c // 4 == y] for y in range(10)})
     result = suppress_linked(counts, views, MEASURES, steps=STEPS, limit=5)
     assert len(result.cells) == 51
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds(), st.data())
+def test_the_sums_of_a_few_changes_equal_the_sums_of_the_changed_grid(world, data):
+    """The second tables are checked by what a few changes move (`_change_sums`); that
+    must be exactly what summing the whole changed grid again gives."""
+    from peerstod.core.suppression._hypercube import Hypercube  # the method's internals
+
+    counts, views, protect = world
+    cube = Hypercube(counts, views, MEASURES, STEPS, protect, LIMIT)
+    rows, columns = cube.grid.shape
+    changes = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, rows - 1), st.integers(0, columns - 1), st.integers(-2, 2)),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    grid = cube.grid.copy()
+    for g, k, step in changes:
+        grid[g, k] += step
+    assert (cube._change_sums(changes) == cube._sums(grid) - cube.value).all()

@@ -1,4 +1,7 @@
+import socket
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -19,6 +22,40 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+CLIENT_GONE = 499  # nginx's status for "the client closed the connection first"
+
+
+def _hung_up(connection: socket.socket) -> bool:
+    """Whether the client has closed its end: a readable socket with nothing to read.
+    Data waiting (a request body not read yet) or nothing yet to read means it is there."""
+    try:
+        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:  # reset by the peer
+        return True
+
+
+class ClientGoneMiddleware:
+    """Do no work for a client that has already gone. After a burst, the requests still
+    queued for a worker have often been given up by their clients (a browser's stop, a
+    load balancer's timeout): a sync worker would still build each page for nobody, and
+    the users who are there wait behind them. gunicorn hands the connection to the app
+    (`gunicorn.socket`); when the client has closed it, the request is answered at once
+    with 499 and logged as such. Behind nginx this holds as well: nginx closes its
+    connection to the app when its client goes (`proxy_ignore_client_abort off`, the
+    default). Other servers do not pass the socket, and nothing changes there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        connection = request.META.get("gunicorn.socket")
+        if isinstance(connection, socket.socket) and _hung_up(connection):
+            return HttpResponse(status=CLIENT_GONE, reason="Client Closed Request")
+        return self.get_response(request)
 
 
 def _has_nul(request) -> bool:

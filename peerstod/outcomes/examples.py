@@ -11,8 +11,6 @@ import math
 from collections.abc import Iterable
 from datetime import date
 
-from openpyxl import Workbook
-
 from peerstod.orgs.models import Unit
 
 # The columns of the template and of the example, in the order the template has them.
@@ -108,6 +106,8 @@ def rows(today: date) -> list[list[object]]:
 
 def workbook_bytes(today: date) -> bytes:
     """The example workbook (.xlsx) for the 36 months before `today`."""
+    from openpyxl import Workbook  # openpyxl only when an example is made
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Indikatorer"

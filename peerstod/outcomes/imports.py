@@ -28,8 +28,6 @@ from typing import IO, NoReturn
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 MAX_ROWS = 100_000  # data rows, after the header
 MAX_PROBLEMS = 1_000  # problems kept to show; the rest are counted
@@ -157,6 +155,8 @@ def estimate_rows(name: str, data: bytes | IO[bytes]) -> int | None:
                 found = _DIMENSION.search(_head(archive, part, 16_384))
             if found is None:
                 return None
+            from openpyxl.utils.cell import range_boundaries  # openpyxl only when a sheet is read
+
             _min_col, _min_row, _max_col, max_row = range_boundaries(found.group(1).decode("ascii"))
             return max((max_row or 1) - 1, 0)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError):
@@ -295,6 +295,8 @@ def _stream_xlsx(source: IO[bytes]) -> Iterator[Sheet]:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as error:
         _unreadable(error)
     source.seek(0)
+    from openpyxl import load_workbook  # openpyxl only when a sheet is read
+
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
@@ -349,6 +351,8 @@ def _check_cells(line: int, cells) -> None:
     limit = settings.MAX_CELL_CHARS
     for index, value in enumerate(cells):
         if isinstance(value, str) and len(value) > limit:
+            from openpyxl.utils.cell import get_column_letter  # as late, only for the message
+
             _cell_too_long(line, get_column_letter(index + 1))
 
 
@@ -448,6 +452,8 @@ def _check_dimension(archive: zipfile.ZipFile, part: str) -> None:
     found = _DIMENSION.search(_head(archive, part, 16_384))
     if found is None:
         return  # not declared: the streamed reading below stops at the limits
+    from openpyxl.utils.cell import range_boundaries  # openpyxl only when a sheet is read
+
     try:
         _min_col, _min_row, max_col, max_row = range_boundaries(found.group(1).decode("ascii"))
     except (ValueError, TypeError, UnicodeDecodeError):

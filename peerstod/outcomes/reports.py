@@ -25,7 +25,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl.chart import LineChart, Reference
 
 from peerstod.core import charts
 from peerstod.core.exports import safe_text, workbook_response
@@ -435,6 +434,8 @@ def workbook(report: Report):
 
     def chart(book) -> None:
         """The same chart as on the page: rates, model and the counterfactual."""
+        from openpyxl.chart import LineChart, Reference  # openpyxl only for the workbook
+
         sheet = book.worksheets[0]
         line = LineChart()
         line.title = safe_text(report.indicator)
