@@ -66,14 +66,12 @@ PAGES: dict[str, list[tuple[str, str]]] = {
         ("activity report", "/arbete/rapport/"),
         ("outcomes analysis", "/utfall/analys/"),
         ("funnel", "/rekrytering/tratt/"),
-        ("supervision", "/handledning/"),
         ("forum", "/forum/"),
     ],
     "evaluator": [
         ("start page", "/oversikt/"),
         ("surveys", "/enkater/"),
         ("survey results", "{results}"),
-        ("activity report", "/arbete/rapport/"),
         ("outcomes analysis", "/utfall/analys/"),
     ],
     "unit_manager": [
@@ -86,9 +84,7 @@ PAGES: dict[str, list[tuple[str, str]]] = {
     "network_coordinator": [
         ("start page", "/oversikt/"),
         ("funnel", "/rekrytering/tratt/"),
-        ("activity report", "/arbete/rapport/"),
-        ("supervision", "/handledning/"),
-        ("forum", "/forum/"),
+        ("peer network", "/handledning/natverk/"),
     ],
     "supervisor": [
         ("start page", "/oversikt/"),
@@ -260,6 +256,21 @@ class Account:
     pages: list[tuple[str, str]] = field(default_factory=list)
 
 
+def menu_pages(cookies: dict[str, str], named: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Every other page of the role's main menu, by its words there: a role's main pages
+    are those its menu leads to, and a new one is measured without being listed here."""
+    start = requests.get(BASE + "/oversikt/", cookies=cookies, timeout=120).text
+    nav = re.search(r'<nav aria-label="[^"]*" class="main-nav">(.*?)</nav>', start, re.S)
+    known = {path for _name, path in named}
+    found = []
+    for path, words in re.findall(r'<a [^>]*href="(/[^"]*)"[^>]*>(.*?)</a>', nav[1] if nav else ""):
+        text = re.sub(r"<[^>]+>|\s+", " ", words).strip().lower()
+        if path not in known and not path.startswith("/admin/"):
+            known.add(path)
+            found.append((f"{text} (menu)", path))
+    return found
+
+
 def accounts(scale: str, password: str) -> tuple[list[Account], list[str]]:
     """Each role's account logged in, and its pages that answer 200 (the survey results
     page found from the surveys list). Pages a role cannot open are reported, not
@@ -279,7 +290,7 @@ def accounts(scale: str, password: str) -> tuple[list[Account], list[str]]:
         cookies = log_in(email, password)
         account = Account(role, email, cookies)
         results = None
-        for name, path in PAGES[role]:
+        for name, path in PAGES[role] + menu_pages(cookies, PAGES[role]):
             if path == "{results}":
                 if results is None:
                     skipped.append(f"{ROLE_NAMES[role]}: {name} (no round listed)")

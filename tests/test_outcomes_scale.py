@@ -184,6 +184,41 @@ def test_a_large_import_with_faults_fails_in_words_naming_the_first_faults_and_s
     assert "Rad 5, kolumn vidbehovsdoser" in page
 
 
+def test_an_import_no_worker_took_is_stopped_after_a_day_in_words_and_its_upload_deleted(
+    world, login, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from peerstod.core.retention import purge_all
+
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 10)
+    client = login(world.users["coordinator"])
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            post(client, csv_file(distinct_rows(30)))
+    old, recent = Job.objects.order_by("pk")
+    old_upload, recent_upload = ImportUpload.objects.order_by("pk")
+    long_ago = timezone.now() - timedelta(hours=settings.JOBS_QUEUED_LIMIT_HOURS, minutes=31)
+    Job.objects.filter(pk=old.pk).update(created_at=long_ago)
+    ImportUpload.objects.filter(pk=old_upload.pk).update(created_at=long_ago)
+    removed = purge_all(timezone.now())
+    assert removed["import_uploads_deleted"] == 1 and removed["jobs_lost_marked_failed"] == 1
+    assert list(ImportUpload.objects.values_list("pk", flat=True)) == [recent_upload.pk]
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, recent.status) == (Status.FAILED, Status.QUEUED)
+    assert "Be er IT-avdelning starta bakgrundsarbetaren" in old.problem
+    again = purge_all(timezone.now())
+    assert again["import_uploads_deleted"] == 0 and again["jobs_lost_marked_failed"] == 0
+    run_queued_jobs()  # the worker started at last: the stopped job is not run
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, recent.status) == (Status.FAILED, Status.DONE)
+    assert IndicatorValue.objects.count() == 90 and not ImportUpload.objects.exists()
+
+
 def test_a_file_over_the_row_limit_is_refused_in_the_request_without_a_job(world, login):
     client = login(world.users["coordinator"])
     page = post(client, csv_file(["Avdelning A1;2025-01;812;9;120"] * 100_001), "lang.csv")

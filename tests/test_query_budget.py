@@ -142,3 +142,57 @@ def test_work_pages_do_not_grow_with_entries(client, world, login):
     before = count(client, url)
     add(20)
     assert count(client, url) == before
+
+
+def _peer_supporters_at_work(world, n, first):
+    """`n` more certified peer supporters of the network at work on a unit today, each
+    with a held supervision, two self-assessments and a logged day."""
+    from datetime import date, datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from peerstod.placement.models import Employment
+    from peerstod.supervision.models import SelfAssessment, Session, SessionStatus
+    from peerstod.work.models import ActivityEntry
+    from tests.placement_people import certified_person
+
+    today = timezone.localdate()
+    for i in range(first, first + n):
+        person = certified_person(world, f"Peer {i}", f"peer{i}@test.se")
+        unit = UnitFactory(organisation=world.region_a)
+        Employment.objects.create(
+            person=person, unit=unit, fte_percent=50, starts_on=date(2025, 1, 1)
+        )
+        start = timezone.make_aware(datetime.combine(today - timedelta(days=3), time(9)))
+        session = Session.objects.create(
+            supervisor=world.users["supervisor"],
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            status=SessionStatus.HELD,
+        )
+        session.participants.add(person)
+        for months_ago, score in ((2, "4.0"), (0, "2.5")):
+            month = (today.replace(day=1) - timedelta(days=31 * months_ago)).replace(day=1)
+            SelfAssessment.objects.create(person=person, month=month, answers={}, score=score)
+        ActivityEntry.objects.create(
+            person=person,
+            unit=unit,
+            day=today,
+            minutes=60,
+            category="out_guarding",
+            format="individual",
+            created_by=world.users["peer"],
+        )
+
+
+@pytest.mark.parametrize("url", [reverse("home:dashboard"), reverse("supervision:meetings")])
+def test_the_network_coordinators_pages_do_not_grow_with_peer_supporters_at_work(
+    client, world, login, url
+):
+    """The drift and overdue-supervision counts read every peer supporter at work in a
+    fixed number of queries (a thousand at national scale made 1,014 queries)."""
+    login(world.users["network"])
+    _peer_supporters_at_work(world, 2, first=0)
+    small = count(client, url)
+    _peer_supporters_at_work(world, 12, first=2)
+    assert count(client, url) == small

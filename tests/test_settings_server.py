@@ -45,10 +45,10 @@ def database(**environment: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_postgresql_keeps_connections_a_minute_with_health_checks_and_a_30_second_timeout():
+def test_postgresql_keeps_connections_a_minute_with_health_checks_a_30_second_timeout_no_jit():
     db = database(DATABASE_URL=POSTGRES)
     assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (60, True)
-    assert db["OPTIONS"]["options"] == "-c statement_timeout=30000"
+    assert db["OPTIONS"]["options"] == "-c jit=off -c statement_timeout=30000"
 
 
 def test_sqlite_opens_a_connection_per_request_and_has_no_statement_timeout(tmp_path):
@@ -60,10 +60,9 @@ def test_sqlite_opens_a_connection_per_request_and_has_no_statement_timeout(tmp_
 def test_connection_age_and_statement_timeout_are_set_by_the_environment():
     db = database(DATABASE_URL=POSTGRES, DATABASE_CONN_MAX_AGE="5", DATABASE_STATEMENT_TIMEOUT="12")
     assert db["CONN_MAX_AGE"] == 5
-    assert db["OPTIONS"]["options"] == "-c statement_timeout=12000"
-    assert "options" not in database(DATABASE_URL=POSTGRES, DATABASE_STATEMENT_TIMEOUT="0").get(
-        "OPTIONS", {}
-    )
+    assert db["OPTIONS"]["options"] == "-c jit=off -c statement_timeout=12000"
+    unlimited = database(DATABASE_URL=POSTGRES, DATABASE_STATEMENT_TIMEOUT="0")
+    assert unlimited["OPTIONS"]["options"] == "-c jit=off"
 
 
 @pytest.mark.parametrize(
@@ -89,7 +88,7 @@ def test_commands_but_the_web_server_run_without_a_statement_timeout(tmp_path):
         "shell", "-c", code, DEBUG="true", DATABASE_URL=POSTGRES, PEERSTOD_VAR_DIR=str(tmp_path)
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "0 {}"
+    assert result.stdout.splitlines()[-1] == "0 {'options': '-c jit=off'}"
 
 
 GUNICORN = "import json, peerstod.gunicorn_conf as c; print(json.dumps([c.timeout, c.preload_app]))"

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -94,35 +95,46 @@ def job_finish(
 
 
 LOST = _lazy("The job stopped before it was finished (the server was restarted). Start it again.")
+NEVER_STARTED = _lazy(
+    "No background worker took the job within a day, so it was stopped. Ask your IT "
+    "department to start the worker (peerstod worker), then start the job again."
+)
 
 
 @use_case
 def jobs_fail_lost(*, now: datetime | None = None) -> int:
     """Mark as failed the jobs that have been running longer than any job may (their
-    worker died or was stopped): their owners see "try again" instead of a page that
-    waits for ever. Run by the worker when it starts and by `peerstod purge`."""
+    worker died or was stopped), and those that no worker took within
+    JOBS_QUEUED_LIMIT_HOURS (none is running): their owners see what to do instead of a
+    page that waits for ever, and what they uploaded for the job can be deleted. Run by
+    the worker when it starts and by `peerstod purge`."""
     now = now or timezone.now()
-    limit = now - timedelta(minutes=settings.JOBS_RUNNING_LIMIT_MINUTES)
-    lost = list(
-        Job.objects.filter(status=Status.RUNNING, started_at__lt=limit).only(
-            "pk", "kind", "code", "organisation"
-        )
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        problem = str(LOST)
-    for job in lost:
-        Job.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-            status=Status.FAILED, finished_at=now, percent=0, problem=problem
-        )
-        audit.record(
-            actor=None,
-            action=actions.FAILED,
-            obj=job,
-            organisation=job.organisation,
-            kind=job.kind,
-            lost=True,
-        )
-    return len(lost)
+    running_limit = now - timedelta(minutes=settings.JOBS_RUNNING_LIMIT_MINUTES)
+    queued_limit = now - timedelta(hours=settings.JOBS_QUEUED_LIMIT_HOURS)
+    stopped = 0
+    for status, since, message in (
+        (Status.RUNNING, Q(started_at__lt=running_limit), LOST),
+        (Status.QUEUED, Q(created_at__lt=queued_limit), NEVER_STARTED),
+    ):
+        found = Job.objects.filter(since, status=status).only("pk", "kind", "code", "organisation")
+        with translation.override(settings.LANGUAGE_CODE):
+            problem = str(message)
+        for job in list(found):
+            # Only if it is still so: a worker may take a waiting job meanwhile.
+            if not Job.objects.filter(pk=job.pk, status=status).update(
+                status=Status.FAILED, finished_at=now, percent=0, problem=problem
+            ):
+                continue
+            stopped += 1
+            audit.record(
+                actor=None,
+                action=actions.FAILED,
+                obj=job,
+                organisation=job.organisation,
+                kind=job.kind,
+                lost=True,
+            )
+    return stopped
 
 
 @use_case

@@ -10,7 +10,7 @@ import re
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import IO
 
@@ -659,6 +659,22 @@ def import_upload_discard(*, upload_id: int, owner_id: int) -> None:
     if found.exists():  # a DELETE of nothing would still count as a change
         found.delete()
         audit.record(actor=None, action=actions.IMPORT_UPLOAD_DISCARDED, upload=upload_id)
+
+
+@use_case
+def import_uploads_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """The retention purge of uploads: a file older than any import job can wait and run
+    (its job failed, or the worker was never started) is deleted. Twice changes nothing."""
+    now = now or timezone.now()
+    oldest = now - timedelta(
+        hours=settings.JOBS_QUEUED_LIMIT_HOURS, minutes=settings.JOBS_RUNNING_LIMIT_MINUTES
+    )
+    found = ImportUpload.objects.filter(created_at__lt=oldest)
+    if not found.exists():  # a DELETE of nothing would still count as a change
+        return {"import_uploads_deleted": 0}
+    deleted, _by_model = found.delete()
+    audit.record(actor=None, action=actions.IMPORT_UPLOAD_DISCARDED, purged=deleted)
+    return {"import_uploads_deleted": deleted}
 
 
 REGIONAL_PDF_JOB = "outcomes.regional_pdf"

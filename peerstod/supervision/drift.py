@@ -8,14 +8,14 @@ peer supporter on the unit. Thresholds are settings (`DRIFT`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from enum import IntEnum
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,7 @@ from peerstod.core.periods import valid_on
 from peerstod.core.suppression import TOTAL, Cell, suppress_by_people
 from peerstod.people.models import Person
 from peerstod.placement.models import Employment
-from peerstod.supervision.models import SessionStatus
+from peerstod.supervision.models import SelfAssessment, Session, SessionStatus
 from peerstod.work.categories import OUTSIDE_ROLE
 from peerstod.work.models import ActivityEntry
 
@@ -60,15 +60,20 @@ class Signal:
 OUTSIDE_WINDOW_DAYS = 28
 
 
-def _outside_share(person: Person, today: date) -> Reason | None:
-    rows = ActivityEntry.objects.filter(
-        person=person, day__gt=today - timedelta(days=OUTSIDE_WINDOW_DAYS), day__lte=today
-    )
-    total = rows.aggregate(m=Sum("minutes"))["m"] or 0
-    outside = (
-        rows.filter(category__in=[c.value for c in OUTSIDE_ROLE]).aggregate(m=Sum("minutes"))["m"]
-        or 0
-    )
+@dataclass
+class _Facts:
+    """What the signal of one person is computed from, read for many people at once."""
+
+    total: int = 0  # minutes logged in the window
+    outside: int = 0  # of which outside the role
+    last: datetime | None = None  # the last held supervision
+    scores: list = field(default_factory=list)  # self-assessments, oldest first
+    units: set = field(default_factory=set)  # units worked on today
+    alone: bool = False  # nobody else works on any of them today
+
+
+def _outside_share(facts: _Facts) -> Reason | None:
+    total, outside = facts.total, facts.outside
     if not total or not outside:
         return None
     share = outside / total
@@ -94,14 +99,23 @@ def _outside_share(person: Person, today: date) -> Reason | None:
 
 
 def last_supervision(person: Person):
-    session = (
-        person.supervision_sessions.filter(status=SessionStatus.HELD).order_by("-starts_at").first()
+    return last_supervisions([person.pk]).get(person.pk)
+
+
+def last_supervisions(person_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each person's last held supervision session began, in one query: person id
+    → start (nobody without one)."""
+    found = (
+        Session.objects.filter(status=SessionStatus.HELD, participants__in=list(person_ids))
+        .values_list("participants")
+        .annotate(last=Max("starts_at"))
+        .order_by()
     )
-    return session.starts_at if session else None
+    return dict(found)
 
 
-def _supervision(person: Person, today: date) -> Reason | None:
-    last = last_supervision(person)
+def _supervision(facts: _Facts, today: date) -> Reason | None:
+    last = facts.last
     limits = settings.DRIFT
     if last is None:
         return Reason("supervision", Level.AMBER, _("No supervision session recorded yet."))
@@ -118,14 +132,8 @@ def _supervision(person: Person, today: date) -> Reason | None:
     return Reason("supervision", level, _("No supervision for %(weeks)d weeks.") % {"weeks": weeks})
 
 
-def _self_assessment(person: Person, today: date) -> Reason | None:
-    recent = list(
-        person.self_assessments.filter(
-            month__gte=(today.replace(day=1) - timedelta(days=95)).replace(day=1)
-        )
-        .order_by("month")
-        .values_list("score", flat=True)
-    )
+def _self_assessment(facts: _Facts) -> Reason | None:
+    recent = facts.scores
     if len(recent) < 2:
         return None
     drop = float(recent[0]) - float(recent[-1])
@@ -147,33 +155,77 @@ def _self_assessment(person: Person, today: date) -> Reason | None:
     )
 
 
-def _alone(person: Person, today: date) -> Reason | None:
-    current = valid_on(today, "starts_on", "ends_on")
-    units = list(
-        Employment.objects.filter(current, person=person).values_list("unit_id", flat=True)
-    )
-    if not units:
-        return None
-    others = Employment.objects.filter(current, unit_id__in=units).exclude(person=person)
-    if others.exists():
+def _alone(facts: _Facts) -> Reason | None:
+    if not facts.units or not facts.alone:
         return None
     return Reason("alone", Level.AMBER, _("You are the only peer supporter on your unit."))
 
 
-def signal(person: Person, today: date | None = None) -> Signal:
-    today = today or timezone.localdate()
-    reasons = [
-        r
-        for r in (
-            _outside_share(person, today),
-            _self_assessment(person, today),
-            _supervision(person, today),
-            _alone(person, today),
+def _facts(person_ids: list[int], today: date) -> dict[int, _Facts]:
+    """Every person's facts in five queries, however many people."""
+    facts = {pk: _Facts() for pk in person_ids}
+    logged = (
+        ActivityEntry.objects.filter(
+            person_id__in=person_ids,
+            day__gt=today - timedelta(days=OUTSIDE_WINDOW_DAYS),
+            day__lte=today,
         )
-        if r
-    ]
-    level = max((r.level for r in reasons), default=Level.GREEN)
-    return Signal(Level(level), reasons)
+        .values_list("person_id")
+        .annotate(
+            total=Sum("minutes"),
+            outside=Sum(
+                "minutes", filter=Q(category__in=[c.value for c in OUTSIDE_ROLE]), default=0
+            ),
+        )
+        .order_by()
+    )
+    for pk, total, outside in logged:
+        facts[pk].total, facts[pk].outside = total or 0, outside or 0
+    for pk, last in last_supervisions(person_ids).items():
+        facts[pk].last = last
+    since = (today.replace(day=1) - timedelta(days=95)).replace(day=1)
+    scores = (
+        SelfAssessment.objects.filter(person_id__in=person_ids, month__gte=since)
+        .order_by("person_id", "month")
+        .values_list("person_id", "score")
+    )
+    for pk, score in scores:
+        facts[pk].scores.append(score)
+    current = valid_on(today, "starts_on", "ends_on")
+    for pk, unit in Employment.objects.filter(current, person_id__in=person_ids).values_list(
+        "person_id", "unit_id"
+    ):
+        facts[pk].units.add(unit)
+    units = {unit for f in facts.values() for unit in f.units}
+    working: dict[int, set[int]] = {}
+    for unit, pk in Employment.objects.filter(current, unit_id__in=units).values_list(
+        "unit_id", "person_id"
+    ):
+        working.setdefault(unit, set()).add(pk)
+    for pk, f in facts.items():
+        f.alone = not any(working.get(unit, set()) - {pk} for unit in f.units)
+    return facts
+
+
+def signals(person_ids: Iterable[int], today: date | None = None) -> dict[int, Signal]:
+    """The drift signal of each person (person id → Signal), read in a fixed number of
+    queries whatever the number of people: the network's overview counts a thousand."""
+    today = today or timezone.localdate()
+    facts = _facts(list(person_ids), today)
+    found = {}
+    for pk, f in facts.items():
+        reasons = [
+            r
+            for r in (_outside_share(f), _self_assessment(f), _supervision(f, today), _alone(f))
+            if r
+        ]
+        level = max((r.level for r in reasons), default=Level.GREEN)
+        found[pk] = Signal(Level(level), reasons)
+    return found
+
+
+def signal(person: Person, today: date | None = None) -> Signal:
+    return signals([person.pk], today)[person.pk]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
@@ -62,12 +62,15 @@ def supervisee_rows(*, user, day: date) -> list[SuperviseeRow]:
             to_attr="open_requests",
         )
     )
+    people = list(people)
+    signals = drift.signals([p.pk for p in people], day)
+    last = drift.last_supervisions(p.pk for p in people)
     rows = [
         SuperviseeRow(
             p,
-            drift.signal(p, day),
+            signals[p.pk],
             next(iter(p.open_requests), None),
-            _weeks_since(drift.last_supervision(p), day),
+            _weeks_since(last.get(p.pk), day),
         )
         for p in people
     ]
@@ -151,9 +154,9 @@ def check_ins(*, scope: Scope, user=None, limit: int = 30) -> list[CheckIn]:
 
 def shared_drift_signals(*, scope: Scope, user) -> list[tuple[Person, drift.Signal]]:
     """Signals the peer supporters on the user's units chose to show their managers."""
-    shared = [
-        (p, drift.signal(p)) for p in people_on_units(scope=scope).filter(drift_share__shared=True)
-    ]
+    people = list(people_on_units(scope=scope).filter(drift_share__shared=True))
+    signals = drift.signals(p.pk for p in people)
+    shared = [(p, signals[p.pk]) for p in people]
     if shared:
         audit.read(actor=user, action=actions.CHECK_INS_VIEWED, drift_signals=len(shared))
     return shared
@@ -225,10 +228,9 @@ def drift_counts(*, scope: Scope, day: date | None = None) -> Counter:
     first current employment). Counts only, for `drift.counts_table`, which hides every
     figure about fewer people than the threshold; no person is shown."""
     day = day or timezone.localdate()
-    counts: Counter = Counter()
-    for person, job in _at_work(scope, day):
-        counts[(job.unit.organisation.name, drift.signal(person, day).level)] += 1
-    return counts
+    working = _working_where(scope, day)
+    signals = drift.signals(working, day)
+    return Counter((where, signals[pk].level) for pk, where in working.items())
 
 
 def upcoming_meetings(*, person: Person, now) -> QuerySet[NetworkMeeting]:
@@ -244,22 +246,29 @@ def network_coordinated(*, scope: Scope) -> Organisation | None:
 def supervision_overdue(person: Person, day: date) -> bool:
     """No supervision held in the last `supervision_weeks_amber` weeks, or never: the
     limit the daily reminder uses."""
-    last = drift.last_supervision(person)
+    return _overdue_after(drift.last_supervision(person), day)
+
+
+def _overdue_after(last: datetime | None, day: date) -> bool:
     weeks = settings.DRIFT["supervision_weeks_amber"]
     return last is None or timezone.localdate(last) <= day - timedelta(weeks=weeks)
 
 
-def _at_work(scope: Scope, day: date):
-    """The network's peer supporters with the employment they are at work on today."""
+def _working_where(scope: Scope, day: date) -> dict[int, str]:
+    """The network's peer supporters at work today: person id → the name of the
+    organisation of their first current employment (each person counted once)."""
     current = (
-        Employment.objects.filter(valid_on(day, "starts_on", "ends_on"))
-        .select_related("unit__organisation")
-        .order_by("pk")
+        Employment.objects.filter(
+            valid_on(day, "starts_on", "ends_on"),
+            person__in=network_people(scope=scope).values("pk"),
+        )
+        .order_by("person_id", "pk")
+        .values_list("person_id", "unit__organisation__name")
     )
-    people = network_people(scope=scope).prefetch_related(
-        Prefetch("employments", queryset=current, to_attr="current_jobs")
-    )
-    return [(p, p.current_jobs[0]) for p in people if p.current_jobs]
+    found: dict[int, str] = {}
+    for pk, where in current:
+        found.setdefault(pk, where)
+    return found
 
 
 def overdue_counts(*, scope: Scope, day: date | None = None) -> Counter:
@@ -267,10 +276,9 @@ def overdue_counts(*, scope: Scope, day: date | None = None) -> Counter:
     supervision is overdue: (organisation name, True/False) → number of people. Counts
     only, for `drift.overdue_table` (the same suppression as the drift table)."""
     day = day or timezone.localdate()
-    counts: Counter = Counter()
-    for person, job in _at_work(scope, day):
-        counts[(job.unit.organisation.name, supervision_overdue(person, day))] += 1
-    return counts
+    working = _working_where(scope, day)
+    last = drift.last_supervisions(working)
+    return Counter((where, _overdue_after(last.get(pk), day)) for pk, where in working.items())
 
 
 def late_actions(*, scope: Scope, day: date) -> list[tuple[Unit, int]]:
