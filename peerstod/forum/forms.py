@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.idempotency import OnceField
+from peerstod.core.widgets import Checkboxes
 from peerstod.forum.models import (
     Addendum,
     AgendaItem,
@@ -40,7 +41,7 @@ class MeetingForm(forms.ModelForm):
         label=_("Guests"),
         choices=Guest.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
 
     class Meta:

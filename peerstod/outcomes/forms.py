@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerstod.core import dates
 from peerstod.core.idempotency import OnceField
+from peerstod.core.widgets import Checkboxes
 from peerstod.outcomes.imports import parse_month
 from peerstod.outcomes.models import FIRST_MONTH, Measure
 
@@ -107,12 +108,10 @@ class IndicatorForm(forms.Form):
 
 
 class AnalysisForm(forms.Form):
-    units = forms.MultipleChoiceField(
-        label=_("Units with peer support"), widget=forms.CheckboxSelectMultiple
-    )
+    units = forms.MultipleChoiceField(label=_("Units with peer support"), widget=Checkboxes)
     indicator = forms.ChoiceField(label=_("Indicator"))
     comparison = forms.MultipleChoiceField(
-        label=_("Comparison units"), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Comparison units"), widget=Checkboxes, required=False
     )
     harmonics = forms.TypedChoiceField(
         label=_("Seasonality"),

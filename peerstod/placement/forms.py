@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.idempotency import OnceField
 from peerstod.core.privacy import no_personal_data
+from peerstod.core.widgets import Checkboxes
 from peerstod.orgs.models import Organisation, Unit
 from peerstod.people.models import Person
 from peerstod.placement.models import (
@@ -43,7 +44,7 @@ class RoleForm(forms.Form):
         label=_("Duties"),
         choices=Duty.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
     role_notes = Position._meta.get_field("role_notes").formfield(
         widget=forms.Textarea(attrs={"rows": 5})
@@ -99,13 +100,13 @@ class EventForm(forms.ModelForm):
         label=_("Peer supporters invited"),
         queryset=Person.objects.none(),
         to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
     positions = forms.ModelMultipleChoiceField(
         label=_("Positions invited"),
         queryset=Position.objects.none(),
         to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
 
     class Meta:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from peerstod.accounts.models import User
 from peerstod.core.idempotency import OnceField
+from peerstod.core.widgets import Checkboxes
 from peerstod.orgs.models import Organisation
 from peerstod.people.models import Person
 from peerstod.recruitment.models import (
@@ -66,7 +67,7 @@ class ApplicationForm(forms.ModelForm):
         queryset=Organisation.objects.none(),
         to_field_name="code",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
     consent = forms.BooleanField(
         label=_(
@@ -177,7 +178,7 @@ class CohortForm(forms.ModelForm):
         label=_("Trainers"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
 
     class Meta:

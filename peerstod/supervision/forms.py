@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.idempotency import OnceField
+from peerstod.core.widgets import Checkboxes
 from peerstod.people.models import Person
 from peerstod.supervision.models import (
     Attendee,
@@ -24,7 +25,7 @@ class BookForm(forms.Form):
         label=_("With"),
         queryset=Person.objects.none(),
         to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
     kind = forms.ChoiceField(label=_("Individual or group"), choices=SessionKind.choices)
     mode = forms.ChoiceField(label=_("Planned or when needed"), choices=SessionMode.choices)
@@ -71,7 +72,7 @@ class CheckInForm(forms.Form):
     )
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     attendees = forms.MultipleChoiceField(
-        label=_("Who took part"), choices=Attendee.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Who took part"), choices=Attendee.choices, widget=Checkboxes
     )
     action_1 = forms.CharField(label=_("Agreed action"), required=False, max_length=300)
     due_1 = forms.DateField(label=_("Due"), required=False, widget=DATE)
@@ -96,7 +97,7 @@ class MeetingForm(forms.ModelForm):
         label=_("Invite"),
         queryset=Person.objects.none(),
         to_field_name="code",
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         required=False,
     )
 

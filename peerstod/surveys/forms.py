@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from peerstod.core.idempotency import OnceField
+from peerstod.core.widgets import Checkboxes
 from peerstod.surveys.instrument import MAX_SOURCE_BYTES
 from peerstod.surveys.instrument import Instrument as Definition
 from peerstod.surveys.models import Channel, Round
@@ -37,7 +38,7 @@ class RoundForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(
         label=_("Ways to answer"),
         choices=Channel.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
 
     class Meta:
@@ -46,7 +47,7 @@ class RoundForm(forms.ModelForm):
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}),
             "closes_on": forms.DateInput(attrs={"type": "date"}),
-            "units": forms.CheckboxSelectMultiple,
+            "units": Checkboxes,
         }
         help_texts = {
             "number": _("1 before the start, 2 after six months, 3 after twelve, and so on."),
