@@ -378,6 +378,18 @@ def run_level(
     return env.stats, counter["sent"] - counter["answered"]
 
 
+def first_views(found: list[Account]) -> list[tuple[str, float]]:
+    """Each page once, before the levels: what its first view costs (charts drawn and
+    cached, analyses fitted, the server's caches filled), said apart from the figures."""
+    cold = []
+    for account in found:
+        for name, path in account.pages:
+            started = time.monotonic()
+            requests.get(BASE + path, cookies=account.cookies, allow_redirects=False, timeout=120)
+            cold.append((f"{ROLE_NAMES[account.role]}: {name}", time.monotonic() - started))
+    return cold
+
+
 def recovery(limit: float = 120) -> float | None:
     """Seconds from now until the login page answers in under PLAIN_MS again."""
     started = time.monotonic()
@@ -450,6 +462,12 @@ def main() -> int:
         print(f"logged in: {', '.join(ROLE_NAMES[a.role] for a in found)}")
         for line in skipped:
             print(f"  not driven: {line}")
+        cold = sorted(first_views(found), key=lambda c: -c[1])
+        print("\nfirst view of each page after the server started (charts drawn, caches empty):")
+        for label, took in cold[:8]:
+            print(f"  {label:<44} {took * 1000:>7.0f} ms")
+        if len(cold) > 8:
+            print(f"  the other {len(cold) - 8} pages: {cold[8][1] * 1000:.0f} ms or less")
         stats, _waiting = run_level(found, 1, args.single, walk=True)
         print_table(f"1 user walking every page ({args.single:.0f} s)", stats, args.single)
         print("  (one user: requests/s of a page = 1000 / its mean ms)")
