@@ -163,3 +163,24 @@ def test_numerical_libraries_use_one_thread_per_worker_unless_the_environment_sa
     )
     assert python(code).stdout.split() == ["1", "1"]
     assert python(code, OPENBLAS_NUM_THREADS="4").stdout.split() == ["4", "1"]
+
+
+def test_the_web_servers_master_loads_the_heavy_libraries_once_before_forking(tmp_path):
+    """Not the URLconf (above), but the master: every worker then shares them and no
+    first PDF or chart waits for their import."""
+    result = python(
+        "import sys; import peerstod.wsgi; import peerstod.gunicorn_conf as c; "
+        "c.when_ready(None); import matplotlib; "
+        "print(' '.join(m for m in ('matplotlib.pyplot', 'weasyprint', 'statsmodels.api', "
+        "'scipy.stats', 'openpyxl') if m in sys.modules), matplotlib.get_backend())",
+        PEERSTOD_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "matplotlib.pyplot",
+        "weasyprint",
+        "statsmodels.api",
+        "scipy.stats",
+        "openpyxl",
+        "Agg",
+    ]
