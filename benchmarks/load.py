@@ -369,7 +369,9 @@ def run_level(
 
     env = Environment(user_classes=[Visitor], events=events)
     runner = env.create_local_runner()
-    runner.start(users, spawn_rate=min(users, 100))
+    # Without think time all users start at once (as wrk's connections). Users who read
+    # their pages arrive over one reading time, as people do, not in one instant.
+    runner.start(users, spawn_rate=users / think if think else min(users, 100))
     gevent.sleep(duration)
     runner.stop()
     runner.quit()

@@ -177,6 +177,7 @@ MATRIX = {
     "supervision:check_ins": (None, allow("admin", "manager", "coordinator", "outsider")),
     "supervision:action_done": ("action", everyone(NOT_ALLOWED)),  # POST only
     "supervision:meetings": (None, allow("admin", "network")),
+    "supervision:meeting_new": (None, allow("admin", "network")),
     "supervision:meeting": ("meeting", allow("network", admin=MISSING)),
     "home:notifications": (None, allow(*ALL)),
     # Forum: the unit's peer supporter runs it, its managers answer; the public pages and

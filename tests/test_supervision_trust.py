@@ -347,12 +347,23 @@ def test_the_check_ins_page_writes_exactly_one_read_row(client, world, login, se
     assert written == ["supervision.check_ins.viewed"]
 
 
-def test_the_peer_network_page_writes_exactly_one_read_row(client, world, login, setup):
+def test_the_new_meeting_page_writes_exactly_one_read_row(client, world, login, setup):
     login(world.users["network"])
-    response, written = reads_during(client, reverse("supervision:meetings"))
+    response, written = reads_during(client, reverse("supervision:meeting_new"))
     assert response.status_code == 200
     assert "Marianne" in response.content.decode()  # the invitation choices
     assert written == ["supervision.meetings.viewed"]
+
+
+def test_the_peer_network_overview_shows_no_name_and_writes_no_read_row(
+    client, world, login, setup
+):
+    login(world.users["network"])
+    response, written = reads_during(client, reverse("supervision:meetings"))
+    assert response.status_code == 200
+    assert "Marianne" not in response.content.decode()
+    assert reverse("supervision:meeting_new") in response.content.decode()
+    assert written == []
 
 
 def test_a_meetings_attendance_list_writes_exactly_one_read_row(client, world, login, setup):
@@ -649,7 +660,7 @@ def test_a_phone_number_in_a_request_for_supervision_is_refused_in_swedish(
 def test_a_meeting_far_outside_the_working_years_is_a_form_error(client, world, login, setup):
     login(world.users["network"])
     response = client.post(
-        reverse("supervision:meetings"),
+        reverse("supervision:meeting_new"),
         {"kind": "network", "title": "Träff", "starts_at": "0001-01-01T00:30", "place": ""},
         **SV,
     )
@@ -714,7 +725,7 @@ def test_a_double_post_creates_one_meeting(client, world, login, setup):
         "invited": [workday.person.code],
         "once": "traff-en-gang",
     }
-    assert _twice(client, reverse("supervision:meetings"), data) == [302, 302]
+    assert _twice(client, reverse("supervision:meeting_new"), data) == [302, 302]
     assert NetworkMeeting.objects.filter(title="Vårträff").count() == 1
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("handledning/avstamning/", views.check_ins, name="check_ins"),
     path("handledning/avstamning/atgard/<int:pk>/", views.action_done, name="action_done"),
     path("handledning/natverk/", views.meetings, name="meetings"),
+    path("handledning/natverk/ny/", views.meeting_new, name="meeting_new"),
     path("handledning/natverk/<str:code>/", views.meeting, name="meeting"),
 ]

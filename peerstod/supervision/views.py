@@ -206,6 +206,23 @@ def action_done(request: HttpRequest, scope, pk: int) -> HttpResponse:
 
 @role_required(Role.NETWORK_COORDINATOR)
 def meetings(request: HttpRequest, scope) -> HttpResponse:
+    """The network's meetings and the drift signals per organisation. A new meeting is
+    made on its own page (`meeting_new`): its list of the network's peer supporters to
+    invite is long (a thousand at national scale) and has no place on the overview."""
+    counts = selectors.drift_counts(scope=scope)
+    return render(
+        request,
+        "supervision/meetings.html",
+        {
+            "meetings": selectors.meetings_for_network(scope=scope),
+            "levels": list(drift.Level),
+            "drift_rows": drift.counts_table(counts) if counts else [],
+        },
+    )
+
+
+@role_required(Role.NETWORK_COORDINATOR)
+def meeting_new(request: HttpRequest, scope) -> HttpResponse:
     people = selectors.network_people(scope=scope, user=request.user)
     form = MeetingForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
@@ -224,17 +241,7 @@ def meetings(request: HttpRequest, scope) -> HttpResponse:
             if ok:
                 messages.success(request, _("The meeting was created and the invitations saved."))
                 return redirect("supervision:meetings")
-    counts = selectors.drift_counts(scope=scope)
-    return render(
-        request,
-        "supervision/meetings.html",
-        {
-            "form": form,
-            "meetings": selectors.meetings_for_network(scope=scope),
-            "levels": list(drift.Level),
-            "drift_rows": drift.counts_table(counts) if counts else [],
-        },
-    )
+    return render(request, "supervision/meeting_new.html", {"form": form})
 
 
 @role_required(Role.NETWORK_COORDINATOR)
