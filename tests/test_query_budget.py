@@ -196,3 +196,28 @@ def test_the_network_coordinators_pages_do_not_grow_with_peer_supporters_at_work
     small = count(client, url)
     _peer_supporters_at_work(world, 12, first=2)
     assert count(client, url) == small
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_postgresql_sums_a_networks_last_four_weeks_from_the_covering_index_alone():
+    """The drift signals' sum over every peer supporter's last four weeks reads the
+    index by day that carries person, minutes and category (work migration 0003)."""
+    from datetime import date, timedelta
+
+    from peerstod.supervision import drift
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'activity_day_cover'")
+        (definition,) = cursor.fetchone()
+        assert "(day) INCLUDE (person_id, minutes, category)" in definition
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        today = date(2026, 12, 3)
+        cursor.execute(
+            "EXPLAIN SELECT person_id, SUM(minutes) FROM work_activityentry "
+            "WHERE day > %s AND day <= %s GROUP BY person_id",
+            [today - timedelta(days=drift.OUTSIDE_WINDOW_DAYS), today],
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using activity_day_cover" in plan
