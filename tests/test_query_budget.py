@@ -146,13 +146,14 @@ def test_work_pages_do_not_grow_with_entries(client, world, login):
 
 def _peer_supporters_at_work(world, n, first):
     """`n` more certified peer supporters of the network at work on a unit today, each
-    with a held supervision, two self-assessments and a logged day."""
+    supervised by the supervisor persona, with a held supervision, two self-assessments
+    and a logged day."""
     from datetime import date, datetime, time, timedelta
 
     from django.utils import timezone
 
     from peerstod.placement.models import Employment
-    from peerstod.supervision.models import SelfAssessment, Session, SessionStatus
+    from peerstod.supervision.models import Assignment, SelfAssessment, Session, SessionStatus
     from peerstod.work.models import ActivityEntry
     from tests.placement_people import certified_person
 
@@ -171,6 +172,9 @@ def _peer_supporters_at_work(world, n, first):
             status=SessionStatus.HELD,
         )
         session.participants.add(person)
+        Assignment.objects.create(
+            supervisor=world.users["supervisor"], person=person, valid_from=date(2025, 1, 1)
+        )
         for months_ago, score in ((2, "4.0"), (0, "2.5")):
             month = (today.replace(day=1) - timedelta(days=31 * months_ago)).replace(day=1)
             SelfAssessment.objects.create(person=person, month=month, answers={}, score=score)
@@ -221,3 +225,27 @@ def test_postgresql_sums_a_networks_last_four_weeks_from_the_covering_index_alon
         )
         plan = " ".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using activity_day_cover" in plan
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("coordinator", reverse("placement:supply")),
+        ("coordinator", reverse("placement:follow_up")),
+        ("coordinator", reverse("placement:employments")),
+        ("coordinator", reverse("placement:overview")),
+        ("coordinator", reverse("supervision:check_ins")),
+        ("manager", reverse("supervision:check_ins")),
+        ("coordinator", reverse("work:report")),
+        ("coordinator", reverse("surveys:index")),
+        ("coordinator", reverse("outcomes:index")),
+        ("coordinator", reverse("forum:index")),
+        ("supervisor", reverse("supervision:home")),
+    ],
+)
+def test_report_pages_do_not_grow_with_peer_supporters_at_work(client, world, login, persona, url):
+    login(world.users[persona])
+    _peer_supporters_at_work(world, 2, first=0)
+    small = count(client, url)
+    _peer_supporters_at_work(world, 12, first=2)
+    assert count(client, url) == small
