@@ -55,14 +55,15 @@ def _weeks_since(last, day: date) -> int | None:
 def supervisee_rows(*, user, day: date) -> list[SuperviseeRow]:
     """Each supervisee with their drift signal, the weeks since their last supervision
     and the request not yet booked: red first, then amber, then green; by name within."""
-    people = my_supervisees(user=user, day=day).prefetch_related(
-        Prefetch(
-            "supervision_requests",
-            queryset=Request.objects.filter(handled_at__isnull=True),
-            to_attr="open_requests",
+    people = list(
+        my_supervisees(user=user, day=day).prefetch_related(
+            Prefetch(
+                "supervision_requests",
+                queryset=Request.objects.filter(handled_at__isnull=True),
+                to_attr="open_requests",
+            )
         )
     )
-    people = list(people)
     signals = drift.signals([p.pk for p in people], day)
     last = drift.last_supervisions(p.pk for p in people)
     rows = [
