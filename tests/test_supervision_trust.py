@@ -799,3 +799,36 @@ def test_a_personal_number_in_session_notes_is_refused_in_swedish_and_nothing_sa
     session = Session.objects.get(pk=supervision.session.pk)
     assert (session.status, session.notes) == ("booked", "")
     assert not AuditEvent.objects.filter(action="supervision.session.cancelled").exists()
+
+
+def test_the_new_meeting_page_refuses_another_networks_peer_and_personal_data_saving_nothing(
+    client, world, login, setup, other
+):
+    """As an attacker: the other network's coordinator posts our peer supporter's code,
+    then a title with a disguised personnummer, markup and a formula."""
+    workday, _ = setup
+    before = NetworkMeeting.objects.count()
+    login(other.coordinator)
+    url = reverse("supervision:meeting_new")
+    data = {
+        "kind": "network",
+        "title": "Vårträff",
+        "starts_at": "2026-05-20T13:00",
+        "place": "Halmstad",
+        "invited": [workday.person.code],
+    }
+    refused = client.post(url, data, **SV)
+    assert refused.status_code == 200
+    assert workday.person.full_name not in refused.content.decode()
+    for title in ("Träff för 1912 12 12 – 1212", '<script>alert(1)</script>=HYPERLINK("x")'):
+        page = client.post(url, {**data, "invited": [], "title": title}, **SV)
+        if "1212" in title:
+            assert page.status_code == 200 and "personnummer" in page.content.decode().lower()
+        else:
+            assert page.status_code == 302
+            saved = NetworkMeeting.objects.latest("pk")
+            assert saved.title == title  # kept as text, escaped where shown
+            shown = client.get(reverse("supervision:meetings")).content.decode()
+            assert "<script>alert(1)</script>" not in shown and "&lt;script&gt;" in shown
+            saved.delete()
+    assert NetworkMeeting.objects.count() == before

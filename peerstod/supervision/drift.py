@@ -53,6 +53,7 @@ class Reason:
 class Signal:
     level: Level
     reasons: list[Reason]
+    last_supervision: datetime | None = None  # when the last held session began
 
 
 # The share outside the role is read over the last four weeks, not the calendar month:
@@ -220,7 +221,7 @@ def signals(person_ids: Iterable[int], today: date | None = None) -> dict[int, S
             if r
         ]
         level = max((r.level for r in reasons), default=Level.GREEN)
-        found[pk] = Signal(Level(level), reasons)
+        found[pk] = Signal(Level(level), reasons, f.last)
     return found
 
 

@@ -65,13 +65,12 @@ def supervisee_rows(*, user, day: date) -> list[SuperviseeRow]:
         )
     )
     signals = drift.signals([p.pk for p in people], day)
-    last = drift.last_supervisions(p.pk for p in people)
     rows = [
         SuperviseeRow(
             p,
             signals[p.pk],
             next(iter(p.open_requests), None),
-            _weeks_since(last.get(p.pk), day),
+            _weeks_since(signals[p.pk].last_supervision, day),
         )
         for p in people
     ]
